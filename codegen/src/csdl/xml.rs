@@ -1,0 +1,1 @@
+//! CSDL XML reader. Placeholder until implemented.

@@ -1,0 +1,1 @@
+//! CSDL-JSON-as-YAML reader and writer.

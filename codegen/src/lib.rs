@@ -1,0 +1,10 @@
+//! `codegen`: Graph reference pages and CSDL in, Rust out.
+//!
+//! Layers (each a module, each plain functions over plain data; no I/O anywhere):
+//! `docs` (read pages) → `extract` (facts from pages) → `derive` (schema from resource pages)
+//! → `csdl` (schema model, YAML and XML readers/writers) → `ir` (lower + normalise)
+//! → `emit` (TokenStreams) → `format` (prettyplease). `xtask` does all reading and writing.
+
+pub mod diag;
+pub mod docs;
+pub mod csdl;
