@@ -1,1 +1,70 @@
-//! runtime placeholder
+//! Runtime support for the generated Microsoft Graph crate.
+//!
+//! Generated code describes Graph; this crate does the rest:
+//!
+//! * [`Request`] — a request as a value: method, [`RequestPath`] (keys percent-encoded),
+//!   typed [`QueryOptions`], headers, body and the documented [`Operation`]
+//!   (permissions and headers as data). [`Request::to_http`] turns it into an
+//!   [`http::Request`] without any I/O; [`Request::parse_response`] reads the answer.
+//! * [`filter`] — `$filter` expressions with correctly escaped literals.
+//! * [`Page`], [`NoContent`] — collection pages and empty responses.
+//! * [`WireEnum`], [`Flags`], [`wire_enum_serde!`] — forward-compatible enums and flags.
+//! * [`Error`], [`GraphError`], [`ODataError`] — failures, including Graph's error payload.
+//! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
+//!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`
+//!   feature.
+//!
+//! ```
+//! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
+//! use serde::{Deserialize, Serialize};
+//!
+//! // What generated code provides for a model:
+//! #[derive(Serialize, Deserialize)]
+//! struct Allotment { id: Option<String> }
+//! #[derive(Clone, Copy)]
+//! enum AllotmentField { Id, SkuId }
+//! impl Field for AllotmentField {
+//!     fn wire_name(self) -> &'static str {
+//!         match self { AllotmentField::Id => "id", AllotmentField::SkuId => "skuId" }
+//!     }
+//! }
+//! impl Resource for Allotment {
+//!     const ODATA_TYPE: &'static str = "microsoft.graph.cloudLicensing.allotment";
+//!     type Field = AllotmentField;
+//! }
+//! graph_runtime::impl_shape!(Allotment);
+//!
+//! // What an SDK user writes:
+//! let path = RequestPath::root().segment("admin").segment("cloudLicensing")
+//!     .segment("allotments").key("allotment-id", "a/b");
+//! let get: Request<Allotment> = Request::new(http::Method::GET, path, None)
+//!     .select([AllotmentField::Id, AllotmentField::SkuId])
+//!     .expand(Expand::<Allotment, Allotment>::new("self").select_raw(["id"]))
+//!     .filter(filter::on(AllotmentField::SkuId).eq(filter::guid("0000-11")));
+//! let http = get.to_http("https://graph.microsoft.com/beta/").unwrap();
+//! assert_eq!(http.uri(), "https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a%2Fb\
+//!     ?$select=id,skuId&$expand=self($select=id)&$filter=skuId%20eq%200000-11");
+//! ```
+#![deny(missing_docs)]
+
+pub mod client;
+mod enums;
+mod error;
+pub mod filter;
+mod page;
+mod path;
+mod permissions;
+mod query;
+mod request;
+
+pub use enums::*;
+pub use error::*;
+pub use page::*;
+pub use path::*;
+pub use permissions::*;
+pub use query::*;
+pub use request::*;
+
+pub use http;
+pub use serde;
+pub use serde_json;

@@ -1,0 +1,200 @@
+//! Errors: Graph's OData error payload and the crate's error type.
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// The OData error payload Graph returns with non-2xx responses: `{"error": {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ODataError {
+    /// The error.
+    pub error: ODataErrorBody,
+}
+
+/// The body of an [`ODataError`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ODataErrorBody {
+    /// Error code, e.g. `Request_ResourceNotFound`.
+    #[serde(default)]
+    pub code: String,
+    /// Human-readable message.
+    #[serde(default)]
+    pub message: String,
+    /// The target of the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Further details.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<ErrorDetail>,
+    /// Graph's diagnostic information.
+    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
+    pub inner_error: Option<InnerError>,
+    /// Any other member.
+    #[serde(flatten)]
+    pub additional: serde_json::Map<String, serde_json::Value>,
+}
+
+/// One entry of [`ODataErrorBody::details`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// Error code.
+    #[serde(default)]
+    pub code: String,
+    /// Message.
+    #[serde(default)]
+    pub message: String,
+    /// Target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Any other member.
+    #[serde(flatten)]
+    pub additional: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Graph's `innerError`: request ids and the time, useful for support cases.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InnerError {
+    /// `request-id`.
+    #[serde(rename = "request-id", default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    /// `client-request-id`.
+    #[serde(rename = "client-request-id", default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
+    /// `date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Any other member (nested `innerError`, `code`, …).
+    #[serde(flatten)]
+    pub additional: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A non-2xx response from Graph.
+#[derive(Clone, Debug)]
+pub struct GraphError {
+    /// The status code.
+    pub status: http::StatusCode,
+    /// The response headers.
+    pub headers: http::HeaderMap,
+    /// The OData error, when the body was one.
+    pub odata: Option<ODataError>,
+    /// The body as received.
+    pub raw_body: Vec<u8>,
+}
+
+impl GraphError {
+    /// The `Retry-After` delay, when the header holds a number of seconds.
+    /// (The HTTP-date form is not interpreted.)
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(&self.headers)
+    }
+
+    /// The OData error code, if any.
+    pub fn code(&self) -> Option<&str> {
+        self.odata.as_ref().map(|o| o.error.code.as_str())
+    }
+}
+
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+impl fmt::Display for GraphError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Graph returned {}", self.status)?;
+        match &self.odata {
+            Some(o) => {
+                write!(f, ": {}: {}", o.error.code, o.error.message)?;
+                if let Some(id) = o.error.inner_error.as_ref().and_then(|i| i.request_id.as_deref()) {
+                    write!(f, " (request-id {id})")?;
+                }
+                Ok(())
+            }
+            None if !self.raw_body.is_empty() => {
+                let body = String::from_utf8_lossy(&self.raw_body);
+                let short: String = body.chars().take(200).collect();
+                write!(f, ": {short}")
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for GraphError {}
+
+/// Errors of this crate.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Graph answered with a non-2xx status.
+    Graph(GraphError),
+    /// A body could not be serialised or a response could not be deserialised.
+    Json(serde_json::Error),
+    /// The HTTP request could not be built.
+    Http(http::Error),
+    /// A header value was rejected (e.g. it contained CR or LF).
+    InvalidHeader(String),
+    /// The transport failed (connection, TLS, timeout, …).
+    Transport(Box<dyn std::error::Error + Send + Sync>),
+    /// A URL was invalid or not allowed (e.g. a next link to another host).
+    Url(String),
+}
+
+impl Error {
+    /// The Graph error, if this is one.
+    pub fn as_graph(&self) -> Option<&GraphError> {
+        match self {
+            Error::Graph(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if Graph answered.
+    pub fn status(&self) -> Option<http::StatusCode> {
+        self.as_graph().map(|g| g.status)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Graph(e) => e.fmt(f),
+            Error::Json(e) => write!(f, "JSON error: {e}"),
+            Error::Http(e) => write!(f, "invalid HTTP request: {e}"),
+            Error::InvalidHeader(e) => write!(f, "invalid header: {e}"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Url(e) => write!(f, "invalid URL: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Graph(e) => Some(e),
+            Error::Json(e) => Some(e),
+            Error::Http(e) => Some(e),
+            Error::Transport(e) => Some(&**e),
+            Error::InvalidHeader(_) | Error::Url(_) => None,
+        }
+    }
+}
+
+impl From<GraphError> for Error {
+    fn from(e: GraphError) -> Self {
+        Error::Graph(e)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Json(e)
+    }
+}
+
+impl From<http::Error> for Error {
+    fn from(e: http::Error) -> Self {
+        Error::Http(e)
+    }
+}
