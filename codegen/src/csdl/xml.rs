@@ -1,1 +1,924 @@
-//! CSDL XML reader. Placeholder until implemented.
+//! CSDL XML reader: EDMX/CSDL XML (as served by Graph's `$metadata`) into the schema model.
+//!
+//! Streaming, on `quick-xml`'s pull reader; no DOM. Two passes over the text:
+//! 1. a cheap scan for `Schema`/`edmx:Include` aliases, so that every reference (which may
+//!    use an alias declared further down the document) is resolved while reading;
+//! 2. the real read: a stack of frames, one per open element, each owning the model value
+//!    being built; closing an element hands the finished value to its parent.
+//!
+//! Out-of-line `<Annotations Target="…">` blocks are collected and applied once everything
+//! is read, since their targets may come later in the document.
+//!
+//! Only the annotations the model has room for are kept; unknown elements, attributes and
+//! terms are skipped silently. The first XML syntax error stops the read with a
+//! `csdl-xml-syntax` diagnostic; what was complete by then is returned.
+
+use crate::csdl::{
+    split_qualified, Annotations, ContainerChild, EntityContainer, EnumMember, EnumType, Namespace, Operation,
+    OperationKind, Parameter, Property, PropertyKind, ReturnType, Schema, StructuredKind, StructuredType, TypeDef,
+    TypeDefinition, TypeRef,
+};
+use crate::diag::{Diagnostic, Origin};
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::Reader;
+use std::collections::HashMap;
+
+/// Malformed XML (syntax errors, truncated input, no root element).
+pub const CODE_SYNTAX: &str = "csdl-xml-syntax";
+/// A type name declared twice in one namespace; the first declaration is kept.
+pub const CODE_DUPLICATE_TYPE: &str = "csdl-duplicate-type";
+
+const CORE: &str = "Org.OData.Core.V1";
+const CAPABILITIES: &str = "Org.OData.Capabilities.V1";
+const VALIDATION: &str = "Org.OData.Validation.V1";
+
+/// Reads one EDMX/CSDL XML document. `file` is only used for diagnostics and origins.
+pub fn read(file: &str, text: &str) -> (Schema, Vec<Diagnostic>) {
+    // A byte-order mark is not content (and editors do not count it as a column); dropping it
+    // here keeps `quick-xml`'s offsets and ours the same.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let resolver = Resolver::scan(text);
+    let mut p = Parser {
+        file,
+        lines: Lines::new(text),
+        res: resolver,
+        schema: Schema::default(),
+        diags: Vec::new(),
+        stack: Vec::new(),
+        cur_ns: None,
+        pending: Vec::new(),
+        saw_root: false,
+    };
+    p.run(text);
+    let Parser { mut schema, pending, res, mut diags, .. } = p;
+    for block in &pending {
+        apply_out_of_line(&mut schema, &res, block);
+    }
+    diags.sort_by(|a, b| (&a.origin, a.code, &a.message).cmp(&(&b.origin, b.code, &b.message)));
+    (schema, diags)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions
+
+/// Byte offset → (line, col), incrementally: offsets asked for are (almost always) increasing,
+/// so each call only scans the bytes since the previous one.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Self {
+        Lines { bytes: text.as_bytes(), pos: 0, line: 1, line_start: 0 }
+    }
+
+    fn at(&mut self, offset: u64) -> (u32, u32) {
+        let off = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        if off < self.pos {
+            self.pos = 0;
+            self.line = 1;
+            self.line_start = 0;
+        }
+        for (i, b) in self.bytes[self.pos..off].iter().enumerate() {
+            if *b == b'\n' {
+                self.line = self.line.saturating_add(1);
+                self.line_start = self.pos + i + 1;
+            }
+        }
+        self.pos = off;
+        let span = &self.bytes[self.line_start..off];
+        // Column in characters (not bytes) for ordinary lines; bytes on absurdly long lines
+        // (minified documents), to stay linear.
+        let col = if span.len() <= 4096 {
+            span.iter().filter(|b| (**b & 0xC0) != 0x80).count()
+        } else {
+            span.len()
+        };
+        (self.line, u32::try_from(col).unwrap_or(u32::MAX).saturating_add(1))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alias resolution
+
+struct Resolver {
+    /// Alias → namespace, from `<Schema Alias>` and `<edmx:Include Alias>`.
+    aliases: HashMap<String, String>,
+}
+
+impl Resolver {
+    fn scan(text: &str) -> Resolver {
+        let mut aliases = HashMap::new();
+        let mut reader = Reader::from_str(text);
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => {
+                    let local = e.local_name();
+                    if local.as_ref() == b"Schema" || local.as_ref() == b"Include" {
+                        let attrs = attributes(&e).unwrap_or_default();
+                        if let (Some(ns), Some(alias)) = (get(&attrs, "Namespace"), get(&attrs, "Alias")) {
+                            if !alias.is_empty() && !ns.is_empty() {
+                                aliases.entry(alias.to_string()).or_insert_with(|| ns.to_string());
+                            }
+                        }
+                    }
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        Resolver { aliases }
+    }
+
+    /// `graph.user` → `microsoft.graph.user` when `graph` is an alias; anything else unchanged.
+    fn name(&self, q: &str) -> String {
+        let q = q.trim();
+        let (ns, name) = split_qualified(q);
+        match self.aliases.get(ns) {
+            Some(full) if !ns.is_empty() => format!("{full}.{name}"),
+            _ => q.to_string(),
+        }
+    }
+
+    /// `Collection(graph.x)` → `TypeRef { name: "microsoft.graph.x", collection: true }`.
+    fn type_ref(&self, t: &str) -> TypeRef {
+        let t = t.trim();
+        match t.strip_prefix("Collection(").and_then(|r| r.strip_suffix(')')) {
+            Some(inner) => TypeRef::new(self.name(inner), true),
+            None => TypeRef::new(self.name(t), false),
+        }
+    }
+
+    /// A path whose segments may be qualified names (type casts, container names).
+    fn path(&self, p: &str) -> String {
+        p.split('/').map(|s| if s.contains('.') { self.name(s) } else { s.to_string() }).collect::<Vec<_>>().join("/")
+    }
+
+    /// An annotation term, qualified. The usual vocabulary aliases (`Core`, `Capabilities`,
+    /// `Validation`) are understood even when the document does not declare them.
+    fn term(&self, t: &str) -> String {
+        let t = t.trim();
+        let (ns, name) = split_qualified(t);
+        if let Some(full) = self.aliases.get(ns) {
+            return format!("{full}.{name}");
+        }
+        match ns {
+            "Core" => format!("{CORE}.{name}"),
+            "Capabilities" => format!("{CAPABILITIES}.{name}"),
+            "Validation" => format!("{VALIDATION}.{name}"),
+            _ => t.to_string(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+type Attrs = Vec<(String, String)>;
+
+fn attributes(e: &BytesStart<'_>) -> Result<Attrs, String> {
+    let mut out = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|err| err.to_string())?;
+        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+        let value = match a.unescape_value() {
+            Ok(v) => v.into_owned(),
+            Err(err) => return Err(format!("attribute `{key}`: {err}")),
+        };
+        out.push((key, value));
+    }
+    Ok(out)
+}
+
+fn get<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
+    attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+fn flag(attrs: &Attrs, key: &str, default: bool) -> bool {
+    match get(attrs, key).map(str::trim) {
+        Some("true") | Some("1") => true,
+        Some("false") | Some("0") => false,
+        _ => default,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annotation values
+
+/// The part of the CSDL expression language annotations here use.
+#[derive(Debug, Clone)]
+enum Expr {
+    Bool(bool),
+    Str(String),
+    Record(Vec<(String, Expr)>),
+    Collection(Vec<Expr>),
+}
+
+impl Expr {
+    fn as_bool(&self) -> Option<bool> {
+        match self {
+            Expr::Bool(b) => Some(*b),
+            Expr::Str(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Expr::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn field(&self, name: &str) -> Option<&Expr> {
+        match self {
+            Expr::Record(fields) => fields.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    fn strings(&self) -> Vec<String> {
+        match self {
+            Expr::Collection(items) => items.iter().filter_map(|i| i.as_str().map(|s| s.trim().to_string())).collect(),
+            Expr::Str(s) => vec![s.trim().to_string()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Constant expression written as an attribute (`Bool="false"`, `String="…"`, …).
+fn attr_constant(attrs: &Attrs) -> Option<Expr> {
+    for (k, v) in attrs {
+        match k.as_str() {
+            "Bool" => return Some(Expr::Bool(v.trim() == "true")),
+            "String" | "EnumMember" | "Int" | "Decimal" | "Float" | "Date" | "DateTimeOffset" | "Duration" | "Guid"
+            | "TimeOfDay" | "Binary" | "Path" | "PropertyPath" | "NavigationPropertyPath" | "AnnotationPath" => {
+                return Some(Expr::Str(v.clone()))
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExprKind {
+    Record,
+    PropertyValue,
+    Collection,
+    Bool,
+    /// Any other constant or path element; its text is the value.
+    Text,
+    /// Not understood (nested annotations, dynamic expressions); dropped.
+    Ignored,
+}
+
+#[derive(Debug)]
+struct ExprFrame {
+    kind: ExprKind,
+    property: String,
+    text: String,
+    fields: Vec<(String, Expr)>,
+    items: Vec<Expr>,
+    value: Option<Expr>,
+}
+
+impl ExprFrame {
+    fn finish(self) -> Option<Expr> {
+        match self.kind {
+            ExprKind::Record => Some(Expr::Record(self.fields)),
+            ExprKind::Collection => Some(Expr::Collection(self.items)),
+            ExprKind::Bool => Some(Expr::Bool(self.text.trim() == "true")),
+            ExprKind::Text => Some(Expr::Str(self.text)),
+            ExprKind::PropertyValue => self.value,
+            ExprKind::Ignored => None,
+        }
+    }
+}
+
+/// Applies one annotation (qualified term, optional value) to an `Annotations`.
+fn apply_term(a: &mut Annotations, term: &str, value: Option<&Expr>, res: &Resolver) {
+    let (ns, name) = split_qualified(term);
+    let tag = |v: Option<&Expr>| v.map_or(Some(true), Expr::as_bool);
+    let rec_bool = |field: &str| value.and_then(|v| v.field(field)).and_then(Expr::as_bool);
+    let caps = &mut a.capabilities;
+    match (ns, name) {
+        (CORE, "Description") => {
+            if let Some(s) = value.and_then(Expr::as_str) {
+                a.description = Some(s.to_string());
+            }
+        }
+        (CORE, "Computed") => a.computed = tag(value).unwrap_or(a.computed),
+        (CORE, "Immutable") => a.immutable = tag(value).unwrap_or(a.immutable),
+        (CAPABILITIES, "FilterRestrictions") => {
+            if let Some(b) = rec_bool("Filterable") {
+                caps.filterable = Some(b);
+                a.filterable = Some(b);
+            }
+            if let Some(v) = value.and_then(|v| v.field("NonFilterableProperties")) {
+                caps.non_filterable_properties = v.strings();
+            }
+        }
+        (CAPABILITIES, "ExpandRestrictions") => {
+            if let Some(b) = rec_bool("Expandable") {
+                caps.expandable = Some(b);
+            }
+            if let Some(v) = value.and_then(|v| v.field("NonExpandableProperties")) {
+                caps.non_expandable_properties = v.strings();
+            }
+        }
+        (CAPABILITIES, "SelectRestrictions") => {
+            if let Some(b) = rec_bool("Selectable") {
+                caps.selectable = Some(b);
+            }
+        }
+        (CAPABILITIES, "SelectSupport") => {
+            if let Some(b) = rec_bool("Supported") {
+                caps.selectable = Some(b);
+            }
+        }
+        (CAPABILITIES, "CountRestrictions") => {
+            if let Some(b) = rec_bool("Countable") {
+                caps.countable = Some(b);
+            }
+        }
+        (CAPABILITIES, "SearchRestrictions") => {
+            if let Some(b) = rec_bool("Searchable") {
+                caps.searchable = Some(b);
+            }
+        }
+        (CAPABILITIES, "InsertRestrictions") => {
+            if let Some(b) = rec_bool("Insertable") {
+                caps.insertable = Some(b);
+            }
+        }
+        (CAPABILITIES, "UpdateRestrictions") => {
+            if let Some(b) = rec_bool("Updatable") {
+                caps.updatable = Some(b);
+            }
+        }
+        (CAPABILITIES, "DeleteRestrictions") => {
+            if let Some(b) = rec_bool("Deletable") {
+                caps.deletable = Some(b);
+            }
+        }
+        (CAPABILITIES, "TopSupported") => caps.top_supported = tag(value).or(caps.top_supported),
+        (CAPABILITIES, "SkipSupported") => caps.skip_supported = tag(value).or(caps.skip_supported),
+        (VALIDATION, "DerivedTypeConstraint") => {
+            if let Some(v) = value {
+                a.derived_type_constraint = v.strings().iter().map(|s| res.name(s)).collect();
+            }
+        }
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reader proper
+
+enum Frame {
+    /// `edmx:Edmx`, `edmx:DataServices`, and anything else outside a `Schema`.
+    Outer,
+    /// An element (and subtree) the model has no use for.
+    Ignore,
+    Schema,
+    Structured(StructuredType),
+    Key,
+    Property(Property),
+    Enum(EnumType),
+    Member(EnumMember),
+    Definition(TypeDefinition),
+    Operation(Operation),
+    Container(EntityContainer),
+    Child { child: ContainerChild, singleton: bool },
+    /// Out-of-line `<Annotations Target>`.
+    Annotations(Pending),
+    Annotation { term: String, value: Option<Expr> },
+    Expr(ExprFrame),
+}
+
+struct Pending {
+    target: String,
+    items: Vec<(String, Option<Expr>)>,
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    lines: Lines<'a>,
+    res: Resolver,
+    schema: Schema,
+    diags: Vec<Diagnostic>,
+    stack: Vec<Frame>,
+    cur_ns: Option<String>,
+    pending: Vec<Pending>,
+    saw_root: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn origin(&mut self, offset: u64) -> Origin {
+        let (line, col) = self.lines.at(offset);
+        Origin::new(self.file, line, col)
+    }
+
+    fn syntax(&mut self, offset: u64, msg: String) {
+        let o = self.origin(offset);
+        self.diags.push(Diagnostic::error(CODE_SYNTAX, o, msg));
+    }
+
+    fn run(&mut self, text: &str) {
+        let mut reader = Reader::from_str(text);
+        loop {
+            let start = reader.buffer_position();
+            match reader.read_event() {
+                Ok(Event::Start(e)) => {
+                    self.saw_root = true;
+                    self.start(&e, start);
+                }
+                Ok(Event::Empty(e)) => {
+                    self.saw_root = true;
+                    self.start(&e, start);
+                    self.end();
+                }
+                Ok(Event::End(_)) => self.end(),
+                Ok(Event::Text(t)) => {
+                    if self.wants_text() {
+                        match t.decode() {
+                            Ok(s) => self.push_text(&s),
+                            Err(err) => self.syntax(start, format!("invalid text: {err}")),
+                        }
+                    }
+                }
+                Ok(Event::CData(t)) => {
+                    if self.wants_text() {
+                        if let Ok(s) = t.decode() {
+                            self.push_text(&s);
+                        }
+                    }
+                }
+                Ok(Event::GeneralRef(r)) => {
+                    if self.wants_text() {
+                        let s = resolve_ref(&r);
+                        self.push_text(&s);
+                    }
+                }
+                Ok(Event::Eof) => {
+                    if !self.saw_root {
+                        self.syntax(0, "no XML element found (empty or non-XML input)".into());
+                    } else if !self.stack.is_empty() {
+                        let open = self.stack.len();
+                        self.syntax(
+                            text.len() as u64,
+                            format!("unexpected end of input: {open} element(s) not closed (truncated file?)"),
+                        );
+                    }
+                    break;
+                }
+                Ok(_) => {} // declarations, comments, processing instructions, DOCTYPE
+                Err(err) => {
+                    let at = reader.error_position();
+                    self.syntax(at, format!("malformed XML: {err}"));
+                    break;
+                }
+            }
+        }
+    }
+
+    fn wants_text(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Expr(x)) if matches!(x.kind, ExprKind::Text | ExprKind::Bool))
+    }
+
+    fn push_text(&mut self, s: &str) {
+        if let Some(Frame::Expr(x)) = self.stack.last_mut() {
+            x.text.push_str(s);
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart<'_>, offset: u64) {
+        let attrs = match attributes(e) {
+            Ok(a) => a,
+            Err(msg) => {
+                self.syntax(offset, format!("malformed attributes: {msg}"));
+                self.stack.push(Frame::Ignore);
+                return;
+            }
+        };
+        let local = e.local_name();
+        let name = String::from_utf8_lossy(local.as_ref());
+        let frame = self.frame_for(&name, &attrs, offset);
+        self.stack.push(frame);
+    }
+
+    /// Decides what an opening element means, given its parent frame.
+    fn frame_for(&mut self, name: &str, attrs: &Attrs, offset: u64) -> Frame {
+        let origin = self.origin(offset);
+        let res = &self.res;
+        let attr = |k: &str| get(attrs, k).map(str::to_string);
+        match (self.stack.last_mut(), name) {
+            (None | Some(Frame::Outer), "Schema") => {
+                let Some(ns) = attr("Namespace").filter(|n| !n.is_empty()) else { return Frame::Ignore };
+                let alias = attr("Alias").filter(|a| !a.is_empty());
+                let entry = self.schema.namespaces.entry(ns.clone()).or_insert_with(|| Namespace {
+                    name: ns.clone(),
+                    alias: None,
+                    ..Namespace::default()
+                });
+                if entry.alias.is_none() {
+                    entry.alias = alias;
+                }
+                entry.external = false;
+                self.cur_ns = Some(ns);
+                Frame::Schema
+            }
+            (None | Some(Frame::Outer), _) => Frame::Outer,
+            (Some(Frame::Schema), "EntityType" | "ComplexType") => {
+                let Some(n) = attr("Name") else { return Frame::Ignore };
+                Frame::Structured(StructuredType {
+                    name: n,
+                    kind: if name == "EntityType" { StructuredKind::Entity } else { StructuredKind::Complex },
+                    base: get(attrs, "BaseType").map(|b| res.name(b)),
+                    is_abstract: flag(attrs, "Abstract", false),
+                    open: flag(attrs, "OpenType", false),
+                    has_stream: flag(attrs, "HasStream", false),
+                    key: Vec::new(),
+                    properties: Vec::new(),
+                    annotations: Annotations::default(),
+                    origin,
+                })
+            }
+            (Some(Frame::Schema), "EnumType") => {
+                let Some(n) = attr("Name") else { return Frame::Ignore };
+                Frame::Enum(EnumType {
+                    name: n,
+                    is_flags: flag(attrs, "IsFlags", false),
+                    underlying: get(attrs, "UnderlyingType").map(|u| res.name(u)),
+                    members: Vec::new(),
+                    annotations: Annotations::default(),
+                    origin,
+                })
+            }
+            (Some(Frame::Schema), "TypeDefinition") => {
+                let Some(n) = attr("Name") else { return Frame::Ignore };
+                Frame::Definition(TypeDefinition {
+                    name: n,
+                    underlying: get(attrs, "UnderlyingType").map(|u| res.name(u)).unwrap_or_default(),
+                    annotations: Annotations::default(),
+                    origin,
+                })
+            }
+            (Some(Frame::Schema), "Action" | "Function") => {
+                let Some(n) = attr("Name") else { return Frame::Ignore };
+                Frame::Operation(Operation {
+                    name: n,
+                    kind: if name == "Action" { OperationKind::Action } else { OperationKind::Function },
+                    bound: flag(attrs, "IsBound", false),
+                    parameters: Vec::new(),
+                    return_type: None,
+                    composable: flag(attrs, "IsComposable", false),
+                    entity_set_path: attr("EntitySetPath"),
+                    annotations: Annotations::default(),
+                    origin,
+                })
+            }
+            (Some(Frame::Schema), "EntityContainer") => {
+                Frame::Container(EntityContainer { name: attr("Name").unwrap_or_default(), origin, ..Default::default() })
+            }
+            (Some(Frame::Schema), "Annotations") => match attr("Target") {
+                Some(target) => Frame::Annotations(Pending { target, items: Vec::new() }),
+                None => Frame::Ignore,
+            },
+            (Some(Frame::Structured(_)), "Property" | "NavigationProperty") => {
+                let (Some(n), Some(t)) = (attr("Name"), get(attrs, "Type")) else { return Frame::Ignore };
+                let ty = res.type_ref(t);
+                let nullable = flag(attrs, "Nullable", true);
+                let kind = if name == "Property" {
+                    PropertyKind::Structural
+                } else {
+                    PropertyKind::Navigation { contains_target: flag(attrs, "ContainsTarget", false) }
+                };
+                Frame::Property(Property { name: n, ty, nullable, kind, annotations: Annotations::default(), origin })
+            }
+            (Some(Frame::Structured(_)), "Key") => Frame::Key,
+            (Some(Frame::Key), "PropertyRef") => {
+                if let (Some(n), Some(Frame::Structured(t))) = (attr("Name"), self.stack.iter_mut().rev().nth(1)) {
+                    t.key.push(n);
+                }
+                Frame::Ignore
+            }
+            (Some(Frame::Enum(en)), "Member") => {
+                let Some(n) = attr("Name") else { return Frame::Ignore };
+                let implicit = en.members.last().map_or(0, |m| m.value.saturating_add(1));
+                let value = get(attrs, "Value").and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(implicit);
+                Frame::Member(EnumMember { name: n, value, description: None })
+            }
+            (Some(Frame::Operation(op)), "Parameter") => {
+                if let (Some(n), Some(t)) = (attr("Name"), get(attrs, "Type")) {
+                    op.parameters.push(Parameter { name: n, ty: res.type_ref(t), nullable: flag(attrs, "Nullable", true) });
+                }
+                Frame::Ignore
+            }
+            (Some(Frame::Operation(op)), "ReturnType") => {
+                if let Some(t) = get(attrs, "Type") {
+                    op.return_type = Some(ReturnType { ty: res.type_ref(t), nullable: flag(attrs, "Nullable", true) });
+                }
+                Frame::Ignore
+            }
+            (Some(Frame::Container(_)), "EntitySet" | "Singleton") => {
+                let ty_attr = if name == "EntitySet" { "EntityType" } else { "Type" };
+                let (Some(n), Some(t)) = (attr("Name"), get(attrs, ty_attr)) else { return Frame::Ignore };
+                let ty = res.name(t);
+                Frame::Child {
+                    child: ContainerChild {
+                        name: n,
+                        ty,
+                        bindings: Default::default(),
+                        annotations: Annotations::default(),
+                        origin,
+                    },
+                    singleton: name == "Singleton",
+                }
+            }
+            (Some(Frame::Container(c)), "ActionImport" | "FunctionImport") => {
+                let op_attr = if name == "ActionImport" { "Action" } else { "Function" };
+                if let (Some(n), Some(op)) = (attr("Name"), get(attrs, op_attr)) {
+                    let map = if name == "ActionImport" { &mut c.action_imports } else { &mut c.function_imports };
+                    map.entry(n).or_insert_with(|| res.name(op));
+                }
+                Frame::Ignore
+            }
+            (Some(Frame::Child { child, .. }), "NavigationPropertyBinding") => {
+                if let (Some(p), Some(t)) = (get(attrs, "Path"), get(attrs, "Target")) {
+                    child.bindings.entry(res.path(p)).or_insert_with(|| res.path(t));
+                }
+                Frame::Ignore
+            }
+            (
+                Some(
+                    Frame::Schema
+                    | Frame::Structured(_)
+                    | Frame::Property(_)
+                    | Frame::Enum(_)
+                    | Frame::Member(_)
+                    | Frame::Definition(_)
+                    | Frame::Operation(_)
+                    | Frame::Container(_)
+                    | Frame::Child { .. }
+                    | Frame::Annotations(_),
+                ),
+                "Annotation",
+            ) => match get(attrs, "Term") {
+                Some(t) => Frame::Annotation { term: res.term(t), value: attr_constant(attrs) },
+                None => Frame::Ignore,
+            },
+            (Some(Frame::Annotation { .. } | Frame::Expr(_)), _) => {
+                let kind = match name {
+                    "Record" => ExprKind::Record,
+                    "PropertyValue" => ExprKind::PropertyValue,
+                    "Collection" => ExprKind::Collection,
+                    "Bool" => ExprKind::Bool,
+                    "String" | "EnumMember" | "Int" | "Decimal" | "Float" | "Date" | "DateTimeOffset" | "Duration"
+                    | "Guid" | "TimeOfDay" | "Binary" | "Path" | "PropertyPath" | "NavigationPropertyPath"
+                    | "AnnotationPath" | "ModelElementPath" | "NavigationPropertyBinding" => ExprKind::Text,
+                    _ => ExprKind::Ignored,
+                };
+                Frame::Expr(ExprFrame {
+                    kind,
+                    property: attr("Property").unwrap_or_default(),
+                    text: String::new(),
+                    fields: Vec::new(),
+                    items: Vec::new(),
+                    value: if kind == ExprKind::PropertyValue { attr_constant(attrs) } else { None },
+                })
+            }
+            _ => Frame::Ignore,
+        }
+    }
+
+    fn end(&mut self) {
+        let Some(frame) = self.stack.pop() else { return };
+        match frame {
+            Frame::Outer | Frame::Ignore | Frame::Key => {}
+            Frame::Schema => self.cur_ns = None,
+            Frame::Structured(t) => self.add_type(TypeDef::Structured(t)),
+            Frame::Enum(t) => self.add_type(TypeDef::Enum(t)),
+            Frame::Definition(t) => self.add_type(TypeDef::Definition(t)),
+            Frame::Property(p) => {
+                if let Some(Frame::Structured(t)) = self.stack.last_mut() {
+                    t.properties.push(p);
+                }
+            }
+            Frame::Member(m) => {
+                if let Some(Frame::Enum(e)) = self.stack.last_mut() {
+                    e.members.push(m);
+                }
+            }
+            Frame::Operation(op) => {
+                if let Some(ns) = self.current_ns() {
+                    ns.operations.entry(op.name.clone()).or_default().push(op);
+                }
+            }
+            Frame::Container(c) => {
+                if let Some(ns) = self.current_ns() {
+                    match ns.container.as_mut() {
+                        None => ns.container = Some(c),
+                        Some(mine) => {
+                            for (k, v) in c.entity_sets {
+                                mine.entity_sets.entry(k).or_insert(v);
+                            }
+                            for (k, v) in c.singletons {
+                                mine.singletons.entry(k).or_insert(v);
+                            }
+                            for (k, v) in c.action_imports {
+                                mine.action_imports.entry(k).or_insert(v);
+                            }
+                            for (k, v) in c.function_imports {
+                                mine.function_imports.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+            }
+            Frame::Child { child, singleton } => {
+                if let Some(Frame::Container(c)) = self.stack.last_mut() {
+                    let map = if singleton { &mut c.singletons } else { &mut c.entity_sets };
+                    map.entry(child.name.clone()).or_insert(child);
+                }
+            }
+            Frame::Annotations(p) => self.pending.push(p),
+            Frame::Annotation { term, value } => {
+                let res = &self.res;
+                let target = match self.stack.last_mut() {
+                    Some(Frame::Structured(t)) => Some(&mut t.annotations),
+                    Some(Frame::Property(p)) => Some(&mut p.annotations),
+                    Some(Frame::Enum(e)) => Some(&mut e.annotations),
+                    Some(Frame::Definition(d)) => Some(&mut d.annotations),
+                    Some(Frame::Operation(o)) => Some(&mut o.annotations),
+                    Some(Frame::Child { child, .. }) => Some(&mut child.annotations),
+                    Some(Frame::Member(m)) => {
+                        member_description(m, &term, value.as_ref());
+                        None
+                    }
+                    Some(Frame::Annotations(p)) => {
+                        p.items.push((term.clone(), value.clone()));
+                        None
+                    }
+                    _ => None,
+                };
+                if let Some(a) = target {
+                    apply_term(a, &term, value.as_ref(), res);
+                }
+            }
+            Frame::Expr(x) => {
+                let kind = x.kind;
+                let property = x.property.clone();
+                let Some(v) = x.finish() else { return };
+                match self.stack.last_mut() {
+                    Some(Frame::Annotation { value, .. }) => *value = Some(v),
+                    Some(Frame::Expr(parent)) => match parent.kind {
+                        ExprKind::Record if kind == ExprKind::PropertyValue => parent.fields.push((property, v)),
+                        ExprKind::Collection => parent.items.push(v),
+                        ExprKind::PropertyValue => parent.value = Some(v),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn current_ns(&mut self) -> Option<&mut Namespace> {
+        let ns = self.cur_ns.as_ref()?;
+        self.schema.namespaces.get_mut(ns)
+    }
+
+    fn add_type(&mut self, def: TypeDef) {
+        let name = match &def {
+            TypeDef::Structured(t) => t.name.clone(),
+            TypeDef::Enum(t) => t.name.clone(),
+            TypeDef::Definition(t) => t.name.clone(),
+        };
+        let Some(ns_name) = self.cur_ns.clone() else { return };
+        let Some(ns) = self.schema.namespaces.get_mut(&ns_name) else { return };
+        if let Some(first) = ns.types.get(&name) {
+            let msg = format!(
+                "type `{ns_name}.{name}` is declared more than once (first at {}); keeping the first",
+                first.origin()
+            );
+            self.diags.push(Diagnostic::error(CODE_DUPLICATE_TYPE, def.origin().clone(), msg));
+            return;
+        }
+        ns.types.insert(name, def);
+    }
+}
+
+fn member_description(m: &mut EnumMember, term: &str, value: Option<&Expr>) {
+    if split_qualified(term) == (CORE, "Description") {
+        if let Some(s) = value.and_then(Expr::as_str) {
+            m.description = Some(s.to_string());
+        }
+    }
+}
+
+fn resolve_ref(r: &BytesRef<'_>) -> String {
+    if r.is_char_ref() {
+        if let Ok(Some(c)) = r.resolve_char_ref() {
+            return c.to_string();
+        }
+    }
+    let name = r.decode().map(|c| c.into_owned()).unwrap_or_default();
+    match quick_xml::escape::resolve_predefined_entity(&name) {
+        Some(s) => s.to_string(),
+        None => format!("&{name};"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Out-of-line annotations
+
+fn apply_out_of_line(schema: &mut Schema, res: &Resolver, block: &Pending) {
+    let target = block.target.trim();
+    if let Some(open) = target.find('(') {
+        apply_to_operation(schema, res, block, open);
+        return;
+    }
+    let segments: Vec<&str> = target.split('/').collect();
+    let head = res.name(segments[0]);
+    let (ns_name, name) = split_qualified(&head);
+    let Some(ns) = schema.namespaces.get_mut(ns_name) else { return };
+    let each = |a: &mut Annotations| {
+        for (term, value) in &block.items {
+            apply_term(a, term, value.as_ref(), res);
+        }
+    };
+    if let Some(def) = ns.types.get_mut(name) {
+        match (def, &segments[1..]) {
+            (TypeDef::Structured(t), []) => each(&mut t.annotations),
+            (TypeDef::Structured(t), [prop]) => {
+                if let Some(p) = t.properties.iter_mut().find(|p| p.name == *prop) {
+                    each(&mut p.annotations);
+                }
+            }
+            (TypeDef::Enum(e), []) => each(&mut e.annotations),
+            (TypeDef::Enum(e), [member]) => {
+                if let Some(m) = e.members.iter_mut().find(|m| m.name == *member) {
+                    for (term, value) in &block.items {
+                        member_description(m, term, value.as_ref());
+                    }
+                }
+            }
+            (TypeDef::Definition(d), []) => each(&mut d.annotations),
+            _ => {}
+        }
+        return;
+    }
+    if let Some(c) = ns.container.as_mut().filter(|c| c.name == name) {
+        if let [child] = &segments[1..] {
+            if let Some(ch) = c.entity_sets.get_mut(*child).or_else(|| c.singletons.get_mut(*child)) {
+                each(&mut ch.annotations);
+            }
+        }
+        return;
+    }
+    if segments.len() == 1 {
+        if let Some(ops) = ns.operations.get_mut(name) {
+            for op in ops {
+                each(&mut op.annotations);
+            }
+        }
+    }
+}
+
+/// `ns.op(T1, Collection(T2))` targets: functions list every parameter type, actions only the
+/// binding parameter (or, as Graph writes them, every parameter type). A trailing `/param` addresses a parameter, which the model does not keep.
+fn apply_to_operation(schema: &mut Schema, res: &Resolver, block: &Pending, open: usize) {
+    let target = block.target.trim();
+    let Some(close) = target.rfind(')').filter(|c| *c > open) else { return };
+    if !target[close + 1..].trim().is_empty() {
+        return;
+    }
+    let head = res.name(&target[..open]);
+    let inner = target[open + 1..close].trim();
+    let sig: Vec<TypeRef> =
+        if inner.is_empty() { Vec::new() } else { inner.split(',').map(|t| res.type_ref(t)).collect() };
+    let (ns_name, name) = split_qualified(&head);
+    let Some(ops) = schema.namespaces.get_mut(ns_name).and_then(|ns| ns.operations.get_mut(name)) else { return };
+    for op in ops {
+        let types: Vec<&TypeRef> = op.parameters.iter().map(|p| &p.ty).collect();
+        let all = types.len() == sig.len() && types.iter().zip(&sig).all(|(a, b)| *a == b);
+        // Graph also writes every parameter type for actions; accept both spellings.
+        let matches = all
+            || match op.kind {
+                OperationKind::Function => false,
+                OperationKind::Action if op.bound => sig.len() == 1 && types.first() == Some(&&sig[0]),
+                OperationKind::Action => sig.is_empty(),
+            };
+        if matches {
+            for (term, value) in &block.items {
+                apply_term(&mut op.annotations, term, value.as_ref(), res);
+            }
+        }
+    }
+}
