@@ -208,7 +208,7 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
     /// the client's base URL (so the token is never sent elsewhere). They are requested with
     /// `GET` and the first request's headers (`ConsistencyLevel`, `Prefer`, …).
     pub fn pages<I: DeserializeOwned>(&self, req: Request<Page<I>>) -> Pager<'_, I, T, P> {
-        Pager { client: self, state: PagerState::First(req) }
+        Pager { client: self, state: PagerState::First(Box::new(req)) }
     }
 }
 
@@ -219,7 +219,7 @@ pub struct Pager<'c, I, T, P> {
 }
 
 enum PagerState<I> {
-    First(Request<Page<I>>),
+    First(Box<Request<Page<I>>>),
     Next { url: String, headers: http::HeaderMap },
     Done,
 }

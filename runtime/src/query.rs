@@ -1,21 +1,4 @@
 //! Typed OData query options (`$select`, `$expand`, `$filter`, …) and their URL form.
-//!
-//! # Encoding
-//!
-//! [`QueryOptions::to_query_string`] writes options in a canonical order
-//! (`$select`, `$expand`, `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`,
-//! `$apply`, then custom parameters in insertion order) and percent-encodes each value with
-//! one rule: RFC 3986 unreserved characters and the sub-delimiters OData syntax uses,
-//! `! $ ' ( ) * , ; = : @ / ?`, stay readable; everything else is percent-encoded as UTF-8 —
-//! in particular space (`%20`), `&` (`%26`), `+` (`%2B`), `#` (`%23`), `%` (`%25`), `"` (`%22`),
-//! control characters and all non-ASCII characters. So a value can never end its parameter
-//! (`&`), start a fragment (`#`), be read as a space (`+`) or produce an invalid URI, while
-//! URLs stay close to the ones in Graph's documentation (`$filter=id%20eq%20'x'`,
-//! `$expand=a($select=id,name)`).
-//!
-//! [`QueryOptions::parse`] is the inverse: it splits on `&`, percent-decodes names and values
-//! (`+` is left as `+`), accepts option names with or without `$` in any case, and parses
-//! nested `$expand` options (separated by `;`, with parentheses and quotes nested).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -70,6 +53,27 @@ impl Field for NoFields {
 
 /// OData system query options plus custom parameters. Everything is kept as text so that
 /// options round-trip exactly.
+///
+/// # Encoding
+///
+/// [`QueryOptions::to_query_string`] writes options in a canonical order
+/// (`$select`, `$expand`, `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`,
+/// `$apply`, then custom parameters in insertion order) and percent-encodes each value with
+/// one rule: RFC 3986 unreserved characters and the sub-delimiters OData syntax uses,
+/// `! $ ' ( ) * , ; = : @ / ?`, stay readable; everything else is percent-encoded as UTF-8 —
+/// in particular space (`%20`), `&` (`%26`), `+` (`%2B`), `#` (`%23`), `%` (`%25`), `"` (`%22`),
+/// control characters and all non-ASCII characters. So a value can never end its parameter
+/// (`&`), start a fragment (`#`), be read as a space (`+`) or produce an invalid URI, while
+/// URLs stay close to the ones in Graph's documentation (`$filter=id%20eq%20'x'`,
+/// `$expand=a($select=id,name)`).
+/// Custom parameter names are encoded the same way, plus `=`. Nested `$expand` options are
+/// rendered as `path(opt=value;opt=value)` before that encoding; literals built with
+/// [`filter`](crate::filter) are quoted, so `;` and `)` inside them stay inside their option
+/// (only hand-written text with unbalanced parentheses outside quotes could leave it).
+///
+/// [`QueryOptions::parse`] is the inverse: it splits on `&`, percent-decodes names and values
+/// (`+` is left as `+`), accepts option names with or without `$` in any case, and parses
+/// nested `$expand` options (separated by `;`, with parentheses and quotes nested).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QueryOptions {
     /// `$select` items.
@@ -157,7 +161,7 @@ impl QueryOptions {
     }
 
     /// The encoded query string, without the leading `?` (empty when no option is set).
-    /// See the [module documentation](self) for the encoding.
+    /// See [the encoding](QueryOptions#encoding).
     pub fn to_query_string(&self) -> String {
         let mut out = String::new();
         for (name, value) in self.pairs() {
