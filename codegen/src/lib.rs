@@ -8,3 +8,9 @@
 pub mod diag;
 pub mod docs;
 pub mod csdl;
+pub mod extract;
+pub mod derive;
+pub mod paths;
+pub mod ir;
+pub mod emit;
+pub mod pipeline;

@@ -50,6 +50,7 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 pub mod client;
+pub mod edm;
 mod enums;
 mod error;
 pub mod filter;

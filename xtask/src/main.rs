@@ -1,1 +1,161 @@
-fn main() {}
+//! `cargo xtask …`: the only part of the project that reads or writes files.
+
+mod fsio;
+mod report;
+
+use clap::{Parser, Subcommand};
+use codegen::diag::Diagnostic;
+use codegen::emit::CrateSettings;
+use codegen::pipeline::{self, Input};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "xtask", about = "Graph docs → typed Rust: generate, check, report")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Derive the schema and generate the crate (default: `schema/docs` → `schema/`, `generated/`).
+    Regen(RegenArgs),
+    /// Read and check a docs tree (and optional CSDL); writes nothing.
+    Report(report::ReportArgs),
+}
+
+#[derive(clap::Args)]
+struct RegenArgs {
+    /// Write nothing; exit 1 naming every file that differs from what regen would write.
+    #[arg(long)]
+    check: bool,
+    /// Docs tree to read (default: schema/docs).
+    #[arg(long)]
+    docs: Option<PathBuf>,
+    /// Real CSDL XML ($metadata) to read as well.
+    #[arg(long)]
+    csdl: Option<PathBuf>,
+    /// Namespace to generate (repeatable; default: every namespace of the pages).
+    #[arg(long = "namespace")]
+    namespaces: Vec<String>,
+    /// Write a complete crate into DIR instead of `generated/` (schema files go to DIR/schema).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// The workspace root (parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+pub fn print_diagnostics(diags: &[Diagnostic]) {
+    for d in diags {
+        eprintln!("{d}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Regen(a) => regen(a),
+        Cmd::Report(a) => report::run(a),
+    }
+}
+
+fn regen(a: RegenArgs) -> ExitCode {
+    let start = Instant::now();
+    let root = workspace_root();
+    let docs_dir = a.docs.clone().unwrap_or_else(|| root.join("schema/docs"));
+    let (out_dir, schema_dir, settings) = match &a.out {
+        None => (root.join("generated"), root.join("schema"), CrateSettings::default()),
+        Some(out) => {
+            let runtime = root.join("runtime");
+            let settings = CrateSettings {
+                package: "graph-generated".into(),
+                runtime_path: runtime.display().to_string(),
+                command: format!("cargo xtask regen --out {}", out.display()),
+            };
+            (out.clone(), out.join("schema"), settings)
+        }
+    };
+    let docs = match fsio::load_tree(&docs_dir) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let csdl_xml = match &a.csdl {
+        Some(p) => match fsio::read_text(p) {
+            Ok(t) => Some((p.display().to_string(), t)),
+            Err(e) => {
+                eprintln!("error[input-unreadable]: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
+    let label = fsio::display_prefix(&root, &docs_dir);
+    let input = Input { docs, docs_label: label, csdl_xml, namespaces: a.namespaces.clone(), settings };
+    let out = pipeline::run(&input);
+    let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+    if !errors.is_empty() {
+        print_diagnostics(&out.diagnostics);
+        eprintln!(
+            "error: regen stopped: {} error(s) in the inputs; nothing was written",
+            errors.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    print_diagnostics(&out.diagnostics);
+    // Everything to write: generated crate files + derived schema files.
+    let mut plan = fsio::Plan::default();
+    plan.dir(&out_dir, out.files.clone(), |_| true);
+    plan.dir(&schema_dir, out.schema_files.clone(), |name| name.ends_with(".csdl.yaml"));
+    if a.check {
+        let stale = match plan.stale() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error[output-unreadable]: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        if stale.is_empty() {
+            println!("regen --check: {} files up to date ({:.2?})", plan.len(), start.elapsed());
+            return ExitCode::SUCCESS;
+        }
+        for s in &stale {
+            eprintln!("stale: {}\n{}", s.path.display(), s.diff);
+        }
+        eprintln!(
+            "error: {} generated file(s) are stale; run `cargo xtask regen` and commit the result",
+            stale.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    match plan.apply() {
+        Ok(stats) => {
+            println!(
+                "regen: {} pages read ({} resource, {} api, {} enum), {} namespaces, {} types, {} endpoints, {} files written, {} unchanged, {} deleted in {:.2?}",
+                out.counts.read,
+                out.counts.resource,
+                out.counts.api,
+                out.counts.r#enum,
+                out.namespaces.len(),
+                out.ir.models.len(),
+                out.endpoints,
+                stats.written,
+                stats.unchanged,
+                stats.deleted,
+                start.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error[write-failed]: {e}; previous files were left in place");
+            ExitCode::FAILURE
+        }
+    }
+}

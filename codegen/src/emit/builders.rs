@@ -1,0 +1,250 @@
+//! Request builders (one file per addressed type, item and collection together) and the
+//! operation data they point at (permissions, headers) as `static`s.
+
+use super::doc_attr;
+use super::models::model_path;
+use crate::extract::{PermissionFacts, SchemeFacts};
+use crate::ir::naming::namespace_module;
+use crate::ir::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::BTreeMap;
+
+/// Builders grouped by (namespace module, file module).
+pub fn group(ir: &Ir) -> BTreeMap<(String, String), Vec<&Builder>> {
+    let mut out: BTreeMap<(String, String), Vec<&Builder>> = BTreeMap::new();
+    for b in ir.builders.values() {
+        out.entry((namespace_module(&b.namespace), b.module.clone())).or_default().push(b);
+    }
+    out
+}
+
+fn builder_path(ir: &Ir, name: &str) -> TokenStream {
+    let b = ir.builders.get(name).expect("builder exists");
+    let ns = format_ident!("{}", namespace_module(&b.namespace));
+    let t = format_ident!("{}", name);
+    quote!(crate::#ns::requests::#t)
+}
+
+fn response_type(ir: &Ir, s: &Shape) -> TokenStream {
+    match s {
+        Shape::Entity(q) => model_path(ir, q),
+        Shape::Page(q) => {
+            let t = model_path(ir, q);
+            quote!(graph_runtime::Page<#t>)
+        }
+        Shape::NoContent => quote!(graph_runtime::NoContent),
+    }
+}
+
+fn op_doc(ir: &Ir, op: &OpMethod) -> String {
+    let info = ir.operations.get(&op.operation_const);
+    let mut d = String::new();
+    if let Some(i) = info {
+        d.push_str(&format!("{}: `{}`.\n", i.title, i.method));
+        d.push_str("\nDocumented paths and least-privileged permissions:\n");
+        for (p, perms) in &i.paths {
+            let least = perms
+                .as_ref()
+                .map(|p| {
+                    let mut v = Vec::new();
+                    if !p.delegated_work.least.is_empty() {
+                        v.push(format!("delegated `{}`", p.delegated_work.least.join("`, `")));
+                    }
+                    if !p.application.least.is_empty() {
+                        v.push(format!("application `{}`", p.application.least.join("`, `")));
+                    }
+                    if v.is_empty() { "none documented".to_string() } else { v.join("; ") }
+                })
+                .unwrap_or_else(|| "not documented".into());
+            d.push_str(&format!("- `{} {}`: {}\n", i.method, p, least));
+        }
+        let headers: Vec<String> = i.headers.iter().map(|(n, _, _)| format!("`{n}`")).collect();
+        if !headers.is_empty() {
+            d.push_str(&format!("\nRequest headers set or documented: {}.\n", headers.join(", ")));
+        }
+        if !i.doc_pages.is_empty() {
+            d.push_str(&format!("\nFrom `{}`.", i.doc_pages.join("`, `")));
+        }
+    }
+    d
+}
+
+pub fn emit_builders(ir: &Ir, builders: &[&Builder]) -> TokenStream {
+    let items: Vec<TokenStream> = builders.iter().map(|b| emit_builder(ir, b)).collect();
+    quote!(#(#items)*)
+}
+
+fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
+    let name = format_ident!("{}", b.rust_name);
+    let target_doc = b.target.clone();
+    let doc = doc_attr(&format!(
+        "Requests on {} `{}`.",
+        if b.collection { "a collection of" } else { "one" },
+        target_doc
+    ));
+    let children: Vec<TokenStream> = b
+        .children
+        .iter()
+        .map(|c| {
+            let m = format_ident!("{}", c.method);
+            let seg = &c.segment;
+            let t = builder_path(ir, &c.builder);
+            let d = doc_attr(&format!("`…/{seg}`"));
+            quote! {
+                #d
+                pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+            }
+        })
+        .collect();
+    let by_id = b.item.as_ref().map(|(item, param)| {
+        let t = builder_path(ir, item);
+        let d = doc_attr(&format!("`…/{{{param}}}`: one item by key. The key is percent-encoded: it can never change the path or the query."));
+        quote! {
+            #d
+            pub fn by_id(&self, id: &str) -> #t { #t::new(self.path.key(#param, id)) }
+        }
+    });
+    let ops: Vec<TokenStream> = b
+        .operations
+        .iter()
+        .map(|op| {
+            let m = format_ident!("{}", op.method_name);
+            let resp = response_type(ir, &op.response);
+            let method = format_ident!("{}", op.http_method);
+            let ns = format_ident!("{}", namespace_module(&b.namespace));
+            let c = format_ident!("{}", op.operation_const);
+            let path = match &op.segment {
+                Some(s) => quote!(self.path.segment(#s)),
+                None => quote!(self.path.clone()),
+            };
+            let d = doc_attr(&op_doc(ir, op));
+            let info = ir.operations.get(&op.operation_const);
+            let headers: Vec<TokenStream> = info
+                .map(|i| {
+                    i.headers
+                        .iter()
+                        .filter(|(n, v, _)| n.eq_ignore_ascii_case("consistencylevel") && v.as_deref() == Some("eventual"))
+                        .map(|_| quote!(.consistency_level_eventual()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            match &op.body {
+                Some(body) => {
+                    let bt = model_path(ir, body);
+                    quote! {
+                        #d
+                        pub fn #m(&self, body: &#bt) -> graph_runtime::Request<#resp> {
+                            graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
+                                .with_json_body(body)
+                                #(#headers)*
+                        }
+                    }
+                }
+                None => quote! {
+                    #d
+                    pub fn #m(&self) -> graph_runtime::Request<#resp> {
+                        graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
+                            #(#headers)*
+                    }
+                },
+            }
+        })
+        .collect();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name { path: graph_runtime::RequestPath }
+        impl #name {
+            pub(crate) fn new(path: graph_runtime::RequestPath) -> Self { Self { path } }
+            /// The path built so far (encoded) and its template.
+            pub fn path(&self) -> &graph_runtime::RequestPath { &self.path }
+            #by_id
+            #(#children)*
+            #(#ops)*
+        }
+    }
+}
+
+/// Operation data grouped by the namespace module of the builder that owns it.
+pub fn operations_by_namespace(ir: &Ir) -> BTreeMap<String, Vec<&OperationInfo>> {
+    let mut out: BTreeMap<String, Vec<&OperationInfo>> = BTreeMap::new();
+    for b in ir.builders.values() {
+        for op in &b.operations {
+            if let Some(info) = ir.operations.get(&op.operation_const) {
+                let v = out.entry(namespace_module(&b.namespace)).or_default();
+                if !v.iter().any(|i| i.const_name == info.const_name) {
+                    v.push(info);
+                }
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| a.const_name.cmp(&b.const_name));
+    }
+    out
+}
+
+fn scheme(s: &SchemeFacts) -> TokenStream {
+    let least = &s.least;
+    let higher = &s.higher;
+    quote!(graph_runtime::Scheme { least: &[#(#least),*], higher: &[#(#higher),*] })
+}
+
+fn permissions(p: &Option<PermissionFacts>) -> TokenStream {
+    match p {
+        None => quote!(None),
+        Some(p) => {
+            let w = scheme(&p.delegated_work);
+            let d = scheme(&p.delegated_personal);
+            let a = scheme(&p.application);
+            quote!(Some(graph_runtime::Permissions { delegated_work: #w, delegated_personal: #d, application: #a }))
+        }
+    }
+}
+
+pub fn emit_operations(ops: &[&OperationInfo]) -> TokenStream {
+    let items: Vec<TokenStream> = ops
+        .iter()
+        .map(|o| {
+            let name = format_ident!("{}", o.const_name);
+            let id = &o.id;
+            let method = &o.method;
+            let doc_pages = o.doc_pages.join(", ");
+            let paths: Vec<TokenStream> = o
+                .paths
+                .iter()
+                .map(|(t, p)| {
+                    let perms = permissions(p);
+                    quote!(graph_runtime::PathPermissions { template: #t, permissions: #perms })
+                })
+                .collect();
+            let headers: Vec<TokenStream> = o
+                .headers
+                .iter()
+                .map(|(n, v, r)| {
+                    let v = match v {
+                        Some(v) => quote!(Some(#v)),
+                        None => quote!(None),
+                    };
+                    quote!(graph_runtime::HeaderSpec { name: #n, value: #v, required: #r })
+                })
+                .collect();
+            let d = doc_attr(&format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages));
+            quote! {
+                #d
+                pub static #name: graph_runtime::Operation = graph_runtime::Operation {
+                    id: #id,
+                    method: #method,
+                    paths: &[#(#paths),*],
+                    headers: &[#(#headers),*],
+                    doc: #doc_pages,
+                };
+            }
+        })
+        .collect();
+    quote! {
+        //! Operation data: documented paths with their permissions per scheme, and headers.
+        #(#items)*
+    }
+}

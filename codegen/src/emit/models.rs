@@ -1,0 +1,274 @@
+//! Models: one file per type. Structs keep wire names, unknown properties and instance
+//! annotations (`additional`), and `@odata.type`; enums keep unknown values raw; flags enums
+//! are sets of members.
+
+use super::doc_attr;
+use crate::ir::naming::namespace_module;
+use crate::ir::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Path of a model's Rust type from anywhere in the crate: `crate::cloud_licensing::Allotment`.
+pub fn model_path(ir: &Ir, qname: &str) -> TokenStream {
+    model_path_in(ir, qname, &quote!(crate))
+}
+
+/// Path of a model's Rust type under the crate root `krate` (`crate`, or `graph` in tests).
+pub fn model_path_in(ir: &Ir, qname: &str, krate: &TokenStream) -> TokenStream {
+    match ir.models.get(qname) {
+        Some(m) => {
+            let ns = format_ident!("{}", namespace_module(&m.namespace));
+            let t = format_ident!("{}", m.rust_name);
+            quote!(#krate::#ns::#t)
+        }
+        None => quote!(serde_json::Value),
+    }
+}
+
+fn flags_member_name(m: &Model) -> String {
+    format!("{}Member", m.rust_name)
+}
+
+/// Rust type of one value of a field (no Option/Vec).
+pub fn scalar_type(ir: &Ir, t: &FieldType, boxed: bool) -> TokenStream {
+    match t {
+        FieldType::String => quote!(String),
+        FieldType::Bool => quote!(bool),
+        FieldType::I16 => quote!(i16),
+        FieldType::I32 => quote!(i32),
+        FieldType::I64 => quote!(i64),
+        FieldType::U8 => quote!(u8),
+        FieldType::I8 => quote!(i8),
+        FieldType::F32 => quote!(f32),
+        FieldType::F64 => quote!(f64),
+        FieldType::Number => quote!(serde_json::Number),
+        FieldType::Guid => quote!(graph_runtime::edm::Guid),
+        FieldType::DateTimeOffset => quote!(graph_runtime::edm::DateTimeOffset),
+        FieldType::Date => quote!(graph_runtime::edm::Date),
+        FieldType::TimeOfDay => quote!(graph_runtime::edm::TimeOfDay),
+        FieldType::Duration => quote!(graph_runtime::edm::Duration),
+        FieldType::Json => quote!(serde_json::Value),
+        FieldType::Model(q) => {
+            let p = model_path(ir, q);
+            match ir.models.get(q).map(|m| &m.kind) {
+                Some(ModelKind::Struct(_)) if boxed => quote!(Box<#p>),
+                _ => p,
+            }
+        }
+    }
+}
+
+pub fn emit_model(ir: &Ir, m: &Model) -> TokenStream {
+    match &m.kind {
+        ModelKind::Struct(s) => emit_struct(ir, m, s),
+        ModelKind::Enum(e) => emit_enum(m, e),
+    }
+}
+
+fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
+    let name = format_ident!("{}", m.rust_name);
+    let mut doc = m.doc.clone().unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!("Wire type: `{}`.", m.qname.split('#').next().unwrap_or(&m.qname)));
+    if s.opaque {
+        doc.push_str(" Referenced from outside the generated namespaces: kept opaque, every field is preserved in `additional`.");
+    }
+    let doc = doc_attr(&doc);
+    let mut fields = Vec::new();
+    for f in &s.fields {
+        let rust = format_ident!("{}", f.rust);
+        let wire = &f.wire;
+        let inner = scalar_type(ir, &f.ty, !f.collection);
+        let value = if f.collection { quote!(Vec<#inner>) } else { inner };
+        let mut fdoc = f.doc.clone().unwrap_or_default();
+        let mut notes = Vec::new();
+        if f.read_only && s.write.is_none() {
+            notes.push("read-only");
+        }
+        if f.nullable && s.write.is_none() {
+            notes.push("nullable: `Some(None)` is an explicit `null`");
+        }
+        if f.filterable {
+            notes.push("supports `$filter`");
+        }
+        if f.navigation {
+            notes.push("navigation property: present when expanded");
+        }
+        if !notes.is_empty() {
+            if !fdoc.is_empty() {
+                fdoc.push_str("\n\n");
+            }
+            fdoc.push_str(&format!("Wire name `{wire}`; {}.", notes.join("; ")));
+        }
+        let fdoc = doc_attr(&fdoc);
+        let tri_state = match s.write {
+            Some(WriteMode::Update) => true,
+            Some(_) => false,
+            None => f.nullable,
+        };
+        let field = if s.write == Some(WriteMode::Create) && f.required {
+            quote! { #fdoc #[serde(rename = #wire)] pub #rust: #value, }
+        } else if tri_state {
+            quote! {
+                #fdoc
+                #[serde(rename = #wire, default, with = "graph_runtime::double_option", skip_serializing_if = "Option::is_none")]
+                pub #rust: Option<Option<#value>>,
+            }
+        } else {
+            quote! {
+                #fdoc
+                #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
+                pub #rust: Option<#value>,
+            }
+        };
+        fields.push(field);
+    }
+    let derive_default = if s.write == Some(WriteMode::Create) && s.fields.iter().any(|f| f.required) {
+        quote!()
+    } else {
+        quote!(Default,)
+    };
+    let resource = if s.write.is_none() {
+        emit_resource_impls(ir, m, s)
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
+            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
+            pub odata_type: Option<String>,
+            #(#fields)*
+            /// Properties and instance annotations the schema does not name (`x@odata.count`,
+            /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
+            #[serde(flatten)]
+            pub additional: serde_json::Map<String, serde_json::Value>,
+        }
+        #resource
+    }
+}
+
+fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
+    let name = format_ident!("{}", m.rust_name);
+    let odata_type = format!("#{}", m.qname);
+    if s.opaque || s.fields.is_empty() {
+        return quote! {
+            impl graph_runtime::Resource for #name {
+                const ODATA_TYPE: &'static str = #odata_type;
+                type Field = graph_runtime::NoFields;
+            }
+            graph_runtime::impl_shape!(#name);
+        };
+    }
+    let field_enum = format_ident!("{}Field", m.rust_name);
+    let variants: Vec<_> = s.fields.iter().map(|f| format_ident!("{}", f.variant)).collect();
+    let wires: Vec<_> = s.fields.iter().map(|f| f.wire.clone()).collect();
+    let vdocs: Vec<_> = s.fields.iter().map(|f| doc_attr(&format!("`{}`", f.wire))).collect();
+    let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`, `$orderby` and `$filter`.", m.rust_name));
+    let expand = if s.expands.is_empty() {
+        quote!()
+    } else {
+        let ename = format_ident!("{}Expand", m.rust_name);
+        let fns: Vec<TokenStream> = s
+            .expands
+            .iter()
+            .map(|(wire, rust, target)| {
+                let f = format_ident!("{}", rust);
+                let t = model_path(ir, target);
+                let d = doc_attr(&format!("`$expand={wire}`"));
+                quote! {
+                    #d
+                    pub fn #f() -> graph_runtime::Expand<#name, #t> { graph_runtime::Expand::new(#wire) }
+                }
+            })
+            .collect();
+        let edoc = doc_attr(&format!("Typed `$expand` items of [`{}`].", m.rust_name));
+        quote! {
+            #edoc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ename;
+            impl #ename { #(#fns)* }
+        }
+    };
+    quote! {
+        #fdoc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #field_enum { #(#vdocs #variants,)* }
+        impl graph_runtime::Field for #field_enum {
+            fn wire_name(self) -> &'static str {
+                match self { #(Self::#variants => #wires,)* }
+            }
+        }
+        impl graph_runtime::Resource for #name {
+            const ODATA_TYPE: &'static str = #odata_type;
+            type Field = #field_enum;
+        }
+        graph_runtime::impl_shape!(#name);
+        #expand
+    }
+}
+
+fn emit_enum(m: &Model, e: &EnumModel) -> TokenStream {
+    let enum_name = if e.flags { flags_member_name(m) } else { m.rust_name.clone() };
+    let name = format_ident!("{}", enum_name);
+    let variants: Vec<_> = e.members.iter().map(|(_, v, _, _)| format_ident!("{}", v)).collect();
+    let wires: Vec<_> = e.members.iter().map(|(w, _, _, _)| w.clone()).collect();
+    let values: Vec<i64> = e.members.iter().map(|(_, _, v, _)| *v).collect();
+    let vdocs: Vec<_> = e
+        .members
+        .iter()
+        .map(|(w, _, v, d)| {
+            let text = match d {
+                Some(d) => format!("`{w}` ({v}): {d}"),
+                None => format!("`{w}` ({v})"),
+            };
+            doc_attr(&text)
+        })
+        .collect();
+    let mut doc = m.doc.clone().unwrap_or_default();
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(&format!(
+        "Wire type: `{}`{}. Values this version does not know are kept in `Unknown`.",
+        m.qname,
+        if e.flags { " (a member of the flags set)" } else { "" }
+    ));
+    let doc = doc_attr(&doc);
+    let flags_alias = if e.flags {
+        let alias = format_ident!("{}", m.rust_name);
+        let d = doc_attr(&format!("Flags `{}`: a set of [`{}`] (`\"user,group\"` on the wire).", m.qname, enum_name));
+        quote! { #d pub type #alias = graph_runtime::Flags<#name>; }
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#vdocs #variants,)*
+            /// A value this version of the crate does not know, kept as sent.
+            Unknown(String),
+        }
+        impl #name {
+            /// Numeric value from the schema, `None` for unknown values.
+            pub fn value(&self) -> Option<i64> {
+                match self { #(Self::#variants => Some(#values),)* Self::Unknown(_) => None }
+            }
+        }
+        impl graph_runtime::WireEnum for #name {
+            fn from_wire(s: &str) -> Self {
+                match s { #(#wires => Self::#variants,)* other => Self::Unknown(other.to_string()) }
+            }
+            fn as_wire(&self) -> &str {
+                match self { #(Self::#variants => #wires,)* Self::Unknown(s) => s.as_str() }
+            }
+        }
+        graph_runtime::wire_enum_serde!(#name);
+        #flags_alias
+    }
+}

@@ -1,0 +1,645 @@
+//! Lowering: schema + API facts → IR. Named passes, each a plain function:
+//! `attach_operations` (resolve every documented request line to a builder and an operation),
+//! `useful_nodes` (dependency closure: only builders on a path to an operation),
+//! `lower_models` (types of the generated namespaces + opaque referenced types),
+//! `lower_builders`, `lower_examples`.
+
+use super::naming::{camel, dedupe, snake};
+use super::*;
+use crate::csdl::*;
+use crate::derive::parse_type_text;
+use crate::diag::{Diagnostic, Origin};
+use crate::extract::{ApiFacts, PermissionFacts, Row};
+use crate::paths::{self, SegKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A builder node: a type addressed as a collection or as a single entity.
+type Node = (String, bool);
+/// Operations attached to each node, by (kind, action segment).
+type NodeOps = BTreeMap<Node, BTreeMap<(OpKind, String), OpAccum>>;
+
+#[derive(Default)]
+struct OpAccum {
+    kind: Option<OpKind>,
+    http_method: String,
+    segment: Option<String>,
+    action_qname: Option<String>,
+    titles: BTreeSet<String>,
+    pages: BTreeSet<String>,
+    paths: BTreeMap<String, Option<PermissionFacts>>,
+    headers: BTreeMap<String, (Option<String>, bool)>,
+    query: BTreeSet<String>,
+    body_rows: Vec<Row>,
+    body_rels: Vec<Row>,
+    pages_with_body: BTreeSet<String>,
+}
+
+fn is_required(r: &Row) -> bool {
+    let d = r.description.to_ascii_lowercase();
+    d.contains("required") && !d.contains("not required")
+}
+
+/// One write model serves every page of an operation (e.g. POST to an allotment's or a
+/// user's assignments): a field is required only where every page requires it.
+fn merge_body_rows(acc: &mut Vec<Row>, page: &[Row], first: bool) {
+    for r in acc.iter_mut() {
+        let on_page = page.iter().find(|p| p.name == r.name);
+        if is_required(r) && !on_page.is_some_and(is_required) {
+            r.description = format!("{} (optional on some paths)", r.description.replace("Required.", "").trim());
+        }
+    }
+    for p in page {
+        if !acc.iter().any(|r| r.name == p.name) {
+            let mut p = p.clone();
+            if !first && is_required(&p) {
+                p.description = format!("{} (optional on some paths)", p.description.replace("Required.", "").trim());
+            }
+            acc.push(p);
+        }
+    }
+}
+
+pub struct Lowered {
+    pub ir: Ir,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of documented request lines that resolved.
+    pub paths_resolved: usize,
+}
+
+fn op_kind(method: &str, collection: bool) -> Option<OpKind> {
+    Some(match (method, collection) {
+        ("GET", true) => OpKind::List,
+        ("GET", false) => OpKind::Get,
+        ("POST", true) => OpKind::Create,
+        ("PATCH", false) => OpKind::Update,
+        ("PUT", false) => OpKind::Replace,
+        ("DELETE", false) => OpKind::Delete,
+        _ => return None,
+    })
+}
+
+fn kind_word(k: OpKind) -> &'static str {
+    match k {
+        OpKind::Get => "get",
+        OpKind::List => "list",
+        OpKind::Create => "create",
+        OpKind::Update => "update",
+        OpKind::Replace => "replace",
+        OpKind::Delete => "delete",
+        OpKind::Action => "action",
+    }
+}
+
+/// Lowers the schema (`schema` holds the generated namespaces and everything they refer to)
+/// and the API pages into the IR.
+pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts]) -> Lowered {
+    let mut diags = Vec::new();
+    let (ops, resolved) = attach_operations(schema, apis, &mut diags);
+    let useful = useful_nodes(schema, &ops);
+    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
+    lower_models(schema, namespaces, &useful, &mut ir);
+    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    lower_examples(schema, apis, &mut ir, &mut diags);
+    Lowered { ir, diagnostics: diags, paths_resolved: resolved }
+}
+
+fn attach_operations(
+    schema: &Schema,
+    apis: &[ApiFacts],
+    diags: &mut Vec<Diagnostic>,
+) -> (NodeOps, usize) {
+    let mut ops: NodeOps = BTreeMap::new();
+    let mut resolved_count = 0;
+    for api in apis {
+        for line in &api.http_lines {
+            let origin = Origin::new(api.file.clone(), line.line, 1);
+            let r = match paths::resolve(schema, &line.path) {
+                Ok(r) => r,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "doc-path-unresolved",
+                        origin,
+                        format!("`{} {}` does not resolve: {}", line.method, line.path, e.message),
+                    ));
+                    continue;
+                }
+            };
+            let target = r.target();
+            let (node, kind, segment, action) = match &target.kind {
+                SegKind::Operation { qname } => {
+                    ((target.ty.name.clone(), target.ty.collection), OpKind::Action, Some(target.text.clone()), Some(qname.clone()))
+                }
+                _ => {
+                    let Some(k) = op_kind(&line.method, target.ty.collection) else {
+                        diags.push(Diagnostic::error(
+                            "doc-method-unsupported",
+                            origin,
+                            format!("`{}` on a {} is not an operation a client can build", line.method,
+                                if target.ty.collection { "collection" } else { "single entity" }),
+                        ));
+                        continue;
+                    };
+                    ((target.ty.name.clone(), target.ty.collection), k, None, None)
+                }
+            };
+            resolved_count += 1;
+            let acc = ops.entry(node).or_default().entry((kind, segment.clone().unwrap_or_default())).or_default();
+            acc.kind = Some(kind);
+            acc.http_method = line.method.clone();
+            acc.segment = segment;
+            acc.action_qname = action;
+            acc.titles.insert(api.title.clone());
+            acc.pages.insert(api.file.clone());
+            // Permissions of the group listing this path (same method and path shape).
+            let shape = r.shape();
+            let perms = api.permission_groups.iter().find(|g| {
+                g.paths.iter().any(|p| {
+                    p.method == line.method && paths::resolve(schema, &p.path).map(|x| x.shape()) == Ok(shape.clone())
+                })
+            });
+            let entry = acc.paths.entry(line.path.clone()).or_insert(None);
+            if let Some(g) = perms {
+                if entry.is_none() {
+                    *entry = g.permissions.clone();
+                }
+            }
+            for h in &api.headers {
+                if h.name.eq_ignore_ascii_case("authorization") {
+                    continue;
+                }
+                let required = h.description.to_ascii_lowercase().contains("required");
+                let first = h.description.split(['.', ' ']).next().unwrap_or("").trim();
+                let value = (!first.is_empty() && !first.contains('{') && (first.contains('/') || first == "eventual"))
+                    .then(|| first.to_string());
+                acc.headers.insert(h.name.clone(), (value, required));
+            }
+            acc.query.extend(api.query_options.iter().cloned());
+            if !acc.pages_with_body.contains(&api.file) {
+                acc.pages_with_body.insert(api.file.clone());
+                merge_body_rows(&mut acc.body_rows, &api.body_properties, acc.pages_with_body.len() == 1);
+                merge_body_rows(&mut acc.body_rels, &api.body_relationships, acc.pages_with_body.len() == 1);
+            }
+        }
+    }
+    (ops, resolved_count)
+}
+
+/// Navigation edges of a node: (method/segment name, target node).
+fn edges(schema: &Schema, node: &Node) -> Vec<(String, Node)> {
+    let (ty, collection) = node;
+    if *collection {
+        return vec![("{key}".into(), (ty.clone(), false))];
+    }
+    schema
+        .all_properties(ty)
+        .into_iter()
+        .filter(|p| p.is_navigation())
+        .map(|p| (p.name.clone(), (p.ty.name.clone(), p.ty.collection)))
+        .collect()
+}
+
+fn roots(schema: &Schema) -> Vec<(String, Node)> {
+    let Some((_, c)) = schema.container() else { return Vec::new() };
+    let mut out: Vec<(String, Node)> =
+        c.entity_sets.values().map(|s| (s.name.clone(), (s.ty.clone(), true))).collect();
+    out.extend(c.singletons.values().map(|s| (s.name.clone(), (s.ty.clone(), false))));
+    out.sort();
+    out
+}
+
+/// Nodes reachable from the container that lead to at least one operation.
+fn useful_nodes(schema: &Schema, ops: &NodeOps) -> BTreeSet<Node> {
+    // Reachable set.
+    let mut reach: BTreeSet<Node> = BTreeSet::new();
+    let mut stack: Vec<Node> = roots(schema).into_iter().map(|(_, n)| n).collect();
+    while let Some(n) = stack.pop() {
+        if !reach.insert(n.clone()) {
+            continue;
+        }
+        for (_, t) in edges(schema, &n) {
+            if !reach.contains(&t) {
+                stack.push(t);
+            }
+        }
+    }
+    // Useful: has operations, or an edge to a useful node (fixpoint).
+    let mut useful: BTreeSet<Node> = reach.iter().filter(|n| ops.contains_key(*n)).cloned().collect();
+    loop {
+        let before = useful.len();
+        for n in &reach {
+            if !useful.contains(n) && edges(schema, n).iter().any(|(_, t)| useful.contains(t)) {
+                useful.insert(n.clone());
+            }
+        }
+        if useful.len() == before {
+            break;
+        }
+    }
+    useful
+}
+
+fn field_type(t: &TypeRef) -> FieldType {
+    match t.name.as_str() {
+        "Edm.String" | "Edm.Binary" => FieldType::String,
+        "Edm.Boolean" => FieldType::Bool,
+        "Edm.Int16" => FieldType::I16,
+        "Edm.Int32" => FieldType::I32,
+        "Edm.Int64" => FieldType::I64,
+        "Edm.Byte" => FieldType::U8,
+        "Edm.SByte" => FieldType::I8,
+        "Edm.Single" => FieldType::F32,
+        "Edm.Double" => FieldType::F64,
+        "Edm.Decimal" => FieldType::Number,
+        "Edm.Guid" => FieldType::Guid,
+        "Edm.DateTimeOffset" => FieldType::DateTimeOffset,
+        "Edm.Date" => FieldType::Date,
+        "Edm.TimeOfDay" => FieldType::TimeOfDay,
+        "Edm.Duration" => FieldType::Duration,
+        n if n.starts_with("Edm.") => FieldType::Json,
+        n => FieldType::Model(n.to_string()),
+    }
+}
+
+fn model_names(qname: &str) -> (String, String, String) {
+    let (ns, simple) = split_qualified(qname);
+    (ns.to_string(), snake(simple), camel(simple))
+}
+
+fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTreeSet<Node>, ir: &mut Ir) {
+    let in_scope = |q: &str| namespaces.iter().any(|n| n == split_qualified(q).0);
+    // Closure: types of the generated namespaces, plus what they and the builders refer to.
+    let mut want: BTreeSet<String> = BTreeSet::new();
+    for n in namespaces {
+        if let Some(ns) = schema.namespaces.get(n) {
+            want.extend(ns.types.keys().map(|t| format!("{n}.{t}")));
+        }
+    }
+    want.extend(useful.iter().map(|(t, _)| t.clone()));
+    let mut queue: Vec<String> = want.iter().cloned().collect();
+    while let Some(q) = queue.pop() {
+        if !in_scope(&q) {
+            continue;
+        }
+        let Some(TypeDef::Structured(_)) = schema.get(&q) else { continue };
+        for p in schema.all_properties(&q) {
+            if !p.ty.is_edm() && want.insert(p.ty.name.clone()) {
+                queue.push(p.ty.name.clone());
+            }
+        }
+    }
+    for q in want {
+        let Some(def) = schema.get(&q) else { continue };
+        let (ns, module, rust) = model_names(&q);
+        let kind = match def {
+            TypeDef::Enum(e) => {
+                let mut variants: Vec<String> = e.members.iter().map(|m| camel(&m.name)).collect();
+                dedupe(&mut variants, &["Unknown"]);
+                ModelKind::Enum(EnumModel {
+                    flags: e.is_flags,
+                    members: e
+                        .members
+                        .iter()
+                        .zip(variants)
+                        .map(|(m, v)| (m.name.clone(), v, m.value, m.description.clone()))
+                        .collect(),
+                })
+            }
+            TypeDef::Definition(_) => continue,
+            TypeDef::Structured(s) => {
+                let opaque = !in_scope(&q);
+                let props: Vec<&Property> = if opaque {
+                    schema.all_properties(&q).into_iter().filter(|p| p.name == "id").collect()
+                } else {
+                    schema.all_properties(&q)
+                };
+                let mut rust_names: Vec<String> = props.iter().map(|p| snake(&p.name)).collect();
+                dedupe(&mut rust_names, &["odata_type", "additional"]);
+                let mut variants: Vec<String> = props.iter().map(|p| camel(&p.name)).collect();
+                dedupe(&mut variants, &[]);
+                let fields: Vec<Field> = props
+                    .iter()
+                    .zip(rust_names)
+                    .zip(variants)
+                    .map(|((p, rust), variant)| Field {
+                        wire: p.name.clone(),
+                        rust,
+                        variant,
+                        ty: field_type(&p.ty),
+                        collection: p.ty.collection,
+                        nullable: p.nullable,
+                        navigation: p.is_navigation(),
+                        read_only: p.annotations.computed,
+                        filterable: p.annotations.filterable.unwrap_or(false),
+                        required: false,
+                        doc: p.annotations.description.clone(),
+                    })
+                    .collect();
+                let expands = fields
+                    .iter()
+                    .filter(|f| f.navigation || matches!(&f.ty, FieldType::Model(m) if matches!(schema.get(m), Some(TypeDef::Structured(_)))))
+                    .filter_map(|f| match &f.ty {
+                        FieldType::Model(m) => Some((f.wire.clone(), f.rust.clone(), m.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                ModelKind::Struct(StructModel {
+                    entity: s.kind == StructuredKind::Entity,
+                    opaque,
+                    fields,
+                    expands,
+                    write: None,
+                })
+            }
+        };
+        let doc = match def {
+            TypeDef::Structured(s) => s.annotations.description.clone(),
+            TypeDef::Enum(e) => e.annotations.description.clone(),
+            TypeDef::Definition(d) => d.annotations.description.clone(),
+        };
+        ir.models.insert(q.clone(), Model { qname: q, namespace: ns, module, rust_name: rust, doc, kind });
+    }
+    // Expands can only point at models we emit.
+    let names: BTreeSet<String> = ir.models.keys().cloned().collect();
+    for m in ir.models.values_mut() {
+        if let ModelKind::Struct(s) = &mut m.kind {
+            s.expands.retain(|(_, _, t)| names.contains(t));
+            for f in &mut s.fields {
+                if let FieldType::Model(t) = &f.ty {
+                    if !names.contains(t) {
+                        f.ty = FieldType::Json;
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn builder_name(ir: &Ir, node: &Node) -> String {
+    let rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_else(|| camel(split_qualified(&node.0).1));
+    format!("{rust}{}", if node.1 { "Collection" } else { "Item" })
+}
+
+fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: &[Row], rels: &[Row], ir: &mut Ir) -> Option<String> {
+    if rows.is_empty() && rels.is_empty() {
+        return None;
+    }
+    let (ns, module, rust) = model_names(target);
+    let (suffix, rust_name, module) = match mode {
+        WriteMode::Create => ("#create", format!("New{rust}"), format!("new_{module}")),
+        WriteMode::Update => ("#update", format!("{rust}Update"), format!("{module}_update")),
+        WriteMode::Parameters => ("#parameters", format!("{rust}Parameters"), format!("{module}_parameters")),
+    };
+    let qname = format!("{target}{suffix}");
+    let resolve = |s: &str| -> String {
+        let props = schema.all_properties(target);
+        props
+            .iter()
+            .find(|p| p.ty.name.rsplit('.').next().is_some_and(|n| n.eq_ignore_ascii_case(s)))
+            .map(|p| p.ty.name.clone())
+            .unwrap_or_else(|| format!("{ns}.{s}"))
+    };
+    let mut fields = Vec::new();
+    for r in rows {
+        let ty = parse_type_text(&r.type_text, &resolve).unwrap_or(TypeRef::new("Edm.Untyped", false));
+        let declared = schema.all_properties(target).into_iter().find(|p| p.name == r.name).cloned();
+        let ty = declared.as_ref().map(|p| p.ty.clone()).unwrap_or(ty);
+        fields.push(Field {
+            wire: r.name.clone(),
+            rust: snake(&r.name),
+            variant: camel(&r.name),
+            ty: field_type(&ty),
+            collection: ty.collection,
+            nullable: declared.map(|p| p.nullable).unwrap_or(true),
+            navigation: false,
+            read_only: false,
+            filterable: false,
+            required: is_required(r),
+            doc: Some(r.description.clone()),
+        });
+    }
+    for r in rels {
+        fields.push(Field {
+            wire: format!("{}@odata.bind", r.name),
+            rust: format!("{}_bind", snake(&r.name)),
+            variant: camel(&r.name),
+            ty: FieldType::String,
+            collection: r.type_text.to_ascii_lowercase().ends_with("collection"),
+            nullable: false,
+            navigation: false,
+            read_only: false,
+            filterable: false,
+            required: is_required(r),
+            doc: Some(format!("URL of the `{}` to bind ({}).", r.name, r.description)),
+        });
+    }
+    let mut names: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+    dedupe(&mut names, &["odata_type", "additional"]);
+    for (f, n) in fields.iter_mut().zip(names) {
+        f.rust = n;
+    }
+    ir.models.insert(
+        qname.clone(),
+        Model {
+            qname: qname.clone(),
+            namespace: ns,
+            module,
+            rust_name,
+            doc: Some(format!("Request body of the {} operation on `{target}`.", match mode {
+                WriteMode::Create => "create",
+                WriteMode::Update => "update",
+                WriteMode::Parameters => "action",
+            })),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode) }),
+        },
+    );
+    Some(qname)
+}
+
+fn lower_builders(
+    schema: &Schema,
+    ops: &NodeOps,
+    useful: &BTreeSet<Node>,
+    ir: &mut Ir,
+    _diags: &mut Vec<Diagnostic>,
+) {
+    for (name, node) in roots(schema) {
+        if useful.contains(&node) {
+            ir.roots.push(Root { fn_name: snake(&name), segment: name.clone(), builder: builder_name(ir, &node) });
+        }
+    }
+    for node in useful {
+        let rust_name = builder_name(ir, node);
+        let (ns, module, _) = model_names(&node.0);
+        let mut b = Builder {
+            rust_name: rust_name.clone(),
+            namespace: ns,
+            module,
+            target: node.0.clone(),
+            collection: node.1,
+            children: Vec::new(),
+            item: None,
+            operations: Vec::new(),
+        };
+        for (seg, t) in edges(schema, node) {
+            if !useful.contains(&t) {
+                continue;
+            }
+            if seg == "{key}" {
+                b.item = Some((builder_name(ir, &t), format!("{}-id", split_qualified(&node.0).1)));
+            } else {
+                b.children.push(Child { method: snake(&seg), segment: seg, builder: builder_name(ir, &t) });
+            }
+        }
+        if let Some(node_ops) = ops.get(node) {
+            for ((kind, seg), acc) in node_ops {
+                let target_rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_default();
+                let const_name = format!(
+                    "{}_{}",
+                    snake(&target_rust).to_ascii_uppercase(),
+                    if *kind == OpKind::Action {
+                        format!("{}{}", if node.1 { "COLLECTION_" } else { "" }, snake(seg).to_ascii_uppercase())
+                    } else {
+                        kind_word(*kind).to_ascii_uppercase()
+                    }
+                );
+                let response = match kind {
+                    OpKind::List => Shape::Page(node.0.clone()),
+                    OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Shape::Entity(node.0.clone()),
+                    OpKind::Delete => Shape::NoContent,
+                    OpKind::Action => {
+                        let rt = acc
+                            .action_qname
+                            .as_ref()
+                            .and_then(|q| {
+                                let (ns, n) = split_qualified(q);
+                                schema.namespaces.get(ns)?.operations.get(n)?.first()?.return_type.clone()
+                            });
+                        match rt {
+                            Some(r) if r.ty.collection => Shape::Page(r.ty.name),
+                            Some(r) => Shape::Entity(r.ty.name),
+                            None => Shape::NoContent,
+                        }
+                    }
+                };
+                let body = match kind {
+                    OpKind::Create => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
+                        .or_else(|| Some(node.0.clone())),
+                    OpKind::Update => write_model(schema, &node.0, WriteMode::Update, &acc.body_rows, &acc.body_rels, ir)
+                        .or_else(|| Some(node.0.clone())),
+                    OpKind::Replace => Some(node.0.clone()),
+                    OpKind::Action => {
+                        write_model(schema, &format!("{}.{}", node.0, seg), WriteMode::Parameters, &acc.body_rows, &[], ir)
+                    }
+                    _ => None,
+                };
+                let method_name = match kind {
+                    OpKind::Action => snake(seg),
+                    k => kind_word(*k).to_string(),
+                };
+                ir.operations.insert(
+                    const_name.clone(),
+                    OperationInfo {
+                        const_name: const_name.clone(),
+                        id: format!("{}.{}", node.0, method_name),
+                        method: acc.http_method.clone(),
+                        title: acc.titles.iter().next().cloned().unwrap_or_default(),
+                        doc_pages: acc.pages.iter().cloned().collect(),
+                        paths: acc.paths.iter().map(|(p, perm)| (p.clone(), perm.clone())).collect(),
+                        headers: acc.headers.iter().map(|(n, (v, r))| (n.clone(), v.clone(), *r)).collect(),
+                        query_options: acc.query.iter().cloned().collect(),
+                    },
+                );
+                b.operations.push(OpMethod {
+                    kind: *kind,
+                    method_name,
+                    http_method: acc.http_method.clone(),
+                    segment: acc.segment.clone(),
+                    response,
+                    body,
+                    operation_const: const_name,
+                });
+            }
+        }
+        ir.builders.insert(rust_name, b);
+    }
+}
+
+fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, diags: &mut Vec<Diagnostic>) {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    for api in apis {
+        for (i, ex) in api.examples.iter().enumerate() {
+            let Some(req) = &ex.request else { continue };
+            let origin = Origin::new(api.file.clone(), req.line, 1);
+            let Some(chain_info) = example_chain(schema, ir, &req.method, &req.url) else {
+                diags.push(Diagnostic::warning(
+                    "example-request-unmatched",
+                    origin,
+                    format!("`{} {}` matches no generated builder", req.method, req.url),
+                ));
+                continue;
+            };
+            let (chain, op) = chain_info;
+            let stem = api.file.rsplit('/').next().unwrap_or(&api.file).trim_end_matches(".md");
+            let mut fn_name = format!("{}_example_{}", snake(stem), i + 1);
+            while !used.insert(fn_name.clone()) {
+                fn_name.push('_');
+            }
+            let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
+            let body = match (&op.body, &req.body) {
+                (Some(t), Some(b)) => Some((t.clone(), b.clone())),
+                _ => None,
+            };
+            ir.examples.push(ExampleTest {
+                fn_name,
+                file: api.file.clone(),
+                line: req.line,
+                chain,
+                method: req.method.clone(),
+                url: paths::path_part(&req.url).to_string()
+                    + &paths::query_part(&req.url).map(|q| format!("?{q}")).unwrap_or_default(),
+                query: paths::query_part(&req.url).map(str::to_string),
+                body,
+                response,
+            });
+        }
+    }
+}
+
+/// The builder chain that builds `method url`, and the operation it ends in.
+pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Option<(Vec<Call>, OpMethod)> {
+    let r = paths::resolve(schema, url).ok()?;
+    let mut chain = Vec::new();
+    let mut builder: Option<&Builder> = None;
+    for seg in &r.segments {
+        match &seg.kind {
+            SegKind::Root { .. } => {
+                let root = ir.roots.iter().find(|x| x.segment == seg.text)?;
+                chain.push(Call::Root(root.fn_name.clone()));
+                builder = ir.builders.get(&root.builder);
+            }
+            SegKind::Key { .. } => {
+                let b = builder?;
+                let (item, _) = b.item.as_ref()?;
+                chain.push(Call::ById(seg.text.clone()));
+                builder = ir.builders.get(item);
+            }
+            SegKind::Nav { .. } => {
+                let b = builder?;
+                let c = b.children.iter().find(|c| c.segment == seg.text)?;
+                chain.push(Call::Method(c.method.clone()));
+                builder = ir.builders.get(&c.builder);
+            }
+            SegKind::Operation { .. } => {
+                let b = builder?;
+                let op = b.operations.iter().find(|o| o.segment.as_deref() == Some(seg.text.as_str()))?;
+                chain.push(Call::Op(op.method_name.clone(), op.body.is_some()));
+                return Some((chain, op.clone()));
+            }
+        }
+    }
+    let b = builder?;
+    let kind = op_kind(method, b.collection)?;
+    let op = b.operations.iter().find(|o| o.kind == kind)?;
+    chain.push(Call::Op(op.method_name.clone(), op.body.is_some()));
+    Some((chain, op.clone()))
+}

@@ -1,0 +1,212 @@
+//! The IR: plain data, `BTreeMap`-ordered, everything the emitters need and nothing they
+//! must compute. Built by `lower` (schema + API facts → IR) and `naming` (Rust names).
+
+pub mod lower;
+pub mod naming;
+
+use crate::extract::PermissionFacts;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Ir {
+    /// Models by qualified name.
+    pub models: BTreeMap<String, Model>,
+    /// Request builders by Rust name.
+    pub builders: BTreeMap<String, Builder>,
+    /// Entry points: container children that lead to operations.
+    pub roots: Vec<Root>,
+    /// Operation data (permissions, headers) by const name.
+    pub operations: BTreeMap<String, OperationInfo>,
+    /// Doc examples replayed as tests.
+    pub examples: Vec<ExampleTest>,
+    /// Namespaces generated in full (others are opaque).
+    pub namespaces: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub qname: String,
+    pub namespace: String,
+    /// Module (file) name and Rust type name.
+    pub module: String,
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub kind: ModelKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ModelKind {
+    Struct(StructModel),
+    Enum(EnumModel),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructModel {
+    pub entity: bool,
+    /// Kept opaque: only `id`, `@odata.type` and additional data.
+    pub opaque: bool,
+    pub fields: Vec<Field>,
+    /// Navigation properties usable in `$expand`: (wire name, Rust fn name, target model qname).
+    pub expands: Vec<(String, String, String)>,
+    /// Write models (request bodies) instead of read models.
+    pub write: Option<WriteMode>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteMode {
+    /// POST body: required fields are plain, others optional.
+    Create,
+    /// PATCH body: every field tri-state (absent / null / value).
+    Update,
+    /// Action parameters.
+    Parameters,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire: String,
+    pub rust: String,
+    /// Rust variant name in the `…Field` enum.
+    pub variant: String,
+    pub ty: FieldType,
+    pub collection: bool,
+    pub nullable: bool,
+    pub navigation: bool,
+    pub read_only: bool,
+    pub filterable: bool,
+    /// Required in a write model.
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Bool,
+    I16,
+    I32,
+    I64,
+    U8,
+    I8,
+    F32,
+    F64,
+    /// Decimal and other numbers kept exact.
+    Number,
+    Guid,
+    DateTimeOffset,
+    Date,
+    TimeOfDay,
+    Duration,
+    /// Anything untyped.
+    Json,
+    /// Another model, by qualified name.
+    Model(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumModel {
+    pub flags: bool,
+    /// (wire name, Rust variant, value, doc)
+    pub members: Vec<(String, String, i64, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Builder {
+    pub rust_name: String,
+    /// Module under `requests` (namespace module of the target model).
+    pub namespace: String,
+    pub module: String,
+    /// Qualified name of the model addressed.
+    pub target: String,
+    pub collection: bool,
+    /// Navigation: (method name, wire segment, builder rust name, builder namespace module).
+    pub children: Vec<Child>,
+    /// For collections: the item builder reached with `by_id`, and the key parameter name.
+    pub item: Option<(String, String)>,
+    pub operations: Vec<OpMethod>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Child {
+    pub method: String,
+    pub segment: String,
+    pub builder: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum OpKind {
+    Get,
+    List,
+    Create,
+    Update,
+    Replace,
+    Delete,
+    Action,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Entity(String),
+    Page(String),
+    NoContent,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpMethod {
+    pub kind: OpKind,
+    pub method_name: String,
+    pub http_method: String,
+    /// Extra path segment (bound actions).
+    pub segment: Option<String>,
+    pub response: Shape,
+    /// Request body: qualified name of a model or write model.
+    pub body: Option<String>,
+    pub operation_const: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Root {
+    pub fn_name: String,
+    pub segment: String,
+    pub builder: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationInfo {
+    pub const_name: String,
+    pub id: String,
+    pub method: String,
+    pub title: String,
+    pub doc_pages: Vec<String>,
+    /// (path template as documented, permissions when documented)
+    pub paths: Vec<(String, Option<PermissionFacts>)>,
+    /// (name, fixed value, required)
+    pub headers: Vec<(String, Option<String>, bool)>,
+    pub query_options: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExampleTest {
+    pub fn_name: String,
+    pub file: String,
+    pub line: u32,
+    /// Builder chain: root fn then method calls (`by_id` with its literal argument).
+    pub chain: Vec<Call>,
+    pub method: String,
+    /// Documented URL (path + query) relative to the version root.
+    pub url: String,
+    pub query: Option<String>,
+    /// Body type and documented body (JSON text).
+    pub body: Option<(String, String)>,
+    /// Response shape and documented body.
+    pub response: Option<(Shape, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    Root(String),
+    Method(String),
+    ById(String),
+    /// Operation method; `true` when it takes a body.
+    Op(String, bool),
+}

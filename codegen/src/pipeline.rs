@@ -1,0 +1,230 @@
+//! The whole job as one pure function: docs (+ optional CSDL) in, derived schema files and
+//! generated crate files out, with diagnostics and figures. `xtask` only loads and writes.
+
+use crate::csdl::{self, Schema};
+use crate::derive;
+use crate::diag::{Diagnostic, Diagnostics, Origin};
+use crate::docs::{self, DocTree, Page, PageKind};
+use crate::emit::{self, CrateSettings};
+use crate::extract::{self, ApiFacts};
+use crate::ir::lower;
+use crate::ir::Ir;
+use crate::paths;
+use std::collections::BTreeMap;
+
+/// The built-in slice of `microsoft.graph` that namespace pages refer to (see the file).
+pub const BUILTIN_GRAPH_YAML: &str = include_str!("builtin/microsoft.graph.csdl.yaml");
+pub const BUILTIN_GRAPH_FILE: &str = "codegen/src/builtin/microsoft.graph.csdl.yaml";
+
+#[derive(Debug, Clone, Default)]
+pub struct Input {
+    pub docs: DocTree,
+    /// Display prefix for doc paths in diagnostics (`schema/docs/`).
+    pub docs_label: String,
+    /// Real CSDL XML: (display path, text).
+    pub csdl_xml: Option<(String, String)>,
+    /// Namespaces to generate; empty = every namespace the resource pages name.
+    pub namespaces: Vec<String>,
+    pub settings: CrateSettings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageCounts {
+    pub read: usize,
+    pub resource: usize,
+    pub api: usize,
+    pub r#enum: usize,
+    pub other: usize,
+    pub tolerant: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub pages: Vec<Page>,
+    pub apis: Vec<ApiFacts>,
+    pub counts: PageCounts,
+    pub namespaces: Vec<String>,
+    /// The schema used for lowering (generated namespaces + what they refer to).
+    pub schema: Schema,
+    /// `schema/<ns>.csdl.yaml` files: file name → contents.
+    pub schema_files: BTreeMap<String, String>,
+    pub ir: Ir,
+    /// Generated crate: path → contents.
+    pub files: BTreeMap<String, String>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Documented request lines that resolved to an operation.
+    pub endpoints: usize,
+    /// Distinct documented path templates.
+    pub paths: usize,
+}
+
+/// File name of the derived schema of a namespace: `cloudLicensing.csdl.yaml`.
+pub fn schema_file_name(ns: &str) -> String {
+    format!("{}.csdl.yaml", ns.strip_prefix("microsoft.graph.").unwrap_or(ns))
+}
+
+/// Reads every page of the tree (sorted by path, so input order never matters).
+pub fn read_pages(tree: &DocTree, label: &str, diags: &mut Diagnostics) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for path in tree.page_paths() {
+        let text = &tree.files[path];
+        let (mut page, ds) = docs::read_page(tree, path, text);
+        for mut d in ds {
+            d.origin.file = format!("{label}{}", d.origin.file);
+            diags.push(d);
+        }
+        page.file = path.to_string();
+        pages.push(page);
+    }
+    pages
+}
+
+pub fn count_pages(pages: &[Page]) -> PageCounts {
+    let mut c = PageCounts { read: pages.len(), ..Default::default() };
+    for p in pages {
+        match p.kind {
+            PageKind::Resource => c.resource += 1,
+            PageKind::Api => c.api += 1,
+            PageKind::Enum => c.r#enum += 1,
+            PageKind::Other => c.other += 1,
+        }
+        if p.tolerant {
+            c.tolerant += 1;
+        }
+    }
+    c
+}
+
+/// The external schema: the built-in `microsoft.graph` slice, overridden by real CSDL.
+pub fn external_schema(input: &Input, diags: &mut Diagnostics) -> Schema {
+    let (mut builtin, ds) = csdl::yaml::read(BUILTIN_GRAPH_FILE, BUILTIN_GRAPH_YAML);
+    diags.extend(ds);
+    for ns in builtin.namespaces.values_mut() {
+        ns.external = true;
+    }
+    match &input.csdl_xml {
+        Some((file, text)) => {
+            let (mut real, ds) = csdl::xml::read(file, text);
+            diags.extend(ds);
+            real.merge(builtin);
+            real
+        }
+        None => builtin,
+    }
+}
+
+fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
+    if !d.origin.file.starts_with(label) && !d.origin.file.ends_with(".yaml") && !d.origin.file.ends_with(".xml") {
+        d.origin.file = format!("{label}{}", d.origin.file);
+    }
+    d
+}
+
+/// Runs read → extract → derive → (YAML round trip) → lower → emit.
+pub fn run(input: &Input) -> Output {
+    let label = input.docs_label.as_str();
+    let mut diags = Diagnostics::default();
+    let pages = read_pages(&input.docs, label, &mut diags);
+    let counts = count_pages(&pages);
+    let namespaces: Vec<String> = if input.namespaces.is_empty() {
+        let mut v: Vec<String> = pages
+            .iter()
+            .filter(|p| matches!(p.kind, PageKind::Resource | PageKind::Api))
+            .filter_map(|p| p.namespace.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    } else {
+        input.namespaces.clone()
+    };
+    let external = external_schema(input, &mut diags);
+    let derived = derive::derive(&pages, &namespaces, &external);
+    diags.extend(derived.diagnostics.into_iter().map(|d| relabel(d, label)));
+    let mut schema = derived.schema;
+
+    let mut apis = Vec::new();
+    for p in pages.iter().filter(|p| p.kind == PageKind::Api) {
+        if p.namespace.as_ref().is_some_and(|n| !namespaces.contains(n)) {
+            continue;
+        }
+        let (facts, ds) = extract::api(p);
+        diags.extend(ds.into_iter().map(|d| relabel(d, label)));
+        apis.push(facts);
+    }
+    // Bound actions named by API pages.
+    {
+        let mut full = schema.clone();
+        full.merge(external.clone());
+        let resolve_binding = |parent: &str| -> Option<csdl::TypeRef> {
+            paths::resolve(&full, parent).ok().map(|r| r.target().ty.clone())
+        };
+        derive::derive_actions(&apis, &mut schema, &resolve_binding);
+    }
+
+    // Schema files, read back: what is lowered is exactly what is written.
+    let mut schema_files = BTreeMap::new();
+    let mut lowered_schema = Schema::default();
+    for ns in &namespaces {
+        let file = schema_file_name(ns);
+        let text = csdl::yaml::write(&schema, &[ns.as_str()], &[]);
+        let (back, ds) = csdl::yaml::read(&format!("schema/{file}"), &text);
+        diags.extend(ds);
+        lowered_schema.merge(back);
+        schema_files.insert(file, text);
+    }
+    // Keep the origins of the pages (better diagnostics) where the model is the same.
+    lowered_schema = restore_origins(lowered_schema, &schema);
+    lowered_schema.merge(external);
+
+    let lowered = lower::lower(&lowered_schema, &namespaces, &apis);
+    diags.extend(lowered.diagnostics.into_iter().map(|d| relabel(d, label)));
+    let mut paths_set = std::collections::BTreeSet::new();
+    for a in &apis {
+        for l in &a.http_lines {
+            paths_set.insert(format!("{} {}", l.method, l.path));
+        }
+    }
+    let files = match emit::emit_crate(&lowered.ir, &input.settings) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error("emit-failed", Origin::file("generated"), e));
+            BTreeMap::new()
+        }
+    };
+    Output {
+        pages,
+        apis,
+        counts,
+        namespaces,
+        schema: lowered_schema,
+        schema_files,
+        ir: lowered.ir,
+        files,
+        diagnostics: diags.sorted(),
+        endpoints: lowered.paths_resolved,
+        paths: paths_set.len(),
+    }
+}
+
+fn restore_origins(mut read_back: Schema, derived: &Schema) -> Schema {
+    for (n, ns) in read_back.namespaces.iter_mut() {
+        let Some(dns) = derived.namespaces.get(n) else { continue };
+        for (t, def) in ns.types.iter_mut() {
+            let Some(d) = dns.types.get(t) else { continue };
+            match (def, d) {
+                (csdl::TypeDef::Structured(a), csdl::TypeDef::Structured(b)) => {
+                    a.origin = b.origin.clone();
+                    for p in a.properties.iter_mut() {
+                        if let Some(q) = b.property(&p.name) {
+                            p.origin = q.origin.clone();
+                        }
+                    }
+                }
+                (csdl::TypeDef::Enum(a), csdl::TypeDef::Enum(b)) => a.origin = b.origin.clone(),
+                _ => {}
+            }
+        }
+    }
+    read_back
+}
