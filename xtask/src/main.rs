@@ -127,7 +127,8 @@ fn regen(a: RegenArgs) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         for s in &stale {
-            eprintln!("stale: {}\n{}", s.path.display(), s.diff);
+            let shown = s.path.strip_prefix(&root).unwrap_or(&s.path);
+            eprintln!("stale: {}\n{}", shown.display(), s.diff);
         }
         eprintln!(
             "error: {} generated file(s) are stale; run `cargo xtask regen` and commit the result",

@@ -1,0 +1,113 @@
+//! Golden tests of the deriver and the emitters on a tiny fixture: the derived schema and
+//! the whole emitted crate are compared with `goldens/tiny/`, a workspace member, so every
+//! golden is also compiled (and linted with `-D warnings` in CI) and its example tests run.
+//! `UPDATE_GOLDENS=1 cargo test -p codegen --test golden` accepts changes.
+
+use codegen::docs::DocTree;
+use codegen::emit::CrateSettings;
+use codegen::pipeline::{run, Input};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn load(dir: &Path) -> DocTree {
+    let mut tree = DocTree::default();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                tree.files.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    tree
+}
+
+fn tiny_input() -> Input {
+    let fixtures = root().join("codegen/tests/fixtures");
+    Input {
+        docs: load(&fixtures.join("tiny")),
+        docs_label: "codegen/tests/fixtures/tiny/".into(),
+        csdl_xml: Some((
+            "codegen/tests/fixtures/tiny.csdl.xml".into(),
+            std::fs::read_to_string(fixtures.join("tiny.csdl.xml")).unwrap(),
+        )),
+        namespaces: vec!["microsoft.graph.tiny".into()],
+        settings: CrateSettings {
+            package: "golden-tiny".into(),
+            runtime_path: "../../runtime".into(),
+            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
+        },
+        ..Default::default()
+    }
+}
+
+/// Compares `files` with the directory; rewrites it when UPDATE_GOLDENS is set.
+fn check_dir(dir: &Path, files: &BTreeMap<String, String>) {
+    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
+    let mut failures = Vec::new();
+    for (rel, want) in files {
+        let p = dir.join(rel);
+        let have = std::fs::read_to_string(&p).unwrap_or_default();
+        if have != *want {
+            if update {
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, want).unwrap();
+            } else {
+                let diff = similar::TextDiff::from_lines(&have, want).unified_diff().context_radius(2).to_string();
+                failures.push(format!("{rel}:\n{}", diff.lines().take(40).collect::<Vec<_>>().join("\n")));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "goldens differ (UPDATE_GOLDENS=1 cargo test -p codegen --test golden accepts):\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn tiny_fixture_derives_and_emits_the_golden_crate() {
+    let out = run(&tiny_input());
+    let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let mut files = out.files.clone();
+    for (name, text) in &out.schema_files {
+        files.insert(format!("schema/{name}"), text.clone());
+    }
+    check_dir(&root().join("goldens/tiny"), &files);
+}
+
+#[test]
+fn tiny_fixture_derives_the_expected_model() {
+    let out = run(&tiny_input());
+    let widget = out.schema.structured("microsoft.graph.tiny.widget").expect("widget derived");
+    assert_eq!(widget.base.as_deref(), Some("microsoft.graph.entity"));
+    let p = |n: &str| widget.property(n).unwrap_or_else(|| panic!("{n}"));
+    assert_eq!(p("size").ty.name, "Edm.Int32");
+    assert!(!p("size").nullable, "\"Not nullable.\" is read");
+    assert!(p("label").nullable);
+    assert_eq!(p("label").annotations.filterable, Some(true));
+    assert!(p("tags").ty.collection);
+    assert!(p("createdDateTime").annotations.computed, "\"Read-only.\" is read");
+    assert!(p("owner").is_navigation());
+    assert!(widget.property("id").is_none(), "inherited properties stay on the base type");
+    let colors = match out.schema.get("microsoft.graph.tiny.colors") {
+        Some(codegen::csdl::TypeDef::Enum(e)) => e.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(colors.is_flags, "multi-valued with a `none` member is a flags enum");
+    let state = match out.schema.get("microsoft.graph.tiny.partState") {
+        Some(codegen::csdl::TypeDef::Enum(e)) => e.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!state.is_flags);
+    assert_eq!(state.members.iter().map(|m| m.value).collect::<Vec<_>>(), vec![0, 1, 2]);
+}
