@@ -14,3 +14,4 @@ pub mod paths;
 pub mod ir;
 pub mod emit;
 pub mod pipeline;
+pub mod reconcile;
