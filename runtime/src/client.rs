@@ -115,7 +115,8 @@ impl TokenProvider for StaticToken {
 /// * adds `Authorization: Bearer <token>` (marked sensitive);
 /// * retries `429 Too Many Requests` and `503 Service Unavailable` up to
 ///   [`max_retries`](Client::max_retries) times (default 3), waiting for `Retry-After`
-///   seconds, or 1 s, 2 s, 4 s, … (capped at 32 s) when the header is missing. A
+///   (seconds or an HTTP date, see [`parse_retry_after`](crate::parse_retry_after)), or
+///   1 s, 2 s, 4 s, … (capped at 32 s) when the header is missing or unreadable. A
 ///   `Retry-After` longer than [`max_retry_delay`](Client::max_retry_delay) (default 120 s)
 ///   is not waited for: the error is returned instead.
 #[derive(Clone, Debug)]

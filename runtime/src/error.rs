@@ -1,7 +1,7 @@
 //! Errors: Graph's OData error payload and the crate's error type.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,8 +83,8 @@ pub struct GraphError {
 }
 
 impl GraphError {
-    /// The `Retry-After` delay, when the header holds a number of seconds.
-    /// (The HTTP-date form is not interpreted.)
+    /// The `Retry-After` delay: the header's number of seconds, or the time left until its
+    /// HTTP date (zero when that date has passed); see [`parse_retry_after`].
     pub fn retry_after(&self) -> Option<Duration> {
         retry_after(&self.headers)
     }
@@ -97,7 +97,62 @@ impl GraphError {
 
 pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
     let v = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(v, SystemTime::now())
+}
+
+/// Interprets a `Retry-After` value at time `now`: either delay-seconds (`"120"`) or an
+/// HTTP date in the IMF-fixdate form (`"Wed, 21 Oct 2015 07:28:00 GMT"`, RFC 9110 §5.6.7),
+/// giving the time left until then, or zero when it has passed. `None` when the value is
+/// neither.
+///
+/// ```
+/// use graph_runtime::parse_retry_after;
+/// use std::time::{Duration, SystemTime, UNIX_EPOCH};
+/// let now = UNIX_EPOCH + Duration::from_secs(1_445_412_470); // 2015-10-21T07:27:50Z
+/// assert_eq!(parse_retry_after("7", now), Some(Duration::from_secs(7)));
+/// assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(10)));
+/// assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO));
+/// assert_eq!(parse_retry_after("soon", now), None);
+/// ```
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Absurdly long numbers saturate; the client refuses long waits anyway.
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
+    }
+    let at = parse_imf_fixdate(value)?;
+    let now = now.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(at.saturating_sub(now)))
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` → seconds since the Unix epoch.
+fn parse_imf_fixdate(s: &str) -> Option<u64> {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (day_name, rest) = s.split_once(", ")?;
+    if !DAYS.contains(&day_name) {
+        return None;
+    }
+    let parts: Vec<&str> = rest.split(' ').collect();
+    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let num = |t: &str, len: usize| (t.len() == len && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse::<u64>().ok()).flatten();
+    let day = num(day, 2)?;
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let year = num(year, 4)?;
+    let hms: Vec<&str> = time.split(':').collect();
+    let [h, m, sec] = hms.as_slice() else { return None };
+    let (h, m, sec) = (num(h, 2)?, num(m, 2)?, num(sec, 2)?);
+    if year < 1970 || !(1..=31).contains(&day) || h > 23 || m > 59 || sec > 60 {
+        return None;
+    }
+    // Days since 1970-01-01 of a proleptic Gregorian date (March-based year).
+    let (y, mo) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = (era * 146_097 + doe).checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + sec)
 }
 
 impl fmt::Display for GraphError {

@@ -79,11 +79,16 @@ impl Operation {
     /// `{parameter}` (optionally in quotes, `'{p}'`) by a placeholder, so parameter names do
     /// not matter; a trailing `/` and ASCII case are ignored as well.
     pub fn permissions_for(&self, template: &str) -> Option<&Permissions> {
+        self.path(template).and_then(|p| p.permissions.as_ref())
+    }
+
+    /// The documented path matching `template` (same matching as
+    /// [`permissions_for`](Self::permissions_for)). Unlike `permissions_for`, this tells a
+    /// path whose permissions are not documented (`Some` with `permissions: None`) from a
+    /// path the operation is not documented under (`None`).
+    pub fn path(&self, template: &str) -> Option<&PathPermissions> {
         let wanted = normalize_template(template);
-        self.paths
-            .iter()
-            .find(|p| normalize_template(p.template) == wanted)
-            .and_then(|p| p.permissions.as_ref())
+        self.paths.iter().find(|p| normalize_template(p.template) == wanted)
     }
 
     /// The header spec named `name` (case-insensitive).
@@ -149,5 +154,8 @@ mod tests {
         assert!(OP.permissions_for("/admin/cloudLicensing/assignments").is_none());
         assert_eq!(normalize_template("/reports/f(period='{period_value}')"), normalize_template("/reports/f(period={period})"));
         assert!(OP.header("content-type").unwrap().required);
+        let undocumented = OP.path("/reports/f(period='{p}')").unwrap();
+        assert!(undocumented.permissions.is_none());
+        assert!(OP.path("/reports/g(period='{p}')").is_none());
     }
 }

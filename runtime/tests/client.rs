@@ -72,6 +72,36 @@ fn retries_429_honouring_retry_after() {
 }
 
 #[test]
+fn retry_after_http_date() {
+    // A date in the past: retry at once. The date form is what some proxies send.
+    let fake = Fake::with(vec![resp(503, &[("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT")], ""), resp(200, &[], r#"{"id":"x"}"#)]);
+    let client = Client::new(BASE, &fake, StaticToken::new("tok"));
+    assert!(block_on(client.send(&get_allotment())).is_ok());
+    assert_eq!(*fake.sleeps.lock().unwrap(), vec![Duration::ZERO]);
+    // Unreadable: exponential backoff as if absent.
+    let fake = Fake::with(vec![resp(429, &[("retry-after", "in a while")], ""), resp(200, &[], r#"{"id":"x"}"#)]);
+    let client = Client::new(BASE, &fake, StaticToken::new("tok"));
+    assert!(block_on(client.send(&get_allotment())).is_ok());
+    assert_eq!(*fake.sleeps.lock().unwrap(), vec![Duration::from_secs(1)]);
+}
+
+#[test]
+fn retry_after_parsing() {
+    use graph_runtime::parse_retry_after;
+    use std::time::UNIX_EPOCH;
+    let now = UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+    assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(Duration::ZERO));
+    assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:50:37 GMT", now), Some(Duration::from_secs(60)));
+    assert_eq!(parse_retry_after("Mon, 07 Nov 1994 08:49:37 GMT", now), Some(Duration::from_secs(86_400)));
+    assert_eq!(parse_retry_after("Thu, 29 Feb 2024 00:00:00 GMT", UNIX_EPOCH), Some(Duration::from_secs(1_709_164_800)));
+    assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT", UNIX_EPOCH), Some(Duration::ZERO));
+    assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+    for bad in ["", "-1", "1.5", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT"] {
+        assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+    }
+}
+
+#[test]
 fn retries_are_bounded() {
     let fake = Fake::with((0..10).map(|_| resp(503, &[], "")).collect());
     let client = Client::new(BASE, &fake, StaticToken::new("tok")).max_retries(2);
