@@ -302,6 +302,8 @@ fn split_http(c: &CodeBlock) -> (String, Vec<(String, String)>, Option<String>, 
             headers.push((k.trim().to_string(), v.trim().to_string()));
         }
     }
+    // The body starts at its first non-blank line (so JSON positions map to file lines).
+    let body_start = body_start.map(|s| s + text.lines().skip(s).take_while(|l| l.trim().is_empty()).count());
     let body = body_start.and_then(|s| {
         let b: String = text.lines().skip(s).collect::<Vec<_>>().join("\n");
         let b = b.trim().to_string();

@@ -14,4 +14,5 @@ pub mod paths;
 pub mod ir;
 pub mod emit;
 pub mod pipeline;
+pub mod check;
 pub mod reconcile;

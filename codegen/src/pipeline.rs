@@ -56,6 +56,9 @@ pub struct Output {
     pub endpoints: usize,
     /// Distinct documented path templates.
     pub paths: usize,
+    /// Properties (type qname, property name) that the docs tree's own resource pages lack and
+    /// that were taken from the base schema ([`run_with_base`]); empty without a base schema.
+    pub borrowed: Vec<(String, String)>,
 }
 
 /// File name of the derived schema of a namespace: `cloudLicensing.csdl.yaml`.
@@ -122,6 +125,35 @@ fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
 
 /// Runs read → extract → derive → (YAML round trip) → lower → emit.
 pub fn run(input: &Input) -> Output {
+    run_with_base(input, None)
+}
+
+/// Fills `schema` from `base`: types, operations and container children `schema` lacks are
+/// added; structured types both have keep their own properties and gain the ones only `base`
+/// has. Returns those borrowed properties as (type qname, property name).
+pub fn fill_from_base(schema: &mut Schema, base: &Schema) -> Vec<(String, String)> {
+    let mut borrowed = Vec::new();
+    for (n, bns) in &base.namespaces {
+        let Some(ns) = schema.namespaces.get_mut(n) else { continue };
+        for (t, bdef) in &bns.types {
+            if let (Some(csdl::TypeDef::Structured(mine)), csdl::TypeDef::Structured(theirs)) = (ns.types.get_mut(t), bdef) {
+                for p in &theirs.properties {
+                    if mine.property(&p.name).is_none() {
+                        mine.properties.push(p.clone());
+                        borrowed.push((format!("{n}.{t}"), p.name.clone()));
+                    }
+                }
+            }
+        }
+    }
+    schema.merge(base.clone());
+    borrowed
+}
+
+/// [`run`] with a base schema (e.g. the project's `schema/*.csdl.yaml`) under the types the
+/// docs tree derives: what the tree's pages say wins, what they lack comes from `base` (see
+/// [`fill_from_base`]). Used by `cargo xtask report` on trees that hold only some pages.
+pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     let label = input.docs_label.as_str();
     let mut diags = Diagnostics::default();
     let pages = read_pages(&input.docs, label, &mut diags);
@@ -139,7 +171,15 @@ pub fn run(input: &Input) -> Output {
         input.namespaces.clone()
     };
     let external = external_schema(input, &mut diags);
-    let derived = derive::derive(&pages, &namespaces, &external);
+    let derived = match base {
+        // Names the tree's pages use but do not define may come from the base schema.
+        Some(b) => {
+            let mut known = external.clone();
+            known.merge(b.clone());
+            derive::derive(&pages, &namespaces, &known)
+        }
+        None => derive::derive(&pages, &namespaces, &external),
+    };
     diags.extend(derived.diagnostics.into_iter().map(|d| relabel(d, label)));
     let mut schema = derived.schema;
 
@@ -155,6 +195,9 @@ pub fn run(input: &Input) -> Output {
     // Bound actions named by API pages.
     {
         let mut full = schema.clone();
+        if let Some(b) = base {
+            full.merge(b.clone());
+        }
         full.merge(external.clone());
         let resolve_binding = |parent: &str| -> Option<csdl::TypeRef> {
             paths::resolve(&full, parent).ok().map(|r| r.target().ty.clone())
@@ -175,6 +218,10 @@ pub fn run(input: &Input) -> Output {
     }
     // Keep the origins of the pages (better diagnostics) where the model is the same.
     lowered_schema = restore_origins(lowered_schema, &schema);
+    let borrowed = match base {
+        Some(b) => fill_from_base(&mut lowered_schema, b),
+        None => Vec::new(),
+    };
     lowered_schema.merge(external);
 
     let lowered = lower::lower(&lowered_schema, &namespaces, &apis);
@@ -204,6 +251,7 @@ pub fn run(input: &Input) -> Output {
         diagnostics: diags.sorted(),
         endpoints: lowered.paths_resolved,
         paths: paths_set.len(),
+        borrowed,
     }
 }
 

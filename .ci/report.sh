@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# CI hook: `cargo xtask report --json` over the real beta pages and the seed pages.
+# Fails (exit 1) when the command crashes or panics, when a request example stops matching
+# (requests_matched < requests), or when fewer response examples pass than the committed
+# baseline in .ci/report-baseline.json (raise the baseline when the figures improve).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+baseline=.ci/report-baseline.json
+command -v jq >/dev/null || { echo "report.sh: jq is required" >&2; exit 1; }
+status=0
+for docs in ../shared/graph-docs/beta ../shared/seeds; do
+  out=$(mktemp) err=$(mktemp)
+  cargo xtask report --docs "$docs" --json >"$out" 2>"$err"
+  rc=$?
+  if [ $rc -ne 0 ] || grep -q "panicked" "$err"; then
+    echo "report.sh: \`cargo xtask report --docs $docs --json\` failed (exit $rc):" >&2
+    tail -n 20 "$err" >&2
+    status=1; rm -f "$out" "$err"; continue
+  fi
+  if ! jq -e . "$out" >/dev/null 2>&1; then
+    echo "report.sh: $docs: output is not one JSON object" >&2
+    status=1; rm -f "$out" "$err"; continue
+  fi
+  read -r pages requests matched responses ok < <(jq -r '[.pages.read, .examples.requests, .examples.requests_matched, .examples.responses, .examples.responses_ok] | @tsv' "$out")
+  want_ok=$(jq -r --arg d "$docs" '.[$d].responses_ok // 0' "$baseline")
+  want_requests=$(jq -r --arg d "$docs" '.[$d].requests // 0' "$baseline")
+  want_pages=$(jq -r --arg d "$docs" '.[$d].pages_read // 0' "$baseline")
+  echo "report $docs: pages $pages, requests $matched/$requests matched, responses $ok/$responses ok (baseline: $want_ok ok)"
+  if [ "$matched" -lt "$requests" ]; then
+    echo "report.sh: $docs: $((requests - matched)) request example(s) do not match:" >&2
+    jq -r '.diagnostics[] | select(.code | startswith("example-path") or startswith("example-method") or startswith("example-request") or startswith("example-query")) | select(.severity == "error") | "  \(.file):\(.line):\(.col): \(.code): \(.message)"' "$out" >&2
+    status=1
+  fi
+  if [ "$requests" -lt "$want_requests" ] || [ "$pages" -lt "$want_pages" ]; then
+    echo "report.sh: $docs: fewer pages ($pages < $want_pages) or request examples ($requests < $want_requests) than the baseline" >&2
+    status=1
+  fi
+  if [ "$ok" -lt "$want_ok" ]; then
+    echo "report.sh: $docs: responses_ok dropped to $ok (baseline $want_ok)" >&2
+    status=1
+  fi
+  rm -f "$out" "$err"
+done
+exit $status

@@ -1,0 +1,297 @@
+//! Example checks (`codegen::check`): one small inline page per diagnostic kind, checked
+//! against the project's own schema (`schema/cloudLicensing.csdl.yaml`) as base schema, plus
+//! the figures of the seed pages in `../shared/seeds`.
+
+use codegen::check::{self, Checked};
+use codegen::csdl::{self, Schema};
+use codegen::docs::DocTree;
+use codegen::pipeline::{self, Input};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+fn base() -> Schema {
+    let text = std::fs::read_to_string(root().join("schema/cloudLicensing.csdl.yaml")).unwrap();
+    let (s, ds) = csdl::yaml::read("schema/cloudLicensing.csdl.yaml", &text);
+    assert!(ds.iter().all(|d| !d.is_error()), "{ds:?}");
+    s
+}
+
+fn run(files: &[(&str, &str)]) -> Checked {
+    let mut docs = DocTree::default();
+    for (p, t) in files {
+        docs.files.insert((*p).to_string(), (*t).to_string());
+    }
+    let out = pipeline::run_with_base(&Input { docs, ..Default::default() }, Some(&base()));
+    check::check_output(&out, "")
+}
+
+/// An API page with the allotment GET/list paths, one request and one response example.
+/// Line of the request URL: 24; the response body starts at line 32.
+fn page(response_text: &str, request: &str, body: &str) -> String {
+    format!(
+        r#"---
+title: "Get allotment"
+doc_type: apiPageType
+---
+# Get allotment
+
+Namespace: microsoft.graph.cloudLicensing
+
+## HTTP request
+
+``` http
+GET /admin/cloudLicensing/allotments/{{allotmentId}}
+GET /admin/cloudLicensing/allotments
+```
+
+## Response
+
+{response_text}
+
+## Examples
+
+<!-- {{ "blockType": "request", "name": "x" }} -->
+``` http
+{request}
+```
+
+<!-- {{ "blockType": "response", "truncated": true }} -->
+``` http
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{body}
+```
+"#
+    )
+}
+
+const ONE: &str = "If successful, this method returns a `200 OK` response code and an [allotment](../resources/cloudlicensing-allotment.md) object in the response body.";
+const GET: &str = "GET https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a1";
+const LIST: &str = "GET https://graph.microsoft.com/beta/admin/cloudLicensing/allotments";
+const GOOD: &str = r##"{
+  "@odata.type": "#microsoft.graph.cloudLicensing.allotment",
+  "id": "a1",
+  "allottedUnits": 250,
+  "assignableTo": "user,group",
+  "skuId": "4b9405b0-7788-4568-add1-99614e613b69",
+  "services": [{"@odata.type": "#microsoft.graph.cloudLicensing.service", "planName": "X", "assignableTo": "none"}],
+  "subscriptions": [{"startDate": "2025-07-18", "state": "active"}],
+  "assignments@odata.count": 3
+}"##;
+
+fn codes(c: &Checked) -> Vec<(&'static str, u32, u32)> {
+    c.diagnostics.iter().map(|d| (d.code, d.origin.line, d.origin.col)).collect()
+}
+
+fn has(c: &Checked, code: &str, line: u32) -> bool {
+    c.diagnostics.iter().any(|d| d.code == code && d.origin.line == line)
+}
+
+#[test]
+fn a_correct_example_has_no_findings() {
+    let c = run(&[("api/x.md", &page(ONE, GET, GOOD))]);
+    let ex: Vec<_> = c.diagnostics.iter().filter(|d| d.code.starts_with("example-") || d.code.starts_with("doc-response")).collect();
+    assert!(ex.is_empty(), "{ex:#?}");
+    assert_eq!((c.figures.requests, c.figures.requests_matched, c.figures.responses, c.figures.responses_ok), (1, 1, 1, 1));
+}
+
+#[test]
+fn int32_given_as_a_string() {
+    let body = GOOD.replace("\"allottedUnits\": 250", "\"allottedUnits\": \"250\"");
+    let c = run(&[("api/x.md", &page(ONE, GET, &body))]);
+    assert!(has(&c, "example-type-mismatch", 35), "{:?}", codes(&c));
+    assert_eq!(c.figures.responses_ok, 0);
+}
+
+#[test]
+fn single_entity_wrapped_in_value() {
+    let body = format!("{{\n  \"value\": {GOOD}\n}}");
+    let c = run(&[("api/x.md", &page(ONE, GET, &body))]);
+    assert!(has(&c, "example-response-value-wrapper", 33), "{:?}", codes(&c));
+    assert_eq!(c.figures.responses_ok, 0);
+}
+
+#[test]
+fn list_response_without_value() {
+    let c = run(&[("api/x.md", &page(ONE, LIST, GOOD))]);
+    assert!(has(&c, "example-response-not-collection", 32), "{:?}", codes(&c));
+}
+
+#[test]
+fn response_section_says_collection_for_one_entity() {
+    let text = page(
+        "If successful, this method returns a `200 OK` response code and a collection of [allotment](../resources/cloudlicensing-allotment.md) objects in the response body.",
+        GET,
+        GOOD,
+    )
+    .replace("GET /admin/cloudLicensing/allotments\n", "");
+    let c = run(&[("api/x.md", &text)]);
+    assert!(c.diagnostics.iter().any(|d| d.code == "doc-response-shape-mismatch"), "{:?}", codes(&c));
+}
+
+#[test]
+fn annotation_says_collection_for_one_entity() {
+    let text = page(ONE, GET, GOOD).replace(
+        r#"{ "blockType": "response", "truncated": true }"#,
+        r#"{ "blockType": "response", "@odata.type": "Collection(microsoft.graph.cloudLicensing.allotment)" }"#,
+    );
+    let c = run(&[("api/x.md", &text)]);
+    assert!(c.diagnostics.iter().any(|d| d.code == "example-annotation-shape-mismatch"), "{:?}", codes(&c));
+}
+
+#[test]
+fn odata_type_without_hash() {
+    let body = GOOD.replace("\"#microsoft.graph.cloudLicensing.service\"", "\"microsoft.graph.cloudLicensing.service\"");
+    let c = run(&[("api/x.md", &page(ONE, GET, &body))]);
+    assert!(has(&c, "example-odata-type-missing-hash", 38), "{:?}", codes(&c));
+}
+
+#[test]
+fn json_cut_short_in_a_truncated_example() {
+    let body = GOOD.lines().take(5).collect::<Vec<_>>().join("\n");
+    let c = run(&[("api/x.md", &page(ONE, GET, &body))]);
+    let d = c.diagnostics.iter().find(|d| d.code == "example-json-invalid").expect("diagnosed");
+    assert_eq!(d.origin.line, 36, "{d}");
+    assert!(d.message.contains("truncated"), "{d}");
+    assert_eq!(c.figures.responses_ok, 0);
+}
+
+#[test]
+fn unknown_property_wrong_formats_and_enum_members() {
+    let body = GOOD
+        .replace("\"id\": \"a1\",", "\"id\": \"a1\", \"color\": \"red\",")
+        .replace("4b9405b0-7788-4568-add1-99614e613b69", "not-a-guid")
+        .replace("\"2025-07-18\"", "\"2025-07-18T00:00:00Z\"")
+        .replace("\"user,group\"", "\"user,robot\"")
+        .replace("\"planName\": \"X\"", "\"planName\": 7");
+    let c = run(&[("api/x.md", &page(ONE, GET, &body))]);
+    for code in ["example-unknown-property", "example-value-format", "example-enum-member", "example-type-mismatch"] {
+        assert!(c.diagnostics.iter().any(|d| d.code == code), "{code}: {:?}", codes(&c));
+    }
+    // Two wrong formats: the Guid and the Date.
+    assert_eq!(c.diagnostics.iter().filter(|d| d.code == "example-value-format").count(), 2, "{:?}", codes(&c));
+}
+
+#[test]
+fn apply_aliases_and_instance_annotations_are_allowed() {
+    let req = format!("{GET}?$apply=compute(allottedUnits sub consumedUnits as availableUnits)&$select=id,availableUnits");
+    let body = GOOD.replace("\"id\": \"a1\",", "\"id\": \"a1\", \"availableUnits\": 3, \"@odata.etag\": \"W/1\",");
+    let c = run(&[("api/x.md", &page(ONE, &req, &body))]);
+    assert!(c.diagnostics.iter().all(|d| !d.code.starts_with("example-")), "{:?}", codes(&c));
+    assert_eq!(c.figures.responses_ok, 1);
+}
+
+#[test]
+fn query_options_are_checked_recursively() {
+    let ok = format!(
+        "{GET}?$expand=assignments($expand=assignedTo($select=id,displayName);$count=true;$top=0),services($filter=assignableTo eq 'user,group')&$select=id,skuId"
+    );
+    let c = run(&[("api/x.md", &page(ONE, &ok, GOOD))]);
+    assert_eq!(c.figures.requests_matched, 1, "{:?}", codes(&c));
+
+    for (q, code) in [
+        ("$select=id,colour", "example-query-unknown-property"),
+        ("$expand=assignments($select=nope)", "example-query-unknown-property"),
+        ("$expand=skuId", "example-query-not-expandable"),
+        ("$filter=colour eq 'x'", "example-query-unknown-property"),
+        ("$expand=assignments($top=many)", "example-query-invalid-value"),
+        ("$sellect=id", "example-query-unknown-option"),
+    ] {
+        let c = run(&[("api/x.md", &page(ONE, &format!("{GET}?{q}"), GOOD))]);
+        assert!(has(&c, code, 24), "{q}: {:?}", codes(&c));
+        assert_eq!(c.figures.requests_matched, 0, "{q}");
+    }
+}
+
+#[test]
+fn filter_literals_are_not_properties() {
+    let q = "$filter=skuId in (639dec6b-bb19-468b-871c-c5c441c4b0cb, a403ebcc-fae0-4ca2-8c8c-7a907fd6c235) and skuPartNumber eq 'it''s (x) & #/é' and startswith(skuPartNumber,'E')";
+    let c = run(&[("api/x.md", &page(ONE, &format!("{GET}?{q}"), GOOD))]);
+    assert!(c.diagnostics.iter().all(|d| !d.code.starts_with("example-query")), "{:?}", codes(&c));
+}
+
+#[test]
+fn unresolved_paths_and_wrong_methods() {
+    let c = run(&[("api/x.md", &page(ONE, "GET https://graph.microsoft.com/beta/me/cloudLicensing/allotments/a1", GOOD))]);
+    assert!(has(&c, "example-path-unresolved", 24), "{:?}", codes(&c));
+    assert!(c.diagnostics.iter().any(|d| d.code == "example-response-unchecked"), "{:?}", codes(&c));
+    assert_eq!(c.figures.requests_matched, 0);
+
+    let c = run(&[("api/x.md", &page(ONE, "DELETE https://graph.microsoft.com/beta/admin/cloudLicensing/allotments", GOOD))]);
+    assert!(has(&c, "example-method-mismatch", 24), "{:?}", codes(&c));
+
+    // Resolves, but no page documents a PATCH of an allotment.
+    let c = run(&[("api/x.md", &page(ONE, "PATCH https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a1", GOOD))]);
+    assert!(has(&c, "example-request-unmatched", 24), "{:?}", codes(&c));
+}
+
+#[test]
+fn resource_page_lacking_a_property_examples_use() {
+    // A stale usageRight page without relationships; the base schema has `assignments`.
+    let resource = r#"---
+title: "usageRight resource type"
+doc_type: resourcePageType
+---
+# usageRight resource type
+
+Namespace: microsoft.graph.cloudLicensing
+
+Inherits from [microsoft.graph.entity](../resources/entity.md).
+
+## Properties
+
+|Property|Type|Description|
+|:---|:---|:---|
+|id|String|Identifier.|
+|skuId|Guid|SKU.|
+
+## Relationships
+
+None.
+"#;
+    let api = page(ONE, "GET https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a1", GOOD)
+        .replace("GET https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a1", "GET https://graph.microsoft.com/beta/users/u1/cloudLicensing/usageRights/r1?$expand=assignments")
+        .replace("GET /admin/cloudLicensing/allotments/{allotmentId}", "GET /users/{userId}/cloudLicensing/usageRights/{usageRightId}")
+        .replace(GOOD, r##"{"@odata.type": "#microsoft.graph.cloudLicensing.usageRight", "id": "r1", "assignments": []}"##);
+    let c = run(&[("resources/cloudlicensing-usageright.md", resource), ("api/x.md", &api)]);
+    let d = c.diagnostics.iter().find(|d| d.code == "doc-resource-missing-property").expect("diagnosed");
+    assert!(d.origin.file.ends_with("cloudlicensing-usageright.md") && d.message.contains("`assignments`"), "{d}");
+    // The example itself still matches and passes: the base schema knows the relationship.
+    assert_eq!((c.figures.requests_matched, c.figures.responses_ok), (1, 1), "{:?}", codes(&c));
+}
+
+#[test]
+fn seed_pages_figures() {
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds"));
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("skipped: {} not found", dir.display());
+        return;
+    };
+    let mut docs = DocTree::default();
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        docs.files.insert(name, std::fs::read_to_string(e.path()).unwrap());
+    }
+    let out = pipeline::run_with_base(&Input { docs, ..Default::default() }, Some(&base()));
+    assert_eq!(out.counts.read, 3);
+    assert_eq!(out.counts.tolerant, 2);
+    assert_eq!(out.endpoints, 6, "the three GET paths of each API seed");
+    assert_eq!(out.paths, 6);
+    let c = check::check_output(&out, "");
+    assert_eq!((c.figures.requests, c.figures.requests_matched), (8, 8), "{:#?}", c.diagnostics);
+    assert_eq!(c.figures.responses, 8);
+    let at = |code: &str, file: &str, line: u32| {
+        c.diagnostics.iter().any(|d| d.code == code && d.origin.file.starts_with(file) && d.origin.line == line)
+    };
+    // The known doc errors of seed 000 and 002.
+    assert!(at("doc-response-shape-mismatch", "000_", 84));
+    assert!(at("example-response-value-wrapper", "000_", 118));
+    assert!(at("example-type-mismatch", "000_", 122));
+    assert!(at("example-odata-type-missing-hash", "000_", 127));
+    assert!(at("example-odata-type-missing-hash", "002_", 189));
+    assert_eq!(c.figures.responses_ok, 7);
+}
