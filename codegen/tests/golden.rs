@@ -45,7 +45,6 @@ fn tiny_input() -> Input {
             runtime_path: "../../runtime".into(),
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
         },
-        ..Default::default()
     }
 }
 
