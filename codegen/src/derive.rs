@@ -263,6 +263,15 @@ pub fn derive(pages: &[Page], namespaces: &[String], external: &Schema) -> Deriv
             }
         }
     }
+    // Report each base-type cycle, then break it (at its first type) so that nothing
+    // downstream (YAML, lowering, emitters) sees a cycle or reports it again.
+    diags.extend(schema.base_cycle_diagnostics());
+    for cycle in schema.base_cycles() {
+        let (ns, simple) = split_qualified(&cycle[0]);
+        if let Some(TypeDef::Structured(t)) = schema.namespaces.get_mut(ns).and_then(|n| n.types.get_mut(simple)) {
+            t.base = None;
+        }
+    }
     Derived { schema, diagnostics: diags }
 }
 

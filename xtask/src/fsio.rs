@@ -11,10 +11,24 @@ use std::path::{Path, PathBuf};
 /// Reads a file as UTF-8 text (invalid bytes are replaced, so a bad page is still reported
 /// with its place rather than refused whole).
 pub fn read_text(p: &Path) -> Result<String, String> {
+    read_text_checked(p).map(|(text, _)| text)
+}
+
+/// Like [`read_text`], and also the line and column (1-based; column in characters) of the
+/// first invalid byte when the file was not valid UTF-8.
+pub fn read_text_checked(p: &Path) -> Result<(String, Option<(u32, u32)>), String> {
     let bytes = fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
     Ok(match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        Ok(s) => (s, None),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            // The valid prefix is valid UTF-8 by definition.
+            let prefix = std::str::from_utf8(valid).unwrap_or("");
+            let line = prefix.matches('\n').count() + 1;
+            let col = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let at = (u32::try_from(line).unwrap_or(u32::MAX), u32::try_from(col).unwrap_or(u32::MAX));
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
     })
 }
 
@@ -24,7 +38,11 @@ pub fn load_tree(dir: &Path) -> Result<DocTree, String> {
     let mut tree = DocTree::default();
     if meta.is_file() {
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        tree.files.insert(name, read_text(dir)?);
+        let (text, bad) = read_text_checked(dir)?;
+        if let Some(at) = bad {
+            tree.not_utf8.insert(name.clone(), at);
+        }
+        tree.files.insert(name, text);
         return Ok(tree);
     }
     let mut stack = vec![dir.to_path_buf()];
@@ -41,7 +59,11 @@ pub fn load_tree(dir: &Path) -> Result<DocTree, String> {
                 if ext == "md" || ext == "txt" {
                     let rel = path.strip_prefix(dir).unwrap_or(&path);
                     let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    tree.files.insert(key, read_text(&path)?);
+                    let (text, bad) = read_text_checked(&path)?;
+                    if let Some(at) = bad {
+                        tree.not_utf8.insert(key.clone(), at);
+                    }
+                    tree.files.insert(key, text);
                 }
             }
         }
@@ -99,17 +121,30 @@ fn owned_files(root: &Path, owns: fn(&str) -> bool, recursive: bool) -> io::Resu
             let p = e.path();
             let rel = p.strip_prefix(root).unwrap_or(&p);
             let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let name = e.file_name().to_string_lossy().into_owned();
             if ft.is_dir() {
-                if recursive && key != "target" {
+                // Never into build output or hidden directories (`.git`): not ours.
+                if recursive && name != "target" && !name.starts_with('.') {
                     stack.push(p);
                 }
-            } else if owns(&key) {
+            } else if ft.is_file() && owns(&key) && (!recursive || is_generated(&p)) {
                 out.push(key);
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether a file in a generated crate was written by regen (its first line says
+/// `@generated`): only such files are ever deleted there, so `--out DIR` pointed at a
+/// directory with other files in it never removes them.
+fn is_generated(p: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let first = head[..n].split(|b| *b == b'\n').next().unwrap_or(&[]);
+    first.windows(10).any(|w| w == b"@generated")
 }
 
 /// Refuses paths that leave `root` or pass through a symlink below it.
@@ -185,6 +220,7 @@ impl Plan {
         let mut stats = ApplyStats::default();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut delete: Vec<PathBuf> = Vec::new();
+        let mut created: Vec<PathBuf> = Vec::new();
         let tag = format!(".regen-{}.tmp", std::process::id());
         let result = (|| -> io::Result<()> {
             for d in &self.dirs {
@@ -196,11 +232,20 @@ impl Plan {
                         continue;
                     }
                     if let Some(parent) = target.parent() {
+                        // Remember the directories made here, to take them away on failure.
+                        let mut missing: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
                         fs::create_dir_all(parent)?;
+                        missing.reverse();
+                        created.extend(missing);
                     }
                     let tmp = PathBuf::from(format!("{}{tag}", target.display()));
-                    fs::write(&tmp, want)?;
-                    staged.push((tmp, target));
+                    // A leftover of an earlier run (or a planted symlink) goes first; the new
+                    // file is created fresh, so it is never written through a link.
+                    let _ = fs::remove_file(&tmp);
+                    staged.push((tmp.clone(), target));
+                    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+                    io::Write::write_all(&mut f, want.as_bytes())?;
+                    f.sync_all()?;
                 }
                 for rel in owned_files(&d.root, d.owns, Self::recursive(d))? {
                     if !d.files.contains_key(&rel) && !rel.ends_with(&tag) {
@@ -210,14 +255,38 @@ impl Plan {
             }
             Ok(())
         })();
+        // Before anything is committed: every target must be a plain file or not exist yet
+        // (a directory or symlink there would fail the rename half-way through).
+        let result = result.and_then(|()| {
+            for (_, target) in &staged {
+                match fs::symlink_metadata(target) {
+                    Ok(m) if !m.file_type().is_file() => {
+                        return Err(io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            format!("{} exists and is not a regular file", target.display()),
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            Ok(())
+        });
         if let Err(e) = result {
             for (tmp, _) in &staged {
                 let _ = fs::remove_file(tmp);
             }
+            for d in created.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
             return Err(e);
         }
-        for (tmp, target) in &staged {
-            fs::rename(tmp, target)?;
+        for (i, (tmp, target)) in staged.iter().enumerate() {
+            if let Err(e) = fs::rename(tmp, target) {
+                for (tmp, _) in &staged[i..] {
+                    let _ = fs::remove_file(tmp);
+                }
+                return Err(e);
+            }
             stats.written += 1;
         }
         for p in &delete {

@@ -269,6 +269,55 @@ impl Schema {
         out
     }
 
+    /// Base-type cycles (`a: b`, `b: a`; or `a: a`), each once: the qualified names on the
+    /// cycle starting at the smallest, in base order. Types whose chain only *leads into* a
+    /// cycle are not on it and are not listed.
+    pub fn base_cycles(&self) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        for (n, ns) in &self.namespaces {
+            for (t, def) in &ns.types {
+                let TypeDef::Structured(_) = def else { continue };
+                let start = format!("{n}.{t}");
+                // Walk the chain from `start`; a cycle through `start` returns to it.
+                let mut chain = vec![start.clone()];
+                let mut cur = self.structured(&start).and_then(|s| s.base.clone());
+                while let Some(q) = cur {
+                    if q == start {
+                        // Report each cycle once: from its smallest member.
+                        if chain.iter().all(|c| *c >= start) {
+                            out.push(chain);
+                        }
+                        break;
+                    }
+                    // A cycle not through `start` (it is reported from its own members).
+                    if chain.contains(&q) {
+                        break;
+                    }
+                    cur = self.structured(&q).and_then(|s| s.base.clone());
+                    chain.push(q);
+                }
+            }
+        }
+        out
+    }
+
+    /// One `schema-base-cycle` error per cycle, at the first type of the cycle.
+    pub fn base_cycle_diagnostics(&self) -> Vec<crate::diag::Diagnostic> {
+        self.base_cycles()
+            .into_iter()
+            .map(|cycle| {
+                let origin = self.get(&cycle[0]).map(|t| t.origin().clone()).unwrap_or_default();
+                let mut path = cycle.clone();
+                path.push(cycle[0].clone());
+                crate::diag::Diagnostic::error(
+                    "schema-base-cycle",
+                    origin,
+                    format!("base types form a cycle: {}", path.join(" → ")),
+                )
+            })
+            .collect()
+    }
+
     /// Every property of a type including inherited ones, base first.
     pub fn all_properties(&self, qualified: &str) -> Vec<&Property> {
         let mut chain = self.ancestry(qualified);

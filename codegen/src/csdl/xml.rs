@@ -54,6 +54,7 @@ pub fn read(file: &str, text: &str) -> (Schema, Vec<Diagnostic>) {
     for block in &pending {
         apply_out_of_line(&mut schema, &res, block);
     }
+    diags.extend(schema.base_cycle_diagnostics());
     diags.sort_by(|a, b| (&a.origin, a.code, &a.message).cmp(&(&b.origin, b.code, &b.message)));
     (schema, diags)
 }

@@ -270,6 +270,13 @@ impl Reader<'_> {
     }
 }
 
+/// The key named by serde_norway's `duplicate entry with key "x"` error.
+fn duplicate_key(msg: &str) -> Option<String> {
+    let rest = &msg[msg.find("duplicate entry with key ")? + "duplicate entry with key ".len()..];
+    let rest = rest.strip_prefix('"')?;
+    Some(rest[..rest.find('"')?].to_string())
+}
+
 fn scan_keys(text: &str) -> Vec<(u32, usize, String)> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -293,6 +300,22 @@ fn scan_keys(text: &str) -> Vec<(u32, usize, String)> {
 pub fn read(file: &str, text: &str) -> (Schema, Vec<Diagnostic>) {
     let mut r = Reader { file, keys: scan_keys(text), diags: Vec::new() };
     let mut schema = Schema::default();
+    // Duplicate keys: serde_json's map keeps the last silently, YAML's own value refuses them.
+    if let Err(e) = serde_norway::from_str::<serde_norway::Value>(text) {
+        if let Some(key) = duplicate_key(&e.to_string()) {
+            let first = e.location().map(|l| l.line() as u32).unwrap_or(0);
+            // The second occurrence of the key at the indent of its first one after the mapping start.
+            let mut hits = r.keys.iter().filter(|(l, _, k)| *l >= first && k == &key);
+            let line = match (hits.next(), hits.next()) {
+                (Some(_), Some((l, _, _))) => *l,
+                (Some((l, _, _)), None) => *l,
+                _ => first.max(1),
+            };
+            let msg = format!("duplicate key `{key}`; the last one would silently win");
+            r.diags.push(Diagnostic::error("schema-yaml", Origin::new(file, line, 1), msg));
+            return (schema, r.diags);
+        }
+    }
     let root: Value = match serde_norway::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -302,7 +325,8 @@ pub fn read(file: &str, text: &str) -> (Schema, Vec<Diagnostic>) {
         }
     };
     let Some(root) = root.as_object() else {
-        r.err("schema-yaml-shape", &[], "the document must be a mapping".into());
+        let msg = if root.is_null() { "the document is empty; it must be a mapping" } else { "the document must be a mapping" };
+        r.diags.push(Diagnostic::error("schema-yaml-shape", Origin::new(file, 1, 1), msg));
         return (schema, r.diags);
     };
     for (key, v) in root {
@@ -316,6 +340,7 @@ pub fn read(file: &str, text: &str) -> (Schema, Vec<Diagnostic>) {
         let ns = read_namespace(&mut r, key, obj);
         schema.namespaces.insert(key.clone(), ns);
     }
+    r.diags.extend(schema.base_cycle_diagnostics());
     (schema, r.diags)
 }
 

@@ -29,7 +29,7 @@ fn read_at_depth(tree: &DocTree, file: &str, text: &str, depth: u32) -> (Page, V
         tolerant: false,
         blocks: Vec::new(),
     };
-    if text.trim().is_empty() {
+    if is_blank(text) {
         diags.push(Diagnostic::warning("doc-empty", Origin::new(file, 1, 1), "page is empty"));
         page.kind = infer_kind(&page.front_matter, None, file);
         return (page, diags);
@@ -263,11 +263,15 @@ pub(super) fn split_raw_cells(line: &str) -> Vec<String> {
 /// Parses the JSON of an annotation comment. Broken JSON is repaired when a lenient fix works
 /// (value kept, still warned), else the value is `Null` (warned).
 pub(super) fn parse_annotation(json: &str, file: &str, line: u32, col: u32, diags: &mut Vec<Diagnostic>) -> Annotation {
+    let raw = json;
     let json = json.trim();
     match serde_json::from_str::<Value>(json) {
         Ok(value) => Annotation { value, line },
         Err(e) => {
-            let origin = Origin::new(file, line, col);
+            let origin = json_error_origin(raw, &e, file, line, col);
+            // The place is in the origin; drop serde_json's own (comment-relative) one.
+            let e = e.to_string();
+            let e = e.split(" at line ").next().unwrap_or("");
             match repair_json(json) {
                 Some(value) => {
                     diags.push(Diagnostic::warning(
@@ -288,6 +292,35 @@ pub(super) fn parse_annotation(json: &str, file: &str, line: u32, col: u32, diag
             }
         }
     }
+}
+
+/// Where in the file a JSON error inside an annotation comment is: `raw` is the text right
+/// after `<!--`, which is at `line`:`col`. Falls back to the comment itself.
+fn json_error_origin(raw: &str, e: &serde_json::Error, file: &str, line: u32, col: u32) -> Origin {
+    let lead = raw.len() - raw.trim_start().len();
+    if e.line() == 0 {
+        return Origin::new(file, line, col);
+    }
+    // Start of the error's line (1-based, within the trimmed JSON) as an offset in `raw`.
+    let mut off = lead;
+    for _ in 1..e.line() {
+        match raw.get(off..).and_then(|r| r.find('\n')) {
+            Some(i) => off += i + 1,
+            None => return Origin::new(file, line, col),
+        }
+    }
+    let before = raw.get(..off).unwrap_or("");
+    let newlines = before.matches('\n').count();
+    let err_line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+    let column = u32::try_from(e.column()).unwrap_or(u32::MAX).max(1);
+    let err_col = if newlines == 0 {
+        // Same line as `<!--`: after the comment opener and the leading whitespace.
+        let lead_chars = u32::try_from(before.chars().count()).unwrap_or(u32::MAX);
+        col.saturating_add(4).saturating_add(lead_chars).saturating_add(column - 1)
+    } else {
+        column
+    };
+    Origin::new(file, err_line, err_col)
 }
 
 /// Lenient repairs for the usual hand-editing slips: trailing commas, an array closed one
@@ -452,8 +485,14 @@ pub(super) fn expand_include(
     })];
     match resolved {
         Some(path) => {
-            if depth < MAX_INCLUDE_DEPTH {
-                let inc_text = tree.files.get(&path).map(String::as_str).unwrap_or("");
+            let inc_text = tree.files.get(&path).map(String::as_str).unwrap_or("");
+            if inc_text.len() > MAX_PAGE_BYTES {
+                diags.push(Diagnostic::error(
+                    "doc-too-large",
+                    Origin::new(file, line, 1),
+                    format!("include `{path}` is {} bytes, over the limit of {MAX_PAGE_BYTES}; not read", inc_text.len()),
+                ));
+            } else if depth < MAX_INCLUDE_DEPTH {
                 let (inc, mut inc_diags) = read_at_depth(tree, &path, inc_text, depth + 1);
                 inc_diags.retain(|d| d.code != "doc-empty");
                 diags.append(&mut inc_diags);

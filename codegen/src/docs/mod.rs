@@ -20,6 +20,10 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default)]
 pub struct DocTree {
     pub files: BTreeMap<String, String>,
+    /// Files whose bytes were not valid UTF-8 (the loader decoded them lossily, replacing
+    /// invalid bytes with U+FFFD): path → line and column of the first invalid byte.
+    /// `read_page` reports each as `doc-not-utf8`.
+    pub not_utf8: BTreeMap<String, (u32, u32)>,
 }
 
 impl DocTree {
@@ -38,6 +42,21 @@ impl DocTree {
             .filter(|p| is_page_path(p))
             .collect()
     }
+}
+
+/// `microsoft.graph.cloudLicensing`: identifiers (ASCII letters, digits, `_`) joined by dots.
+pub fn is_namespace_name(ns: &str) -> bool {
+    !ns.is_empty()
+        && ns.split('.').all(|seg| {
+            !seg.is_empty()
+                && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !seg.as_bytes()[0].is_ascii_digit()
+        })
+}
+
+/// True for a text with nothing but whitespace (and byte-order marks) in it.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c == '\u{feff}')
 }
 
 /// Pages are `.md`/`.txt` files that are not includes and not the tree's own notes.
@@ -240,13 +259,52 @@ pub struct Include {
     pub annotation: Option<Annotation>,
 }
 
+/// Pages (and includes) larger than this are not read: no real reference page comes near it
+/// (the largest are a few hundred KB), and refusing keeps time and memory bounded.
+pub const MAX_PAGE_BYTES: usize = 8 << 20;
+
 /// Reads one page. Never panics; problems become diagnostics with file and line.
 pub fn read_page(tree: &DocTree, file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
-    if tolerant::needs_tolerant(text) {
-        tolerant::read(tree, file, text)
-    } else {
-        markdown::read(tree, file, text)
+    if text.len() > MAX_PAGE_BYTES {
+        let page = Page {
+            file: file.to_string(),
+            front_matter: BTreeMap::new(),
+            title: None,
+            namespace: None,
+            kind: infer_kind(&BTreeMap::new(), None, file),
+            tolerant: false,
+            blocks: Vec::new(),
+        };
+        let d = Diagnostic::error(
+            "doc-too-large",
+            Origin::new(file, 1, 1),
+            format!("page is {} bytes, over the limit of {MAX_PAGE_BYTES}; not read", text.len()),
+        );
+        return (page, vec![d]);
     }
+    let (mut page, mut diags) =
+        if tolerant::needs_tolerant(text) { tolerant::read(tree, file, text) } else { markdown::read(tree, file, text) };
+    // Namespaces become file and module names: only dotted identifiers are taken.
+    if let Some(ns) = page.namespace.as_deref().filter(|ns| !is_namespace_name(ns)) {
+        let line = text.lines().position(|l| l.contains("Namespace:")).map_or(1, |i| i + 1);
+        diags.push(Diagnostic::error(
+            "doc-namespace-invalid",
+            Origin::new(file, u32::try_from(line).unwrap_or(u32::MAX), 1),
+            format!("namespace `{ns}` is not a dotted name (letters, digits, `_` and `.`); page ignored for its namespace"),
+        ));
+        page.namespace = None;
+    }
+    if let Some(&(line, col)) = tree.not_utf8.get(file) {
+        diags.insert(
+            0,
+            Diagnostic::warning(
+                "doc-not-utf8",
+                Origin::new(file, line, col),
+                "page is not valid UTF-8; invalid bytes were replaced with U+FFFD",
+            ),
+        );
+    }
+    (page, diags)
 }
 
 /// Page kind from `doc_type`, else inferred from title and path.

@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 /// no ATX heading and no code fence (and not empty: empty pages go to the markdown reader,
 /// which reports them).
 pub fn needs_tolerant(text: &str) -> bool {
-    if text.trim().is_empty() || has_annotation(text) {
+    if is_blank(text) || has_annotation(text) {
         return false;
     }
     if text.trim_start_matches('\u{feff}').starts_with("---") {
@@ -112,7 +112,7 @@ pub fn read(tree: &DocTree, file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
         tolerant: true,
         blocks: Vec::new(),
     };
-    if text.trim().is_empty() {
+    if is_blank(text) {
         diags.push(Diagnostic::warning("doc-empty", Origin::new(file, 1, 1), "page is empty"));
         page.kind = infer_kind(&page.front_matter, None, file);
         return (page, diags);

@@ -51,16 +51,32 @@ pub fn camel(wire: &str) -> String {
     s
 }
 
-/// Makes every name in `names` unique by suffixing `_2`, `_3`, … in order.
+/// `n` with a number: `foo_2` for snake_case names, `Foo2` for UpperCamelCase ones (so the
+/// result still passes the case lints); a keyword's trailing `_` is dropped first
+/// (`self_` → `self_2`, `Self_` → `Self2`).
+fn numbered(n: &str, i: usize) -> String {
+    let base = n.trim_end_matches('_');
+    if base.starts_with(|c: char| c.is_ascii_uppercase()) {
+        format!("{base}{i}")
+    } else {
+        format!("{base}_{i}")
+    }
+}
+
+/// Makes every name in `names` unique by numbering later ones (`_2`/`2`, `_3`/`3`, … in
+/// order; see [`numbered`]). Names in `reserved` are never produced.
 pub fn dedupe(names: &mut [String], reserved: &[&str]) {
     let mut seen: std::collections::BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    // Names as given are kept where they are unique: a later `foo_2` must not be taken by
+    // the numbering of an earlier `foo`.
+    let given: std::collections::BTreeSet<String> = names.iter().cloned().collect();
     for n in names.iter_mut() {
         if seen.contains(n.as_str()) {
             let mut i = 2;
-            while seen.contains(&format!("{n}_{i}")) {
+            while seen.contains(&numbered(n, i)) || given.contains(&numbered(n, i)) {
                 i += 1;
             }
-            *n = format!("{n}_{i}");
+            *n = numbered(n, i);
         }
         seen.insert(n.clone());
     }
