@@ -1,0 +1,5 @@
+#![no_main]
+//! libFuzzer target: see `codegen_fuzz::csdl_xml`.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| codegen_fuzz::csdl_xml(data));
