@@ -89,3 +89,10 @@ pub fn namespace_module(ns: &str) -> String {
         None => snake(&ns.replace('.', "_")),
     }
 }
+
+/// [`dedupe`] for UpperCamelCase names: suffixes `2`, `3`, … without an underscore. (The
+/// same as `dedupe`, which numbers by the case of each name; it also drops a keyword's
+/// trailing `_` first, so `Self_` becomes `Self2`, not the lint-failing `Self_2`.)
+pub fn dedupe_camel(names: &mut [String], reserved: &[&str]) {
+    dedupe(names, reserved);
+}
