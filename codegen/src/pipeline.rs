@@ -125,6 +125,9 @@ fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
 
 /// Runs read → extract → derive → (YAML round trip) → lower → emit.
 pub fn run(input: &Input) -> Output {
+    if input.docs.files.is_empty() && input.csdl_xml.is_some() {
+        return run_csdl_only(input);
+    }
     run_with_base(input, None)
 }
 
@@ -275,4 +278,34 @@ fn restore_origins(mut read_back: Schema, derived: &Schema) -> Schema {
         }
     }
     read_back
+}
+
+/// CSDL only (no docs pages): every namespace of the metadata (or the ones asked for) is
+/// generated; operations come from the entity container and bound actions/functions.
+pub fn run_csdl_only(input: &Input) -> Output {
+    let mut diags = Diagnostics::default();
+    let Some((file, text)) = &input.csdl_xml else { return Output::default() };
+    let (schema, ds) = csdl::xml::read(file, text);
+    diags.extend(ds);
+    let namespaces: Vec<String> =
+        if input.namespaces.is_empty() { schema.namespaces.keys().cloned().collect() } else { input.namespaces.clone() };
+    let lowered = lower::lower_csdl(&schema, &namespaces);
+    diags.extend(lowered.diagnostics);
+    let files = match emit::emit_crate(&lowered.ir, &input.settings) {
+        Ok(f) => f,
+        Err(e) => {
+            diags.push(Diagnostic::error("emit-failed", Origin::file("generated"), e));
+            BTreeMap::new()
+        }
+    };
+    let endpoints = lowered.ir.builders.values().map(|b| b.operations.len()).sum();
+    Output {
+        namespaces,
+        schema,
+        ir: lowered.ir,
+        files,
+        diagnostics: diags.sorted(),
+        endpoints,
+        ..Default::default()
+    }
 }

@@ -80,12 +80,17 @@ fn regen(a: RegenArgs) -> ExitCode {
             (out.clone(), out.join("schema"), settings)
         }
     };
-    let docs = match fsio::load_tree(&docs_dir) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error[input-unreadable]: {e}");
-            return ExitCode::FAILURE;
-        }
+    // `--csdl` without `--docs`: the metadata alone, no pages read.
+    let csdl_only = a.csdl.is_some() && a.docs.is_none();
+    let docs = match csdl_only {
+        true => Default::default(),
+        false => match fsio::load_tree(&docs_dir) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error[input-unreadable]: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
     let csdl_xml = match &a.csdl {
         Some(p) => match fsio::read_text(p) {
@@ -138,6 +143,25 @@ fn regen(a: RegenArgs) -> ExitCode {
     }
     match plan.apply() {
         Ok(stats) => {
+            if csdl_only {
+                let f = &out.ir.figures;
+                println!(
+                    "regen: CSDL only, {} namespaces, {} models, {} builders, {} operations, {} features, {} reachable nodes, {} path templates (depth {}), {} files written, {} unchanged, {} deleted in {:.2?}",
+                    out.namespaces.len(),
+                    out.ir.models.len(),
+                    out.ir.builders.len(),
+                    out.endpoints,
+                    out.ir.features.len(),
+                    f.reachable_nodes,
+                    f.path_templates,
+                    f.path_depth,
+                    stats.written,
+                    stats.unchanged,
+                    stats.deleted,
+                    start.elapsed()
+                );
+                return ExitCode::SUCCESS;
+            }
             println!(
                 "regen: {} pages read ({} resource, {} api, {} enum), {} namespaces, {} types, {} endpoints, {} files written, {} unchanged, {} deleted in {:.2?}",
                 out.counts.read,

@@ -22,7 +22,7 @@ pub fn group(ir: &Ir) -> BTreeMap<(String, String), Vec<&Builder>> {
 fn builder_path(ir: &Ir, name: &str) -> TokenStream {
     let b = ir.builders.get(name).expect("builder exists");
     let ns = format_ident!("{}", namespace_module(&b.namespace));
-    let t = format_ident!("{}", name);
+    let t = format_ident!("{}", b.rust_name);
     quote!(crate::#ns::requests::#t)
 }
 
@@ -70,12 +70,21 @@ fn op_doc(ir: &Ir, op: &OpMethod) -> String {
     d
 }
 
-pub fn emit_builders(ir: &Ir, builders: &[&Builder]) -> TokenStream {
-    let items: Vec<TokenStream> = builders.iter().map(|b| emit_builder(ir, b)).collect();
+/// Builders of one file; `file_gate` is the gate of the whole file (items whose own gate
+/// differs get their own `#[cfg]`).
+pub fn emit_builders(ir: &Ir, builders: &[&Builder], file_gate: Option<&Vec<String>>) -> TokenStream {
+    let items: Vec<TokenStream> = builders
+        .iter()
+        .map(|b| {
+            let own = ir.builder_gates.get(&b.rust_name);
+            let cfg = if own == file_gate { quote!() } else { super::cfg_attr(own) };
+            emit_builder(ir, b, cfg)
+        })
+        .collect();
     quote!(#(#items)*)
 }
 
-fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
+fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
     let name = format_ident!("{}", b.rust_name);
     let target_doc = b.target.clone();
     let doc = doc_attr(&format!(
@@ -114,9 +123,17 @@ fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
             let method = format_ident!("{}", op.http_method);
             let ns = format_ident!("{}", namespace_module(&b.namespace));
             let c = format_ident!("{}", op.operation_const);
-            let path = match &op.segment {
-                Some(s) => quote!(self.path.segment(#s)),
-                None => quote!(self.path.clone()),
+            let (path, args) = match (&op.segment, &op.function_params) {
+                (Some(s), Some(params)) => {
+                    let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
+                    let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
+                    (
+                        quote!(self.path.function(#s, &[#((#wires, #idents.into())),*])),
+                        quote!(#(, #idents: impl Into<graph_runtime::filter::Literal>)*),
+                    )
+                }
+                (Some(s), None) => (quote!(self.path.segment(#s)), quote!()),
+                (None, _) => (quote!(self.path.clone()), quote!()),
             };
             let d = doc_attr(&op_doc(ir, op));
             let info = ir.operations.get(&op.operation_const);
@@ -134,7 +151,7 @@ fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
                     let bt = model_path(ir, body);
                     quote! {
                         #d
-                        pub fn #m(&self, body: &#bt) -> graph_runtime::Request<#resp> {
+                        pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
                             graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
                                 .with_json_body(body)
                                 #(#headers)*
@@ -143,7 +160,7 @@ fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
                 }
                 None => quote! {
                     #d
-                    pub fn #m(&self) -> graph_runtime::Request<#resp> {
+                    pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
                         graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
                             #(#headers)*
                     }
@@ -153,8 +170,10 @@ fn emit_builder(ir: &Ir, b: &Builder) -> TokenStream {
         .collect();
     quote! {
         #doc
+        #cfg
         #[derive(Debug, Clone, PartialEq)]
         pub struct #name { path: graph_runtime::RequestPath }
+        #cfg
         impl #name {
             pub(crate) fn new(path: graph_runtime::RequestPath) -> Self { Self { path } }
             /// The path built so far (encoded) and its template.
@@ -203,7 +222,14 @@ fn permissions(p: &Option<PermissionFacts>) -> TokenStream {
     }
 }
 
-pub fn emit_operations(ops: &[&OperationInfo]) -> TokenStream {
+pub fn emit_operations(ir: &Ir, ops: &[&OperationInfo]) -> TokenStream {
+    // Each static is compiled with the builder that uses it.
+    let mut gate_of: BTreeMap<&str, Option<&Vec<String>>> = BTreeMap::new();
+    for b in ir.builders.values() {
+        for op in &b.operations {
+            gate_of.insert(op.operation_const.as_str(), ir.builder_gates.get(&b.rust_name));
+        }
+    }
     let items: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
@@ -230,9 +256,15 @@ pub fn emit_operations(ops: &[&OperationInfo]) -> TokenStream {
                     quote!(graph_runtime::HeaderSpec { name: #n, value: #v, required: #r })
                 })
                 .collect();
-            let d = doc_attr(&format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages));
+            let d = if doc_pages.is_empty() {
+                doc_attr(&format!("{} (`{}`), from the CSDL.", o.title, o.method))
+            } else {
+                doc_attr(&format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages))
+            };
+            let cfg = super::cfg_attr(gate_of.get(o.const_name.as_str()).copied().flatten());
             quote! {
                 #d
+                #cfg
                 pub static #name: graph_runtime::Operation = graph_runtime::Operation {
                     id: #id,
                     method: #method,

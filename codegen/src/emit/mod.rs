@@ -68,48 +68,104 @@ pub fn doc_attr(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// `#[cfg(…)]` for an item gated by `gate` (see `Ir::model_gates`): nothing when ungated,
+/// `full` only when no area needs it, else any of the named features.
+pub fn cfg_attr(gate: Option<&Vec<String>>) -> TokenStream {
+    match gate {
+        None => quote!(),
+        Some(g) if g.is_empty() => quote!(#[cfg(feature = "full")]),
+        Some(g) if g.len() == 1 => {
+            let f = &g[0];
+            quote!(#[cfg(feature = #f)])
+        }
+        Some(g) => quote!(#[cfg(any(#(feature = #g),*))]),
+    }
+}
+
+/// The gate of a group of items: ungated if any is, else the union of their features.
+fn union_gate<'a>(gates: impl Iterator<Item = Option<&'a Vec<String>>>) -> Option<Vec<String>> {
+    let mut all: Vec<String> = Vec::new();
+    for g in gates {
+        let g = g?;
+        if g.is_empty() {
+            all.push("full".into());
+        }
+        all.extend(g.iter().cloned());
+    }
+    all.sort();
+    all.dedup();
+    if all.len() > 1 {
+        all.retain(|f| f != "full");
+    }
+    Some(all)
+}
+
+/// Module name and its gate.
+type GatedModules<G> = BTreeMap<String, Vec<(String, G)>>;
+
 /// Every file of the generated crate: path → contents.
 pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
-    let mut namespaces: BTreeMap<String, Vec<String>> = BTreeMap::new(); // ns module -> model modules
+    // ns module -> (model module, gate)
+    let mut namespaces: GatedModules<Option<&Vec<String>>> = BTreeMap::new();
     for m in ir.models.values() {
         let ns = namespace_module(&m.namespace);
         files.insert(format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?);
-        namespaces.entry(ns).or_default().push(m.module.clone());
+        namespaces.entry(ns).or_default().push((m.module.clone(), ir.model_gates.get(&m.qname)));
     }
-    let mut request_mods: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut request_mods: GatedModules<Option<Vec<String>>> = BTreeMap::new();
     for (module, builders) in builders::group(ir) {
         let (ns, file) = module;
-        files.insert(format!("src/{ns}/requests/{file}.rs"), format_file(settings, builders::emit_builders(ir, &builders))?);
-        request_mods.entry(ns.clone()).or_default().push(file);
+        let gate = union_gate(builders.iter().map(|b| ir.builder_gates.get(&b.rust_name)));
+        files.insert(
+            format!("src/{ns}/requests/{file}.rs"),
+            format_file(settings, builders::emit_builders(ir, &builders, gate.as_ref()))?,
+        );
+        request_mods.entry(ns.clone()).or_default().push((file, gate));
         namespaces.entry(ns).or_default();
     }
     let ops_by_ns = builders::operations_by_namespace(ir);
     for (ns, ops) in &ops_by_ns {
-        files.insert(format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ops))?);
+        files.insert(format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ir, ops))?);
     }
     for (ns, mods) in &namespaces {
-        let idents: Vec<_> = mods.iter().map(|m| format_ident!("{}", m)).collect();
+        let items: Vec<TokenStream> = mods
+            .iter()
+            .map(|(m, gate)| {
+                let id = format_ident!("{}", m);
+                let cfg = cfg_attr(*gate);
+                quote!(#cfg mod #id; #cfg pub use #id::*;)
+            })
+            .collect();
         let reqs = request_mods.get(ns).map(|r| !r.is_empty()).unwrap_or(false);
         let req_mod = reqs.then(|| quote!(pub mod requests;));
         let ops_mod = ops_by_ns.contains_key(ns).then(|| quote!(pub mod operations;));
         let tokens = quote! {
-            #(mod #idents; pub use #idents::*;)*
+            #(#items)*
             #req_mod
             #ops_mod
         };
         files.insert(format!("src/{ns}/mod.rs"), format_file(settings, tokens)?);
         if let Some(r) = request_mods.get(ns) {
-            let idents: Vec<_> = r.iter().map(|m| format_ident!("{}", m)).collect();
+            let items: Vec<TokenStream> = r
+                .iter()
+                .map(|(m, gate)| {
+                    let id = format_ident!("{}", m);
+                    let cfg = cfg_attr(gate.as_ref());
+                    quote!(#cfg mod #id; #cfg pub use #id::*;)
+                })
+                .collect();
             let tokens = quote! {
                 //! Request builders: fluent navigation that mirrors the URL.
-                #(mod #idents; pub use #idents::*;)*
+                #(#items)*
             };
             files.insert(format!("src/{ns}/requests/mod.rs"), format_file(settings, tokens)?);
         }
     }
     files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys()))?);
-    files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
+    if !ir.examples.is_empty() || ir.features.is_empty() {
+        files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
+    }
     files.insert("Cargo.toml".into(), emit_cargo_toml(ir, settings));
     Ok(files)
 }
@@ -126,8 +182,15 @@ fn emit_lib<'a>(ir: &Ir, namespaces: impl Iterator<Item = &'a String>) -> TokenS
             let bty = format_ident!("{}", r.builder);
             let seg = &r.segment;
             let doc = doc_attr(&format!("`/{seg}`: entry point of the request builders."));
+            let cfg = if ir.features.is_empty() {
+                quote!()
+            } else {
+                let f = crate::ir::lower::feature_name(&r.fn_name);
+                quote!(#[cfg(feature = #f)])
+            };
             quote! {
                 #doc
+                #cfg
                 pub fn #f() -> #ns::requests::#bty {
                     #ns::requests::#bty::new(graph_runtime::RequestPath::root().segment(#seg))
                 }
@@ -153,7 +216,32 @@ fn emit_lib<'a>(ir: &Ir, namespaces: impl Iterator<Item = &'a String>) -> TokenS
 /// Cargo features: one per namespace module, written below the marker line.
 pub const FEATURE_MARKER: &str = "# ---- generated features below this line ----";
 
-fn emit_cargo_toml(_ir: &Ir, settings: &CrateSettings) -> String {
+fn emit_cargo_toml(ir: &Ir, settings: &CrateSettings) -> String {
+    let mut features = String::new();
+    if !ir.features.is_empty() {
+        let mut needs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (shared, areas) in &ir.shared_features {
+            for a in areas {
+                needs.entry(a.as_str()).or_default().push(shared.as_str());
+            }
+        }
+        let list = |v: &[&str]| v.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+        let all: Vec<&str> = ir.features.keys().map(String::as_str).collect();
+        features.push_str(&format!("# Every area, and the types no area reaches.\nfull = [{}]\n", list(&all)));
+        for (name, f) in &ir.features {
+            let deps = needs.get(name.as_str()).cloned().unwrap_or_default();
+            let what = if f.roots.is_empty() {
+                format!("# namespace: {} models", f.models.len())
+            } else {
+                format!("# `/{}`: {} models, {} builders", f.roots.join("`, `/"), f.models.len(), f.builders.len())
+            };
+            features.push_str(&format!("{what}\n{name} = [{}]\n", list(&deps)));
+        }
+        features.push_str("# Shared by several areas (enabled by them; not meant to be named directly).\n");
+        for shared in ir.shared_features.keys() {
+            features.push_str(&format!("{shared} = []\n"));
+        }
+    }
     format!(
         "# @generated by `{cmd}`: do not edit.\n\
 [package]\n\
@@ -178,7 +266,7 @@ http = \"1\"\n\
 \n\
 [features]\n\
 default = []\n\
-{marker}\n",
+{marker}\n{features}",
         cmd = settings.command,
         pkg = settings.package,
         rt = settings.runtime_path,

@@ -4,7 +4,7 @@
 //! `lower_models` (types of the generated namespaces + opaque referenced types),
 //! `lower_builders`, `lower_examples`.
 
-use super::naming::{camel, dedupe, snake};
+use super::naming::{camel, dedupe, dedupe_camel, snake};
 use super::*;
 use crate::csdl::*;
 use crate::derive::parse_type_text;
@@ -32,6 +32,10 @@ struct OpAccum {
     body_rows: Vec<Row>,
     body_rels: Vec<Row>,
     pages_with_body: BTreeSet<String>,
+    /// CSDL-only: the operation this method calls (parameters, return type), and a
+    /// representative path template of the node.
+    csdl: Option<Operation>,
+    csdl_path: Option<String>,
 }
 
 fn is_required(r: &Row) -> bool {
@@ -98,9 +102,262 @@ pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts]) -> Lower
     let useful = useful_nodes(schema, &ops);
     let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
     lower_models(schema, namespaces, &useful, &mut ir);
+    fix_model_names(&mut ir);
     lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    fix_model_names(&mut ir);
     lower_examples(schema, apis, &mut ir, &mut diags);
     Lowered { ir, diagnostics: diags, paths_resolved: resolved }
+}
+
+/// Depth (segments after the root segment) of the path-template figure.
+pub const PATH_DEPTH: usize = 4;
+
+/// Lowers a schema without docs: operations come from the entity container (entity sets,
+/// singletons, navigation, Capabilities restrictions) and bound actions and functions. Keeps
+/// the navigation-graph shape: one item and one collection builder per reachable type, so the
+/// number of builders is bounded by types, not by paths.
+pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
+    let mut diags = Vec::new();
+    let ops = csdl_operations(schema);
+    let useful = useful_nodes(schema, &ops);
+    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
+    lower_models(schema, namespaces, &useful, &mut ir);
+    fix_model_names(&mut ir);
+    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    fix_model_names(&mut ir);
+    compute_features(&mut ir);
+    ir.figures = Figures {
+        reachable_nodes: reachable(schema).len(),
+        path_templates: count_path_templates(schema, PATH_DEPTH),
+        path_depth: PATH_DEPTH,
+    };
+    Lowered { ir, diagnostics: diags, paths_resolved: 0 }
+}
+
+/// Nodes reachable from the container, each with the shortest path template reaching it
+/// (breadth first; roots in name order, edges in declared order: deterministic).
+fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
+    let mut seen: BTreeMap<Node, String> = BTreeMap::new();
+    let mut queue: std::collections::VecDeque<(Node, String)> =
+        roots(schema).into_iter().map(|(name, n)| (n, format!("/{name}"))).collect();
+    while let Some((n, path)) = queue.pop_front() {
+        if seen.contains_key(&n) {
+            continue;
+        }
+        for (seg, t) in edges(schema, &n) {
+            if !seen.contains_key(&t) {
+                let next = if seg == "{key}" {
+                    format!("{path}/{{{}-id}}", split_qualified(&n.0).1)
+                } else {
+                    format!("{path}/{seg}")
+                };
+                queue.push_back((t, next));
+            }
+        }
+        seen.insert(n, path);
+    }
+    seen
+}
+
+/// How many distinct path templates the container allows with at most `depth` segments after
+/// the root segment, counted over the node graph (never materialised). Bound operations count
+/// as a final segment.
+pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
+    let nodes = reachable(schema);
+    let bound = bound_counts(schema);
+    let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
+    for (_, n) in roots(schema) {
+        *cur.entry(n).or_default() += 1;
+    }
+    let mut total: u128 = 0;
+    for d in 0..=depth {
+        let mut next: BTreeMap<Node, u128> = BTreeMap::new();
+        for (n, count) in &cur {
+            total = total.saturating_add(*count);
+            if d == depth {
+                continue;
+            }
+            // Operations end a path: one more segment each.
+            let ops = bound.get(n).copied().unwrap_or(0) as u128;
+            total = total.saturating_add(count.saturating_mul(ops));
+            for (_, t) in edges(schema, n) {
+                if nodes.contains_key(&t) {
+                    let e = next.entry(t).or_default();
+                    *e = e.saturating_add(*count);
+                }
+            }
+        }
+        cur = next;
+    }
+    total
+}
+
+/// Number of bound operations (distinct names) per binding node.
+fn bound_counts(schema: &Schema) -> BTreeMap<Node, usize> {
+    let mut names: BTreeMap<Node, BTreeSet<String>> = BTreeMap::new();
+    for (ns_name, ns) in &schema.namespaces {
+        for (name, ops) in &ns.operations {
+            for op in ops.iter().filter(|o| o.bound) {
+                if let Some(b) = op.parameters.first() {
+                    names.entry((b.ty.name.clone(), b.ty.collection)).or_default().insert(format!("{ns_name}.{name}"));
+                }
+            }
+        }
+    }
+    names.into_iter().map(|(k, v)| (k, v.len())).collect()
+}
+
+/// Operations derived from the container: list/create on collections, get/update/delete on
+/// items (by Capabilities restrictions on the container children and navigation properties
+/// that reach the node; allowed unless every way in forbids it), and bound actions/functions.
+fn csdl_operations(schema: &Schema) -> NodeOps {
+    let reach = reachable(schema);
+    // Capabilities of the ways into each node: (insertable, updatable, deletable) allowed?
+    #[derive(Default, Clone, Copy)]
+    struct Allowed {
+        insert: bool,
+        update: bool,
+        delete: bool,
+    }
+    let mut allowed: BTreeMap<Node, Allowed> = BTreeMap::new();
+    let mut allow = |n: Node, c: &Capabilities, deletable: bool| {
+        let a = allowed.entry(n).or_default();
+        a.insert |= c.insertable != Some(false);
+        a.update |= c.updatable != Some(false);
+        a.delete |= deletable && c.deletable != Some(false);
+    };
+    if let Some((_, c)) = schema.container() {
+        for s in c.entity_sets.values() {
+            allow((s.ty.clone(), true), &s.annotations.capabilities, true);
+            allow((s.ty.clone(), false), &s.annotations.capabilities, true);
+        }
+        for s in c.singletons.values() {
+            // A singleton can be read and updated, never deleted.
+            allow((s.ty.clone(), false), &s.annotations.capabilities, false);
+        }
+    }
+    for n in reach.keys().filter(|n| !n.1) {
+        for p in schema.all_properties(&n.0).into_iter().filter(|p| p.is_navigation()) {
+            let t = (p.ty.name.clone(), p.ty.collection);
+            allow(t.clone(), &p.annotations.capabilities, true);
+            if p.ty.collection {
+                allow((p.ty.name.clone(), false), &p.annotations.capabilities, true);
+            }
+        }
+    }
+    let mut ops: NodeOps = BTreeMap::new();
+    for (node, path) in &reach {
+        let a = allowed.get(node).copied().unwrap_or_default();
+        let mut kinds = vec![if node.1 { OpKind::List } else { OpKind::Get }];
+        if node.1 && a.insert {
+            kinds.push(OpKind::Create);
+        }
+        if !node.1 && a.update {
+            kinds.push(OpKind::Update);
+        }
+        if !node.1 && a.delete {
+            kinds.push(OpKind::Delete);
+        }
+        for k in kinds {
+            let acc = ops.entry(node.clone()).or_default().entry((k, String::new())).or_default();
+            acc.kind = Some(k);
+            acc.http_method = match k {
+                OpKind::List | OpKind::Get => "GET",
+                OpKind::Create => "POST",
+                OpKind::Update => "PATCH",
+                OpKind::Replace => "PUT",
+                OpKind::Delete => "DELETE",
+                OpKind::Action => "POST",
+            }
+            .into();
+            acc.csdl_path = Some(path.clone());
+        }
+    }
+    for (ns_name, ns) in &schema.namespaces {
+        for (name, overloads) in &ns.operations {
+            for op in overloads.iter().filter(|o| o.bound) {
+                let Some(b) = op.parameters.first() else { continue };
+                let node = (b.ty.name.clone(), b.ty.collection);
+                let Some(path) = reach.get(&node) else { continue };
+                // Operations of the default namespace are called by simple name, others qualified.
+                let segment = if ns_name == "microsoft.graph" { name.clone() } else { format!("{ns_name}.{name}") };
+                let entry = ops.entry(node).or_default().entry((OpKind::Action, segment.clone()));
+                let acc = match entry {
+                    std::collections::btree_map::Entry::Occupied(_) => continue, // first overload wins
+                    std::collections::btree_map::Entry::Vacant(v) => v.insert(OpAccum::default()),
+                };
+                acc.kind = Some(OpKind::Action);
+                acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
+                acc.segment = Some(segment.clone());
+                acc.action_qname = Some(format!("{ns_name}.{name}"));
+                let args = if op.kind == OperationKind::Function {
+                    let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
+                    format!("({})", ps.join(","))
+                } else {
+                    String::new()
+                };
+                acc.csdl_path = Some(format!("{path}/{segment}{args}"));
+                acc.csdl = Some(op.clone());
+            }
+        }
+    }
+    ops
+}
+
+/// Names that a model's items must not take: std prelude types used by generated code.
+const RESERVED_ITEMS: &[&str] = &["String", "Option", "Vec", "Box", "Result", "Some", "None", "Ok", "Err", "Self_"];
+/// Module names used by the generated crate inside a namespace module.
+const RESERVED_MODULES: &[&str] = &["requests", "operations", "mod", "self", "super", "crate"];
+
+/// Item names a model file declares (they are glob re-exported by the namespace module).
+fn model_items(rust: &str, kind: &ModelKind) -> Vec<String> {
+    match kind {
+        ModelKind::Struct(s) if s.write.is_none() => vec![rust.to_string(), format!("{rust}Field"), format!("{rust}Expand")],
+        ModelKind::Struct(_) => vec![rust.to_string()],
+        ModelKind::Enum(e) if e.flags => vec![rust.to_string(), format!("{rust}Member")],
+        ModelKind::Enum(_) => vec![rust.to_string()],
+    }
+}
+
+/// Makes module (file) names and every re-exported item name unique within each namespace
+/// module, whatever the case conversion made of the wire names. Type models are named first
+/// (stable), then write models; a colliding name gets a number (`Foo2`, `foo_2`).
+fn fix_model_names(ir: &mut Ir) {
+    let mut order: Vec<(bool, String, String)> = ir
+        .models
+        .values()
+        .map(|m| (matches!(&m.kind, ModelKind::Struct(s) if s.write.is_some()), m.namespace.clone(), m.qname.clone()))
+        .collect();
+    order.sort();
+    let mut modules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut items: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, ns, q) in order {
+        let m = ir.models.get_mut(&q).expect("model exists");
+        let mods = modules.entry(ns.clone()).or_insert_with(|| RESERVED_MODULES.iter().map(|s| s.to_string()).collect());
+        let its = items.entry(ns).or_insert_with(|| RESERVED_ITEMS.iter().map(|s| s.to_string()).collect());
+        let base_rust = m.rust_name.clone();
+        let mut i = 1;
+        loop {
+            let rust = if i == 1 { base_rust.clone() } else { format!("{base_rust}{i}") };
+            let wanted = model_items(&rust, &m.kind);
+            if wanted.iter().all(|w| !its.contains(w)) {
+                its.extend(wanted);
+                m.rust_name = rust;
+                break;
+            }
+            i += 1;
+        }
+        let base_mod = m.module.clone();
+        let mut i = 1;
+        loop {
+            let module = if i == 1 { base_mod.clone() } else { format!("{base_mod}_{i}") };
+            if mods.insert(module.clone()) {
+                m.module = module;
+                break;
+            }
+            i += 1;
+        }
+    }
 }
 
 fn attach_operations(
@@ -293,7 +550,7 @@ fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTreeSet<Node>,
         let kind = match def {
             TypeDef::Enum(e) => {
                 let mut variants: Vec<String> = e.members.iter().map(|m| camel(&m.name)).collect();
-                dedupe(&mut variants, &["Unknown"]);
+                dedupe_camel(&mut variants, &["Unknown"]);
                 ModelKind::Enum(EnumModel {
                     flags: e.is_flags,
                     members: e
@@ -315,7 +572,7 @@ fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTreeSet<Node>,
                 let mut rust_names: Vec<String> = props.iter().map(|p| snake(&p.name)).collect();
                 dedupe(&mut rust_names, &["odata_type", "additional"]);
                 let mut variants: Vec<String> = props.iter().map(|p| camel(&p.name)).collect();
-                dedupe(&mut variants, &[]);
+                dedupe_camel(&mut variants, &[]);
                 let fields: Vec<Field> = props
                     .iter()
                     .zip(rust_names)
@@ -455,6 +712,28 @@ fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: &[Row], rel
     Some(qname)
 }
 
+/// Unique builder names: `{Model}Item` / `{Model}Collection`, prefixed with the namespace
+/// module when two namespaces have a model of the same name.
+fn builder_names(ir: &Ir, useful: &BTreeSet<Node>) -> BTreeMap<Node, String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for node in useful {
+        let mut name = builder_name(ir, node);
+        if !taken.insert(name.clone()) {
+            let ns = camel(&super::naming::namespace_module(split_qualified(&node.0).0));
+            name = format!("{ns}{name}");
+            let base = name.clone();
+            let mut i = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}{i}");
+                i += 1;
+            }
+        }
+        out.insert(node.clone(), name);
+    }
+    out
+}
+
 fn lower_builders(
     schema: &Schema,
     ops: &NodeOps,
@@ -462,14 +741,16 @@ fn lower_builders(
     ir: &mut Ir,
     _diags: &mut Vec<Diagnostic>,
 ) {
+    let names = builder_names(ir, useful);
     for (name, node) in roots(schema) {
         if useful.contains(&node) {
-            ir.roots.push(Root { fn_name: snake(&name), segment: name.clone(), builder: builder_name(ir, &node) });
+            ir.roots.push(Root { fn_name: snake(&name), segment: name.clone(), builder: names[&node].clone() });
         }
     }
     for node in useful {
-        let rust_name = builder_name(ir, node);
-        let (ns, module, _) = model_names(&node.0);
+        let rust_name = names[node].clone();
+        let (ns, _, _) = model_names(&node.0);
+        let module = ir.models.get(&node.0).map(|m| m.module.clone()).unwrap_or_else(|| snake(split_qualified(&node.0).1));
         let mut b = Builder {
             rust_name: rust_name.clone(),
             namespace: ns,
@@ -480,71 +761,110 @@ fn lower_builders(
             item: None,
             operations: Vec::new(),
         };
+        // Method names of one builder are unique: `new`, `path`, `by_id`, children, operations.
+        let mut methods: BTreeSet<String> = ["new", "path", "by_id"].iter().map(|s| s.to_string()).collect();
+        let mut unique = |m: String| -> String {
+            let mut name = m.clone();
+            let mut i = 2;
+            while !methods.insert(name.clone()) {
+                name = format!("{m}_{i}");
+                i += 1;
+            }
+            name
+        };
         for (seg, t) in edges(schema, node) {
             if !useful.contains(&t) {
                 continue;
             }
             if seg == "{key}" {
-                b.item = Some((builder_name(ir, &t), format!("{}-id", split_qualified(&node.0).1)));
+                b.item = Some((names[&t].clone(), format!("{}-id", split_qualified(&node.0).1)));
             } else {
-                b.children.push(Child { method: snake(&seg), segment: seg, builder: builder_name(ir, &t) });
+                b.children.push(Child { method: unique(snake(&seg)), segment: seg, builder: names[&t].clone() });
             }
         }
         if let Some(node_ops) = ops.get(node) {
             for ((kind, seg), acc) in node_ops {
                 let target_rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_default();
-                let const_name = format!(
+                let simple_seg = seg.rsplit('.').next().unwrap_or(seg).to_string();
+                let mut const_name = format!(
                     "{}_{}",
                     snake(&target_rust).to_ascii_uppercase(),
                     if *kind == OpKind::Action {
-                        format!("{}{}", if node.1 { "COLLECTION_" } else { "" }, snake(seg).to_ascii_uppercase())
+                        format!("{}{}", if node.1 { "COLLECTION_" } else { "" }, snake(&simple_seg).to_ascii_uppercase())
                     } else {
                         kind_word(*kind).to_ascii_uppercase()
                     }
                 );
+                if ir.operations.contains_key(&const_name) {
+                    let base = const_name.clone();
+                    let mut i = 2;
+                    while ir.operations.contains_key(&const_name) {
+                        const_name = format!("{base}_{i}");
+                        i += 1;
+                    }
+                }
+                let op_def: Option<Operation> = acc.csdl.clone().or_else(|| {
+                    acc.action_qname.as_ref().and_then(|q| {
+                        let (ns, n) = split_qualified(q);
+                        schema.namespaces.get(ns)?.operations.get(n)?.first().cloned()
+                    })
+                });
                 let response = match kind {
                     OpKind::List => Shape::Page(node.0.clone()),
                     OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Shape::Entity(node.0.clone()),
                     OpKind::Delete => Shape::NoContent,
-                    OpKind::Action => {
-                        let rt = acc
-                            .action_qname
-                            .as_ref()
-                            .and_then(|q| {
-                                let (ns, n) = split_qualified(q);
-                                schema.namespaces.get(ns)?.operations.get(n)?.first()?.return_type.clone()
-                            });
-                        match rt {
-                            Some(r) if r.ty.collection => Shape::Page(r.ty.name),
-                            Some(r) => Shape::Entity(r.ty.name),
-                            None => Shape::NoContent,
-                        }
-                    }
+                    OpKind::Action => match op_def.as_ref().and_then(|o| o.return_type.clone()) {
+                        Some(r) if r.ty.collection => Shape::Page(r.ty.name),
+                        Some(r) => Shape::Entity(r.ty.name),
+                        None => Shape::NoContent,
+                    },
                 };
+                let is_function = acc.csdl.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
                 let body = match kind {
                     OpKind::Create => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
                         .or_else(|| Some(node.0.clone())),
                     OpKind::Update => write_model(schema, &node.0, WriteMode::Update, &acc.body_rows, &acc.body_rels, ir)
                         .or_else(|| Some(node.0.clone())),
                     OpKind::Replace => Some(node.0.clone()),
-                    OpKind::Action => {
-                        write_model(schema, &format!("{}.{}", node.0, seg), WriteMode::Parameters, &acc.body_rows, &[], ir)
-                    }
+                    OpKind::Action if is_function => None,
+                    OpKind::Action => match &acc.csdl {
+                        Some(op) => parameters_model(schema, &acc.action_qname.clone().unwrap_or_default(), node, op, ir),
+                        None => write_model(schema, &format!("{}.{}", node.0, seg), WriteMode::Parameters, &acc.body_rows, &[], ir),
+                    },
                     _ => None,
                 };
-                let method_name = match kind {
-                    OpKind::Action => snake(seg),
+                let function_params = is_function.then(|| {
+                    let params: Vec<&Parameter> = acc.csdl.as_ref().map(|o| o.parameters.iter().skip(1).collect()).unwrap_or_default();
+                    let mut rust: Vec<String> = params.iter().map(|p| snake(&p.name)).collect();
+                    dedupe(&mut rust, &["self"]);
+                    params.iter().zip(rust).map(|(p, r)| (p.name.clone(), r)).collect::<Vec<_>>()
+                });
+                let method_name = unique(match kind {
+                    OpKind::Action => snake(&simple_seg),
                     k => kind_word(*k).to_string(),
-                };
+                });
+                let title = acc.titles.iter().next().cloned().unwrap_or_else(|| {
+                    op_def
+                        .as_ref()
+                        .and_then(|o| o.annotations.description.clone())
+                        .unwrap_or_else(|| format!("{} `{}`", kind_word(*kind), if *kind == OpKind::Action { seg.as_str() } else { node.0.as_str() }))
+                });
+                let mut paths: Vec<(String, Option<PermissionFacts>)> =
+                    acc.paths.iter().map(|(p, perm)| (p.clone(), perm.clone())).collect();
+                if paths.is_empty() {
+                    if let Some(p) = &acc.csdl_path {
+                        paths.push((p.clone(), None));
+                    }
+                }
                 ir.operations.insert(
                     const_name.clone(),
                     OperationInfo {
                         const_name: const_name.clone(),
                         id: format!("{}.{}", node.0, method_name),
                         method: acc.http_method.clone(),
-                        title: acc.titles.iter().next().cloned().unwrap_or_default(),
+                        title,
                         doc_pages: acc.pages.iter().cloned().collect(),
-                        paths: acc.paths.iter().map(|(p, perm)| (p.clone(), perm.clone())).collect(),
+                        paths,
                         headers: acc.headers.iter().map(|(n, (v, r))| (n.clone(), v.clone(), *r)).collect(),
                         query_options: acc.query.iter().cloned().collect(),
                     },
@@ -557,11 +877,62 @@ fn lower_builders(
                     response,
                     body,
                     operation_const: const_name,
+                    function_params,
                 });
             }
         }
         ir.builders.insert(rust_name, b);
     }
+}
+
+/// Request body of a bound action from its CSDL parameters (binding parameter excluded).
+fn parameters_model(schema: &Schema, action_qname: &str, node: &Node, op: &Operation, ir: &mut Ir) -> Option<String> {
+    let params: Vec<&Parameter> = op.parameters.iter().skip(1).collect();
+    if params.is_empty() {
+        return None;
+    }
+    let (ns, simple) = split_qualified(action_qname);
+    let (_, _, target_rust) = model_names(&node.0);
+    let rust_name = format!("{target_rust}{}{}Parameters", if node.1 { "Collection" } else { "" }, camel(simple));
+    let qname = format!("{}#{}{}", node.0, if node.1 { "collection." } else { "" }, simple);
+    let mut rust: Vec<String> = params.iter().map(|p| snake(&p.name)).collect();
+    dedupe(&mut rust, &["odata_type", "additional"]);
+    let mut variants: Vec<String> = params.iter().map(|p| camel(&p.name)).collect();
+    dedupe_camel(&mut variants, &[]);
+    let fields = params
+        .iter()
+        .zip(rust)
+        .zip(variants)
+        .map(|((p, rust), variant)| Field {
+            wire: p.name.clone(),
+            rust,
+            variant,
+            ty: match field_type(&p.ty) {
+                FieldType::Model(m) if !ir.models.contains_key(&m) => FieldType::Json,
+                t => t,
+            },
+            collection: p.ty.collection,
+            nullable: p.nullable,
+            navigation: false,
+            read_only: false,
+            filterable: false,
+            required: !p.nullable,
+            doc: None,
+        })
+        .collect();
+    let _ = schema;
+    ir.models.insert(
+        qname.clone(),
+        Model {
+            qname: qname.clone(),
+            namespace: split_qualified(&node.0).0.to_string(),
+            module: snake(&rust_name),
+            rust_name,
+            doc: Some(format!("Parameters of the `{ns}.{simple}` action on `{}`.", node.0)),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(WriteMode::Parameters) }),
+        },
+    );
+    Some(qname)
 }
 
 fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, diags: &mut Vec<Diagnostic>) {
@@ -642,4 +1013,103 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
     let op = b.operations.iter().find(|o| o.kind == kind)?;
     chain.push(Call::Op(op.method_name.clone(), op.body.is_some()));
     Some((chain, op.clone()))
+}
+
+
+/// Models a model needs to compile: field types and `$expand` targets.
+fn model_deps(ir: &Ir, q: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(Model { kind: ModelKind::Struct(s), .. }) = ir.models.get(q) {
+        for f in &s.fields {
+            if let FieldType::Model(m) = &f.ty {
+                out.push(m.clone());
+            }
+        }
+        out.extend(s.expands.iter().map(|(_, _, t)| t.clone()));
+    }
+    out
+}
+
+/// Area features: one per container child (`users`, `me`, …) with the builders it reaches
+/// and the models those need, and one per namespace other than `microsoft.graph`
+/// (`ns-security`, …) with its models. Each is closed: enabling any set of features compiles.
+pub fn compute_features(ir: &mut Ir) {
+    let mut features: BTreeMap<String, Feature> = BTreeMap::new();
+    let model_closure = |ir: &Ir, start: Vec<String>, f: &mut Feature| {
+        let mut stack = start;
+        while let Some(q) = stack.pop() {
+            if !ir.models.contains_key(&q) || !f.models.insert(q.clone()) {
+                continue;
+            }
+            stack.extend(model_deps(ir, &q));
+        }
+    };
+    for root in &ir.roots {
+        let mut f = Feature { roots: vec![root.segment.clone()], ..Default::default() };
+        let mut stack = vec![root.builder.clone()];
+        let mut models = Vec::new();
+        while let Some(b) = stack.pop() {
+            if !f.builders.insert(b.clone()) {
+                continue;
+            }
+            let Some(bd) = ir.builders.get(&b) else { continue };
+            models.push(bd.target.clone());
+            stack.extend(bd.children.iter().map(|c| c.builder.clone()));
+            stack.extend(bd.item.iter().map(|(i, _)| i.clone()));
+            for op in &bd.operations {
+                if let Shape::Entity(q) | Shape::Page(q) = &op.response {
+                    models.push(q.clone());
+                }
+                models.extend(op.body.iter().cloned());
+            }
+        }
+        model_closure(ir, models, &mut f);
+        features.insert(feature_name(&root.fn_name), f);
+    }
+    for ns in &ir.namespaces {
+        if ns == "microsoft.graph" {
+            continue;
+        }
+        let mut f = Feature::default();
+        let start: Vec<String> = ir.models.values().filter(|m| &m.namespace == ns).map(|m| m.qname.clone()).collect();
+        model_closure(ir, start, &mut f);
+        let name = format!("ns-{}", feature_name(&super::naming::namespace_module(ns)));
+        features.insert(name, f);
+    }
+    // Gates: each model and builder is compiled when any area that needs it is on. Sets of
+    // more than `MAX_GATE` areas become one shared feature those areas enable, so every cfg
+    // stays short.
+    const MAX_GATE: usize = 4;
+    let mut model_sets: BTreeMap<String, BTreeSet<String>> = ir.models.keys().map(|k| (k.clone(), BTreeSet::new())).collect();
+    let mut builder_sets: BTreeMap<String, BTreeSet<String>> = ir.builders.keys().map(|k| (k.clone(), BTreeSet::new())).collect();
+    for (n, f) in &features {
+        for m in &f.models {
+            model_sets.entry(m.clone()).or_default().insert(n.clone());
+        }
+        for b in &f.builders {
+            builder_sets.entry(b.clone()).or_default().insert(n.clone());
+        }
+    }
+    let big: BTreeSet<&BTreeSet<String>> =
+        model_sets.values().chain(builder_sets.values()).filter(|s| s.len() > MAX_GATE).collect();
+    let mut shared_of: BTreeMap<&BTreeSet<String>, String> = BTreeMap::new();
+    for (i, set) in big.into_iter().enumerate() {
+        let name = format!("_shared-{:03}", i + 1);
+        ir.shared_features.insert(name.clone(), set.iter().cloned().collect());
+        shared_of.insert(set, name);
+    }
+    let gate = |set: &BTreeSet<String>| -> Vec<String> {
+        match shared_of.get(set) {
+            Some(n) => vec![n.clone()],
+            None => set.iter().cloned().collect(),
+        }
+    };
+    ir.model_gates = model_sets.iter().map(|(k, v)| (k.clone(), gate(v))).collect();
+    ir.builder_gates = builder_sets.iter().map(|(k, v)| (k.clone(), gate(v))).collect();
+    ir.features = features;
+}
+
+/// Cargo feature name of an area: kebab-case.
+pub fn feature_name(s: &str) -> String {
+    snake(s).trim_end_matches('_').replace('_', "-")
 }

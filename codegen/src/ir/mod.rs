@@ -5,7 +5,7 @@ pub mod lower;
 pub mod naming;
 
 use crate::extract::PermissionFacts;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ir {
@@ -21,6 +21,38 @@ pub struct Ir {
     pub examples: Vec<ExampleTest>,
     /// Namespaces generated in full (others are opaque).
     pub namespaces: Vec<String>,
+    /// Cargo features (areas): feature name → what it gates in.
+    pub features: BTreeMap<String, Feature>,
+    /// Shared features: sets of areas that need the same items, named once (`_shared-3`),
+    /// enabled by each of its areas. Name → areas.
+    pub shared_features: BTreeMap<String, Vec<String>>,
+    /// Features that gate each model / builder (any of them); a name absent here is ungated.
+    /// Empty lists mean "only with `full`".
+    pub model_gates: BTreeMap<String, Vec<String>>,
+    pub builder_gates: BTreeMap<String, Vec<String>>,
+    /// Navigation figures of the container (see `lower::count_path_templates`).
+    pub figures: Figures,
+}
+
+/// An area feature: the models, builders and operation data it needs (its closure).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Feature {
+    /// Root functions (container children) the feature exposes.
+    pub roots: Vec<String>,
+    /// Qualified model names (including write models).
+    pub models: BTreeSet<String>,
+    /// Builder names.
+    pub builders: BTreeSet<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Nodes (type × collection/single) reachable from the container.
+    pub reachable_nodes: usize,
+    /// Distinct navigable path templates of at most `path_depth` segments after the root
+    /// segment (keys, navigation properties and bound operations each count as one).
+    pub path_templates: u128,
+    pub path_depth: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +194,8 @@ pub struct OpMethod {
     /// Request body: qualified name of a model or write model.
     pub body: Option<String>,
     pub operation_const: String,
+    /// Bound function (called with `RequestPath::function`): parameters as (wire, Rust) names.
+    pub function_params: Option<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
