@@ -1,5 +1,6 @@
 //! `cargo xtask …`: the only part of the project that reads or writes files.
 
+mod bench;
 mod fsio;
 mod report;
 
@@ -24,6 +25,11 @@ enum Cmd {
     Regen(RegenArgs),
     /// Read and check a docs tree (and optional CSDL); writes nothing.
     Report(report::ReportArgs),
+    /// Generation time, peak memory and scaling for the v1.0 CSDL; cargo check of its crate.
+    Bench(bench::BenchArgs),
+    /// (internal) One measured generation run, spawned by `bench`.
+    #[command(hide = true)]
+    BenchChild(bench::ChildArgs),
 }
 
 #[derive(clap::Args)]
@@ -61,6 +67,8 @@ fn main() -> ExitCode {
     match cli.cmd {
         Cmd::Regen(a) => regen(a),
         Cmd::Report(a) => report::run(a),
+        Cmd::Bench(a) => bench::run(a),
+        Cmd::BenchChild(a) => bench::child(a),
     }
 }
 

@@ -188,12 +188,13 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
 /// Operation data grouped by the namespace module of the builder that owns it.
 pub fn operations_by_namespace(ir: &Ir) -> BTreeMap<String, Vec<&OperationInfo>> {
     let mut out: BTreeMap<String, Vec<&OperationInfo>> = BTreeMap::new();
+    let mut seen: std::collections::BTreeSet<(String, &str)> = std::collections::BTreeSet::new();
     for b in ir.builders.values() {
         for op in &b.operations {
             if let Some(info) = ir.operations.get(&op.operation_const) {
-                let v = out.entry(namespace_module(&b.namespace)).or_default();
-                if !v.iter().any(|i| i.const_name == info.const_name) {
-                    v.push(info);
+                let ns = namespace_module(&b.namespace);
+                if seen.insert((ns.clone(), info.const_name.as_str())) {
+                    out.entry(ns).or_default().push(info);
                 }
             }
         }
@@ -222,14 +223,18 @@ fn permissions(p: &Option<PermissionFacts>) -> TokenStream {
     }
 }
 
-pub fn emit_operations(ir: &Ir, ops: &[&OperationInfo]) -> TokenStream {
-    // Each static is compiled with the builder that uses it.
+/// The gate of each operation static: the gate of the builder that uses it.
+pub fn operation_gates(ir: &Ir) -> BTreeMap<&str, Option<&Vec<String>>> {
     let mut gate_of: BTreeMap<&str, Option<&Vec<String>>> = BTreeMap::new();
     for b in ir.builders.values() {
         for op in &b.operations {
             gate_of.insert(op.operation_const.as_str(), ir.builder_gates.get(&b.rust_name));
         }
     }
+    gate_of
+}
+
+pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> TokenStream {
     let items: Vec<TokenStream> = ops
         .iter()
         .map(|o| {

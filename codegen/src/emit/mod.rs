@@ -7,7 +7,7 @@ pub mod models;
 pub mod odata_query;
 
 use crate::ir::naming::namespace_module;
-use crate::ir::Ir;
+use crate::ir::{Ir, Model};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -108,9 +108,32 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
     let mut files = BTreeMap::new();
     // ns module -> (model module, gate)
     let mut namespaces: GatedModules<Option<&Vec<String>>> = BTreeMap::new();
+    // Models are most of the output: emitted and formatted on every core, in order-independent
+    // chunks (the result is a sorted map, so it is the same whatever the thread count).
+    let all: Vec<&Model> = ir.models.values().collect();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let chunk = all.len().div_ceil(threads).max(1);
+    let results: Vec<Result<Vec<(String, String)>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = all
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|m| {
+                            let ns = namespace_module(&m.namespace);
+                            Ok((format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
+                        })
+                        .collect::<Result<Vec<_>, String>>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("emitter thread panicked".into()))).collect()
+    });
+    for r in results {
+        files.extend(r?);
+    }
     for m in ir.models.values() {
         let ns = namespace_module(&m.namespace);
-        files.insert(format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?);
         namespaces.entry(ns).or_default().push((m.module.clone(), ir.model_gates.get(&m.qname)));
     }
     let mut request_mods: GatedModules<Option<Vec<String>>> = BTreeMap::new();
@@ -125,8 +148,9 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         namespaces.entry(ns).or_default();
     }
     let ops_by_ns = builders::operations_by_namespace(ir);
+    let op_gates = builders::operation_gates(ir);
     for (ns, ops) in &ops_by_ns {
-        files.insert(format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ir, ops))?);
+        files.insert(format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ops, &op_gates))?);
     }
     for (ns, mods) in &namespaces {
         let items: Vec<TokenStream> = mods

@@ -125,7 +125,10 @@ pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
     fix_model_names(&mut ir);
     lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
     fix_model_names(&mut ir);
-    compute_features(&mut ir);
+    // Namespaces that declare the container are covered by its areas, not by a namespace feature.
+    let container_ns: BTreeSet<String> =
+        schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
+    compute_features(&mut ir, &container_ns);
     ir.figures = Figures {
         reachable_nodes: reachable(schema).len(),
         path_templates: count_path_templates(schema, PATH_DEPTH),
@@ -523,7 +526,8 @@ fn model_names(qname: &str) -> (String, String, String) {
 }
 
 fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTreeSet<Node>, ir: &mut Ir) {
-    let in_scope = |q: &str| namespaces.iter().any(|n| n == split_qualified(q).0);
+    let scope: BTreeSet<&str> = namespaces.iter().map(String::as_str).collect();
+    let in_scope = |q: &str| scope.contains(split_qualified(q).0);
     // Closure: types of the generated namespaces, plus what they and the builders refer to.
     let mut want: BTreeSet<String> = BTreeSet::new();
     for n in namespaces {
@@ -1031,9 +1035,9 @@ fn model_deps(ir: &Ir, q: &str) -> Vec<String> {
 }
 
 /// Area features: one per container child (`users`, `me`, …) with the builders it reaches
-/// and the models those need, and one per namespace other than `microsoft.graph`
+/// and the models those need, and one per namespace other than those in `container_ns`
 /// (`ns-security`, …) with its models. Each is closed: enabling any set of features compiles.
-pub fn compute_features(ir: &mut Ir) {
+pub fn compute_features(ir: &mut Ir, container_ns: &BTreeSet<String>) {
     let mut features: BTreeMap<String, Feature> = BTreeMap::new();
     let model_closure = |ir: &Ir, start: Vec<String>, f: &mut Feature| {
         let mut stack = start;
@@ -1066,12 +1070,16 @@ pub fn compute_features(ir: &mut Ir) {
         model_closure(ir, models, &mut f);
         features.insert(feature_name(&root.fn_name), f);
     }
+    let mut by_ns: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for m in ir.models.values() {
+        by_ns.entry(m.namespace.as_str()).or_default().push(m.qname.clone());
+    }
     for ns in &ir.namespaces {
-        if ns == "microsoft.graph" {
+        if container_ns.contains(ns) {
             continue;
         }
         let mut f = Feature::default();
-        let start: Vec<String> = ir.models.values().filter(|m| &m.namespace == ns).map(|m| m.qname.clone()).collect();
+        let start: Vec<String> = by_ns.get(ns.as_str()).cloned().unwrap_or_default();
         model_closure(ir, start, &mut f);
         let name = format!("ns-{}", feature_name(&super::naming::namespace_module(ns)));
         features.insert(name, f);

@@ -1,0 +1,282 @@
+//! `cargo xtask bench`: generation time and peak memory for the real Graph v1.0 metadata,
+//! scaling at 1×, 2× and 4× input (copies of every namespace under renamed namespaces), and
+//! `cargo check` time of the generated crate with one area feature vs all features.
+//!
+//! A benchmark, not a test: it prints figures for this machine and asserts nothing. The
+//! generation runs in a child process of the release-built xtask (`xtask bench-child`), which
+//! reports its own wall time and peak RSS (`VmHWM` of `/proc/self/status`).
+
+use codegen::csdl::{xml, EntityContainer, Schema};
+use codegen::emit::{self, CrateSettings};
+use codegen::ir::lower;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// CSDL XML to generate from (default: ../shared/csdl/graph-v1.0.csdl.xml).
+    #[arg(long)]
+    pub csdl: Option<PathBuf>,
+    /// Area feature for the one-feature `cargo check` (default: `planner`).
+    #[arg(long, default_value = "planner")]
+    pub feature: String,
+    /// Runs per scale (the fastest is reported).
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Skip the `cargo check` part.
+    #[arg(long)]
+    pub no_check: bool,
+    /// Where the generated crate is written and checked (its own target dir beside it).
+    #[arg(long, default_value = "/tmp/graph-bench")]
+    pub dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+pub struct ChildArgs {
+    #[arg(long)]
+    pub csdl: PathBuf,
+    #[arg(long, default_value_t = 1)]
+    pub copies: usize,
+}
+
+/// The text of the document with every namespace (and schema alias) renamed for copy `i`.
+fn renamed_copy(text: &str, i: usize) -> String {
+    if i == 1 {
+        return text.to_string();
+    }
+    let suffix = format!("copy{i}");
+    // `microsoft.graph` → `microsoft.graph.copy2`, `microsoft.graph.security` →
+    // `microsoft.graph.copy2.security`, …
+    let mut out = text.replace("microsoft.graph", &format!("microsoft.graph.{suffix}"));
+    // Aliases declared on `<Schema>` elements, and their uses in attribute values.
+    let mut aliases = Vec::new();
+    for part in text.split("<Schema ").skip(1) {
+        let head = part.split('>').next().unwrap_or("");
+        if let Some(a) = head.split("Alias=\"").nth(1).and_then(|r| r.split('"').next()) {
+            aliases.push(a.to_string());
+        }
+    }
+    for a in aliases {
+        out = out.replace(&format!("Alias=\"{a}\""), &format!("Alias=\"{a}{suffix}\""));
+        out = out.replace(&format!("\"{a}."), &format!("\"{a}{suffix}."));
+        out = out.replace(&format!("({a}."), &format!("({a}{suffix}."));
+    }
+    out
+}
+
+/// Reads the renamed copies and merges them into one schema whose (first) container
+/// holds every copy's entity sets and singletons (renamed `users` → `usersCopy2`), so builders
+/// scale with the input too.
+fn scaled_schema(texts: &[String]) -> Schema {
+    let mut all = Schema::default();
+    for (i, text) in texts.iter().enumerate() {
+        let i = i + 1;
+        let (mut s, _) = xml::read("bench.xml", text);
+        if i > 1 {
+            let mut moved = Vec::new();
+            for ns in s.namespaces.values_mut() {
+                if let Some(c) = ns.container.take() {
+                    // An empty container stays: the namespace still declares one.
+                    ns.container = Some(EntityContainer { name: c.name.clone(), ..Default::default() });
+                    moved.push(c);
+                }
+            }
+            let main = all.namespaces.values_mut().find_map(|n| n.container.as_mut()).expect("first copy has a container");
+            for c in moved {
+                for (k, mut v) in c.entity_sets {
+                    v.name = format!("{k}Copy{i}");
+                    main.entity_sets.insert(v.name.clone(), v);
+                }
+                for (k, mut v) in c.singletons {
+                    v.name = format!("{k}Copy{i}");
+                    main.singletons.insert(v.name.clone(), v);
+                }
+            }
+        }
+        all.merge(s);
+    }
+    all
+}
+
+fn vm_hwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The child: read, lower and emit in memory; print one line of figures.
+pub fn child(a: ChildArgs) -> ExitCode {
+    let text = match crate::fsio::read_text(&a.csdl) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The renamed copies are made before the clock starts: only generation is measured.
+    let texts: Vec<String> = (1..=a.copies.max(1)).map(|i| renamed_copy(&text, i)).collect();
+    drop(text);
+    let start = Instant::now();
+    let schema = scaled_schema(&texts);
+    let read = start.elapsed();
+    let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
+    let lowered = lower::lower_csdl(&schema, &namespaces);
+    let lowered_at = start.elapsed();
+    let files = match emit::emit_crate(&lowered.ir, &CrateSettings::default()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error[emit-failed]: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let wall = start.elapsed();
+    let bytes: usize = files.values().map(String::len).sum();
+    println!(
+        "bench-child copies={} wall_ms={} read_ms={} lower_ms={} emit_ms={} vmhwm_kib={} models={} builders={} files={} bytes={}",
+        a.copies,
+        wall.as_millis(),
+        read.as_millis(),
+        (lowered_at - read).as_millis(),
+        (wall - lowered_at).as_millis(),
+        vm_hwm_kib(),
+        lowered.ir.models.len(),
+        lowered.ir.builders.len(),
+        files.len(),
+        bytes
+    );
+    ExitCode::SUCCESS
+}
+
+fn field(line: &str, key: &str) -> u64 {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn run_child(exe: &Path, csdl: &Path, copies: usize) -> Result<String, String> {
+    let out = Command::new(exe)
+        .args(["bench-child", "--csdl"])
+        .arg(csdl)
+        .args(["--copies", &copies.to_string()])
+        .output()
+        .map_err(|e| format!("{}: {e}", exe.display()))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+    }
+    let s = String::from_utf8_lossy(&out.stdout);
+    s.lines().find(|l| l.starts_with("bench-child")).map(str::to_string).ok_or_else(|| "no figures printed".into())
+}
+
+fn timed(cmd: &mut Command) -> Result<Duration, String> {
+    let start = Instant::now();
+    let out = cmd.output().map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).lines().rev().take(15).collect::<Vec<_>>().join("\n"));
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("warning:") {
+        eprintln!("bench: the generated crate has warnings:\n{stderr}");
+    }
+    Ok(start.elapsed())
+}
+
+pub fn run(a: BenchArgs) -> ExitCode {
+    let root = crate::workspace_root();
+    let csdl = a.csdl.clone().unwrap_or_else(|| root.join("../shared/csdl/graph-v1.0.csdl.xml"));
+    println!("bench: building the release xtask …");
+    let status = Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "xtask"]).current_dir(&root).status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("error: `cargo build --release -p xtask` failed");
+        return ExitCode::FAILURE;
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let exe = target.join("release/xtask");
+
+    // Generation at 1×, 2×, 4×: fastest of `runs` child processes each.
+    let mut base_ms = 0u64;
+    println!("generation (read + lower + emit + format, in memory; release; fastest of {} runs):", a.runs);
+    for copies in [1usize, 2, 4] {
+        let mut best: Option<String> = None;
+        for _ in 0..a.runs.max(1) {
+            match run_child(&exe, &csdl, copies) {
+                Ok(line) => {
+                    if best.as_ref().is_none_or(|b| field(&line, "wall_ms") < field(b, "wall_ms")) {
+                        best = Some(line);
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: bench child failed: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        let line = best.expect("at least one run");
+        let ms = field(&line, "wall_ms");
+        if copies == 1 {
+            base_ms = ms.max(1);
+        }
+        println!(
+            "  {copies}x: {:>6} ms (read {} + lower {} + emit/format {})  peak RSS {:>5} MiB  ratio {:.2}x  ({} models, {} builders, {} files, {:.1} MB)",
+            ms,
+            field(&line, "read_ms"),
+            field(&line, "lower_ms"),
+            field(&line, "emit_ms"),
+            field(&line, "vmhwm_kib") / 1024,
+            ms as f64 / base_ms as f64,
+            field(&line, "models"),
+            field(&line, "builders"),
+            field(&line, "files"),
+            field(&line, "bytes") as f64 / 1e6
+        );
+    }
+
+    // End to end, as a user runs it: `regen --csdl … --out DIR` (reads, generates, writes).
+    let crate_dir = a.dir.join("crate");
+    let _ = std::fs::remove_dir_all(&crate_dir);
+    let regen = timed(Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--out").arg(&crate_dir));
+    match regen {
+        Ok(d) => println!("regen --csdl v1.0 --out DIR (cold output dir, writes every file): {:.2} s", d.as_secs_f64()),
+        Err(e) => {
+            eprintln!("error: regen failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if a.no_check {
+        return ExitCode::SUCCESS;
+    }
+
+    // cargo check of the generated crate alone: dependencies prebuilt by a first check, then
+    // the crate is touched and checked again.
+    let check_target = a.dir.join("target");
+    let check = |features: &[&str]| -> Result<Duration, String> {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.arg("check").args(features).current_dir(&crate_dir).env("CARGO_TARGET_DIR", &check_target);
+        timed(&mut cmd)?;
+        std::fs::write(crate_dir.join("src/lib.rs"), std::fs::read(crate_dir.join("src/lib.rs")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.arg("check").args(features).current_dir(&crate_dir).env("CARGO_TARGET_DIR", &check_target);
+        timed(&mut cmd)
+    };
+    println!("cargo check of the generated crate alone (dependencies prebuilt, target {}):", check_target.display());
+    for (label, args) in [
+        ("no features".to_string(), vec![]),
+        (format!("--features {}", a.feature), vec!["--features", a.feature.as_str()]),
+        ("--features users".to_string(), vec!["--features", "users"]),
+        ("--all-features".to_string(), vec!["--all-features"]),
+    ] {
+        match check(&args) {
+            Ok(d) => println!("  {label:<24} {:>7.2} s", d.as_secs_f64()),
+            Err(e) => {
+                eprintln!("error: cargo check {label} failed:\n{e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
