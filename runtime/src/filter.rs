@@ -338,3 +338,38 @@ mod tests {
         assert_eq!(field("a").in_(["x", "y'"]).to_string(), "a in ('x','y''')");
     }
 }
+
+/// One `$search` phrase: `"property:value"` (or `"value"`), with `\\` and `"` in the value and
+/// property backslash-escaped so the text can never close the phrase early.
+pub fn search_phrase(property: Option<&str>, value: &str) -> String {
+    fn esc(s: &str) -> String {
+        s.replace('\\', "\\\\").replace('"', "\\\"")
+    }
+    match property {
+        Some(p) => format!("\"{}:{}\"", esc(p), esc(value)),
+        None => format!("\"{}\"", esc(value)),
+    }
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::search_phrase;
+
+    #[test]
+    fn search_phrases_are_escaped() {
+        assert_eq!(search_phrase(Some("displayName"), "Contoso"), r#""displayName:Contoso""#);
+        assert_eq!(search_phrase(None, r#"a" OR "b"#), r#""a\" OR \"b""#);
+        assert_eq!(search_phrase(None, r"back\slash"), r#""back\\slash""#);
+        // Whatever the value, the phrase is one quoted token: unescaped quotes only at the ends.
+        for v in [r#"""#, r#"\""#, r#"x\"#, "日本 & # %", r#"")(""#] {
+            let p = search_phrase(Some("p"), v);
+            let inner = &p[1..p.len() - 1];
+            let mut escaped = false;
+            for c in inner.chars() {
+                assert!(escaped || c != '"', "{p}");
+                escaped = !escaped && c == '\\';
+            }
+            assert!(!escaped, "{p}");
+        }
+    }
+}

@@ -231,6 +231,14 @@ impl<R> Request<R> {
         self
     }
 
+    /// `$search="property:value"` (or `"value"` without a property): one search phrase whose
+    /// value is escaped (`\` and `"` are backslash-escaped), so it can never end the phrase
+    /// or add search operators. Use [`Request::search`] for a hand-written expression.
+    pub fn search_phrase(self, property: Option<&str>, value: &str) -> Self {
+        let phrase = crate::filter::search_phrase(property, value);
+        self.search(&phrase)
+    }
+
     /// `$apply`.
     pub fn apply(mut self, s: &str) -> Self {
         self.query.apply = Some(s.to_owned());
