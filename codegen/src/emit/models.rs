@@ -187,10 +187,17 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             })
             .collect();
         let edoc = doc_attr(&format!("Typed `$expand` items of [`{}`].", m.rust_name));
+        // A navigation property named `default` makes an associated fn `default()`.
+        let allow = s
+            .expands
+            .iter()
+            .any(|(_, rust, _)| rust == "default")
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #edoc
             #[derive(Debug, Clone, Copy)]
             pub struct #ename;
+            #allow
             impl #ename { #(#fns)* }
         }
     };
@@ -239,6 +246,12 @@ fn emit_enum(m: &Model, e: &EnumModel) -> TokenStream {
         if e.flags { " (a member of the flags set)" } else { "" }
     ));
     let doc = doc_attr(&doc);
+    // An enum without members only has `Unknown` (a `match` would be a single binding).
+    let from_wire_body = if e.members.is_empty() {
+        quote!(Self::Unknown(s.to_string()))
+    } else {
+        quote!(match s { #(#wires => Self::#variants,)* other => Self::Unknown(other.to_string()) })
+    };
     let flags_alias = if e.flags {
         let alias = format_ident!("{}", m.rust_name);
         let d = doc_attr(&format!("Flags `{}`: a set of [`{}`] (`\"user,group\"` on the wire).", m.qname, enum_name));
@@ -262,7 +275,7 @@ fn emit_enum(m: &Model, e: &EnumModel) -> TokenStream {
         }
         impl graph_runtime::WireEnum for #name {
             fn from_wire(s: &str) -> Self {
-                match s { #(#wires => Self::#variants,)* other => Self::Unknown(other.to_string()) }
+                #from_wire_body
             }
             fn as_wire(&self) -> &str {
                 match self { #(Self::#variants => #wires,)* Self::Unknown(s) => s.as_str() }
