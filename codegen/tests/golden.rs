@@ -44,6 +44,7 @@ fn tiny_input() -> Input {
             package: "golden-tiny".into(),
             runtime_path: "../../runtime".into(),
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
+            deny_warnings: true,
         },
     }
 }

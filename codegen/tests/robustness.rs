@@ -816,24 +816,17 @@ fn names_output() -> pipeline::Output {
             package: "golden-names".into(),
             runtime_path: "../../runtime".into(),
             command: NAMES_COMMAND.into(),
+            deny_warnings: true,
         },
         ..Default::default()
     };
     pipeline::run(&input)
 }
 
-/// The crate as checked in: the generated files (schema under `schema/`), with
-/// `#![deny(warnings)]` added to `src/lib.rs` (the emitter has no setting for it), so any
-/// warning in code emitted for awkward names fails the build. Also allowed there:
-/// `clippy::module_inception`, which the emitter's own allow list lacks and which a type named
-/// like its namespace (`nameTest` in `name_test/`) triggers; it is style only (the inner
-/// module is private and glob re-exported).
+/// The crate as checked in: the generated files (schema under `schema/`); emitted with
+/// `#![deny(warnings)]`, so any warning in code emitted for awkward names fails the build.
 fn names_files(out: &pipeline::Output) -> std::collections::BTreeMap<String, String> {
     let mut files = out.files.clone();
-    if let Some(lib) = files.get_mut("src/lib.rs") {
-        let at = lib.find("\n#![").map(|i| i + 1).expect("lib.rs has inner attributes");
-        lib.insert_str(at, "#![deny(warnings)]\n#![allow(clippy::module_inception)]\n");
-    }
     for (name, text) in &out.schema_files {
         files.insert(format!("schema/{name}"), text.clone());
     }

@@ -2,7 +2,11 @@
 //! Typed models and request builders for Microsoft Graph (microsoft.graph.cloudLicensing).
 //!
 //! Models live in one module per namespace; request builders start at the functions below and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an `http::Request` before any I/O.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::module_inception
+)]
 pub mod cloud_licensing;
 pub mod microsoft_graph;
 pub use graph_runtime;
@@ -35,4 +39,14 @@ pub fn users() -> microsoft_graph::requests::UserCollection {
     microsoft_graph::requests::UserCollection::new(
         graph_runtime::RequestPath::root().segment("users"),
     )
+}
+/// Every operation compiled into this crate, with its documented paths, permissions
+/// per scheme and headers: what an SDK can query without reading the docs.
+#[allow(clippy::vec_init_then_push)]
+pub fn operations() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.extend(cloud_licensing::operations::all());
+    all.extend(microsoft_graph::operations::all());
+    all
 }

@@ -280,8 +280,25 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
             }
         })
         .collect();
+    let pushes: Vec<TokenStream> = ops
+        .iter()
+        .map(|o| {
+            let name = format_ident!("{}", o.const_name);
+            let cfg = super::cfg_attr(gate_of.get(o.const_name.as_str()).copied().flatten());
+            quote!(#cfg all.push(&#name);)
+        })
+        .collect();
     quote! {
         //! Operation data: documented paths with their permissions per scheme, and headers.
         #(#items)*
+        /// Every operation of this namespace (those enabled by the crate's features).
+        // One push per item: each may carry its own feature gate.
+        #[allow(clippy::vec_init_then_push)]
+        pub fn all() -> Vec<&'static graph_runtime::Operation> {
+            #[allow(unused_mut)]
+            let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+            #(#pushes)*
+            all
+        }
     }
 }

@@ -23,6 +23,9 @@ pub struct CrateSettings {
     pub runtime_path: String,
     /// Command line that regenerates it (named in every file header).
     pub command: String,
+    /// Emit `#![deny(warnings)]` in `lib.rs` (golden crates; never for published crates,
+    /// where a new compiler lint would break downstream builds).
+    pub deny_warnings: bool,
 }
 
 impl Default for CrateSettings {
@@ -31,6 +34,7 @@ impl Default for CrateSettings {
             package: "graph-generated".into(),
             runtime_path: "../runtime".into(),
             command: "cargo xtask regen".into(),
+            deny_warnings: false,
         }
     }
 }
@@ -186,7 +190,9 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
             files.insert(format!("src/{ns}/requests/mod.rs"), format_file(settings, tokens)?);
         }
     }
-    files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys()))?);
+    // Namespace modules are never gated themselves (their items are).
+    let with_ops: Vec<(String, Option<Vec<String>>)> = ops_by_ns.keys().map(|ns| (ns.clone(), None)).collect();
+    files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys(), &with_ops, settings))?);
     if !ir.examples.is_empty() || ir.features.is_empty() {
         files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
     }
@@ -194,7 +200,12 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
     Ok(files)
 }
 
-fn emit_lib<'a>(ir: &Ir, namespaces: impl Iterator<Item = &'a String>) -> TokenStream {
+fn emit_lib<'a>(
+    ir: &Ir,
+    namespaces: impl Iterator<Item = &'a String>,
+    with_ops: &[(String, Option<Vec<String>>)],
+    settings: &CrateSettings,
+) -> TokenStream {
     let mods: Vec<_> = namespaces.map(|n| format_ident!("{}", n)).collect();
     let roots: Vec<TokenStream> = ir
         .roots
@@ -228,12 +239,32 @@ fn emit_lib<'a>(ir: &Ir, namespaces: impl Iterator<Item = &'a String>) -> TokenS
          and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an \
          `http::Request` before any I/O."
     ));
+    let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+    let pushes: Vec<TokenStream> = with_ops
+        .iter()
+        .map(|(ns, gate)| {
+            let m = format_ident!("{}", ns);
+            let cfg = cfg_attr(gate.as_ref());
+            quote!(#cfg all.extend(#m::operations::all());)
+        })
+        .collect();
     quote! {
         #doc
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+        #deny
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
         #(pub mod #mods;)*
         pub use graph_runtime;
         #(#roots)*
+        /// Every operation compiled into this crate, with its documented paths, permissions
+        /// per scheme and headers: what an SDK can query without reading the docs.
+        // One push per item: each may carry its own feature gate.
+        #[allow(clippy::vec_init_then_push)]
+        pub fn operations() -> Vec<&'static graph_runtime::Operation> {
+            #[allow(unused_mut)]
+            let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+            #(#pushes)*
+            all
+        }
     }
 }
 

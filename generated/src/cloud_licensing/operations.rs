@@ -1482,3 +1482,24 @@ pub static WAITING_MEMBER_LIST: graph_runtime::Operation = graph_runtime::Operat
     headers: &[],
     doc: "api/cloudlicensing-allotment-list-waitingmembers.md, api/cloudlicensing-devicecloudlicensing-list-waitingmembers.md, api/cloudlicensing-usercloudlicensing-list-waitingmembers.md",
 };
+/// Every operation of this namespace (those enabled by the crate's features).
+#[allow(clippy::vec_init_then_push)]
+pub fn all() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.push(&ALLOTMENT_GET);
+    all.push(&ALLOTMENT_LIST);
+    all.push(&ASSIGNMENT_COLLECTION_REPROCESS_ASSIGNMENTS);
+    all.push(&ASSIGNMENT_CREATE);
+    all.push(&ASSIGNMENT_DELETE);
+    all.push(&ASSIGNMENT_ERROR_GET);
+    all.push(&ASSIGNMENT_ERROR_LIST);
+    all.push(&ASSIGNMENT_GET);
+    all.push(&ASSIGNMENT_LIST);
+    all.push(&ASSIGNMENT_UPDATE);
+    all.push(&USAGE_RIGHT_GET);
+    all.push(&USAGE_RIGHT_LIST);
+    all.push(&WAITING_MEMBER_GET);
+    all.push(&WAITING_MEMBER_LIST);
+    all
+}

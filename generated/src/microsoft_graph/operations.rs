@@ -34,3 +34,11 @@ pub static DIRECTORY_OBJECT_GET: graph_runtime::Operation = graph_runtime::Opera
     headers: &[],
     doc: "api/cloudlicensing-assignment-get-assignedto.md, api/cloudlicensing-assignmenterror-get-assignedto.md",
 };
+/// Every operation of this namespace (those enabled by the crate's features).
+#[allow(clippy::vec_init_then_push)]
+pub fn all() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.push(&DIRECTORY_OBJECT_GET);
+    all
+}

@@ -3,8 +3,11 @@
 //!
 //! Models live in one module per namespace; request builders start at the functions below and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an `http::Request` before any I/O.
 #![deny(warnings)]
-#![allow(clippy::module_inception)]
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::module_inception
+)]
 pub mod name_test;
 pub use graph_runtime;
 /// `/things`: entry point of the request builders.
@@ -12,4 +15,13 @@ pub fn things() -> name_test::requests::ThingCollection {
     name_test::requests::ThingCollection::new(
         graph_runtime::RequestPath::root().segment("things"),
     )
+}
+/// Every operation compiled into this crate, with its documented paths, permissions
+/// per scheme and headers: what an SDK can query without reading the docs.
+#[allow(clippy::vec_init_then_push)]
+pub fn operations() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.extend(name_test::operations::all());
+    all
 }

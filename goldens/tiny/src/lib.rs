@@ -2,7 +2,12 @@
 //! Typed models and request builders for Microsoft Graph (microsoft.graph.tiny).
 //!
 //! Models live in one module per namespace; request builders start at the functions below and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an `http::Request` before any I/O.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![deny(warnings)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::module_inception
+)]
 pub mod microsoft_graph;
 pub mod tiny;
 pub use graph_runtime;
@@ -17,4 +22,13 @@ pub fn users() -> microsoft_graph::requests::UserCollection {
     microsoft_graph::requests::UserCollection::new(
         graph_runtime::RequestPath::root().segment("users"),
     )
+}
+/// Every operation compiled into this crate, with its documented paths, permissions
+/// per scheme and headers: what an SDK can query without reading the docs.
+#[allow(clippy::vec_init_then_push)]
+pub fn operations() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.extend(tiny::operations::all());
+    all
 }

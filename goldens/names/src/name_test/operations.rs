@@ -84,3 +84,13 @@ pub static THING_UPDATE: graph_runtime::Operation = graph_runtime::Operation {
     ],
     doc: "api/nametest-thing-update.md",
 };
+/// Every operation of this namespace (those enabled by the crate's features).
+#[allow(clippy::vec_init_then_push)]
+pub fn all() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.push(&REQUESTS_LIST);
+    all.push(&THING_GET);
+    all.push(&THING_UPDATE);
+    all
+}

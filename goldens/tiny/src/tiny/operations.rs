@@ -45,3 +45,12 @@ pub static WIDGET_UPDATE: graph_runtime::Operation = graph_runtime::Operation {
     ],
     doc: "api/widget-update.md",
 };
+/// Every operation of this namespace (those enabled by the crate's features).
+#[allow(clippy::vec_init_then_push)]
+pub fn all() -> Vec<&'static graph_runtime::Operation> {
+    #[allow(unused_mut)]
+    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.push(&WIDGET_GET);
+    all.push(&WIDGET_UPDATE);
+    all
+}
