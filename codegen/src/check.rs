@@ -19,6 +19,7 @@
 //!
 //! Codes about an example start with `example-`; every code is listed in `docs/diagnostics.md`.
 
+use crate::odata_query::{decode, split_top};
 use crate::csdl::{Schema, StructuredType, TypeDef, TypeRef};
 use crate::diag::{Diagnostic, Origin};
 use crate::extract::{ApiFacts, Example, ExampleRequest, ExampleResponse};
@@ -332,7 +333,7 @@ fn check_request(
         }
     }
     if let Some(q) = paths::query_part(&req.url) {
-        let q = percent_decode(q);
+        let q = decode(q);
         let opts = parse_options(&q, '&');
         collect_aliases(&opts, aliases);
         let (ty, coll) = match &declared {
@@ -354,46 +355,6 @@ fn check_request(
 
 // ---------------------------------------------------------------------------------------------
 // Query options.
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
-            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Splits at `sep` outside parentheses and single-quoted strings.
-fn split_top(s: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut quoted = false;
-    let mut cur = String::new();
-    for c in s.chars() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            _ => {}
-        }
-        if c == sep && depth == 0 && !quoted {
-            out.push(std::mem::take(&mut cur));
-        } else {
-            cur.push(c);
-        }
-    }
-    out.push(cur);
-    out.into_iter().filter(|x| !x.trim().is_empty()).collect()
-}
 
 /// `name=value` pairs; names lowercased, with the `$` OData allows to omit put back for the
 /// system query options.

@@ -10,6 +10,7 @@ pub mod docs;
 pub mod csdl;
 pub mod extract;
 pub mod derive;
+pub mod odata_query;
 pub mod paths;
 pub mod ir;
 pub mod emit;

@@ -3,32 +3,13 @@
 //! golden is also compiled (and linted with `-D warnings` in CI) and its example tests run.
 //! `UPDATE_GOLDENS=1 cargo test -p codegen --test golden` accepts changes.
 
-use codegen::docs::DocTree;
 use codegen::emit::CrateSettings;
 use codegen::pipeline::{run, Input};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn load(dir: &Path) -> DocTree {
-    let mut tree = DocTree::default();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                tree.files.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    tree
-}
+mod common;
+use common::{load, root};
 
 fn tiny_input() -> Input {
     let fixtures = root().join("codegen/tests/fixtures");

@@ -3,30 +3,10 @@
 
 use codegen::csdl::{self, Schema, TypeDef};
 use codegen::diag::Origin;
-use codegen::docs::DocTree;
 use codegen::pipeline::{self, run, Input};
-use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-fn load(dir: &Path) -> DocTree {
-    let mut tree = DocTree::default();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-                tree.files.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    tree
-}
+mod common;
+use common::{load, root};
 
 fn input() -> Input {
     Input { docs: load(&root().join("schema/docs")), docs_label: "schema/docs/".into(), ..Default::default() }

@@ -71,6 +71,11 @@ pub fn load_tree(dir: &Path) -> Result<DocTree, String> {
     Ok(tree)
 }
 
+/// Reads the optional `--csdl` file as (display path, text).
+pub fn load_csdl(path: Option<&Path>) -> Result<Option<(String, String)>, String> {
+    path.map(|p| read_text(p).map(|t| (p.display().to_string(), t))).transpose()
+}
+
 /// How diagnostics name files of a docs tree: relative to the workspace when inside it.
 pub fn display_prefix(root: &Path, docs: &Path) -> String {
     let abs = fs::canonicalize(docs).unwrap_or_else(|_| docs.to_path_buf());

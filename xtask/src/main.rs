@@ -101,15 +101,12 @@ fn regen(a: RegenArgs) -> ExitCode {
             }
         },
     };
-    let csdl_xml = match &a.csdl {
-        Some(p) => match fsio::read_text(p) {
-            Ok(t) => Some((p.display().to_string(), t)),
-            Err(e) => {
-                eprintln!("error[input-unreadable]: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => None,
+    let csdl_xml = match fsio::load_csdl(a.csdl.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     let label = fsio::display_prefix(&root, &docs_dir);
     let input = Input { docs, docs_label: label, csdl_xml, namespaces: a.namespaces.clone(), settings };

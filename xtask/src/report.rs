@@ -60,15 +60,12 @@ pub fn run(a: ReportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let csdl_xml = match &a.csdl {
-        Some(p) => match fsio::read_text(p) {
-            Ok(t) => Some((p.display().to_string(), t)),
-            Err(e) => {
-                eprintln!("error[input-unreadable]: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => None,
+    let csdl_xml = match fsio::load_csdl(a.csdl.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
     };
     let label = fsio::display_prefix(&root, &a.docs);
     let mut extra = Vec::new();

@@ -20,15 +20,7 @@ pub fn read(tree: &DocTree, file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
 
 fn read_at_depth(tree: &DocTree, file: &str, text: &str, depth: u32) -> (Page, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut page = Page {
-        file: file.to_string(),
-        front_matter: BTreeMap::new(),
-        title: None,
-        namespace: None,
-        kind: PageKind::Other,
-        tolerant: false,
-        blocks: Vec::new(),
-    };
+    let mut page = Page::empty(file, false);
     if is_blank(text) {
         diags.push(Diagnostic::warning("doc-empty", Origin::new(file, 1, 1), "page is empty"));
         page.kind = infer_kind(&page.front_matter, None, file);

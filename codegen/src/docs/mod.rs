@@ -129,6 +129,19 @@ pub struct Page {
 }
 
 impl Page {
+    /// A page with no blocks yet (kind `Other` until read).
+    pub fn empty(file: &str, tolerant: bool) -> Self {
+        Page {
+            file: file.to_string(),
+            front_matter: BTreeMap::new(),
+            title: None,
+            namespace: None,
+            kind: PageKind::Other,
+            tolerant,
+            blocks: Vec::new(),
+        }
+    }
+
     pub fn origin(&self, line: u32) -> Origin {
         Origin::new(self.file.clone(), line, 1)
     }
@@ -266,15 +279,7 @@ pub const MAX_PAGE_BYTES: usize = 8 << 20;
 /// Reads one page. Never panics; problems become diagnostics with file and line.
 pub fn read_page(tree: &DocTree, file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
     if text.len() > MAX_PAGE_BYTES {
-        let page = Page {
-            file: file.to_string(),
-            front_matter: BTreeMap::new(),
-            title: None,
-            namespace: None,
-            kind: infer_kind(&BTreeMap::new(), None, file),
-            tolerant: false,
-            blocks: Vec::new(),
-        };
+        let page = Page { kind: infer_kind(&BTreeMap::new(), None, file), ..Page::empty(file, false) };
         let d = Diagnostic::error(
             "doc-too-large",
             Origin::new(file, 1, 1),

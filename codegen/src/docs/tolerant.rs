@@ -103,15 +103,7 @@ pub fn read(tree: &DocTree, file: &str, text: &str) -> (Page, Vec<Diagnostic>) {
         Origin::new(file, 1, 1),
         "page has no markdown annotations; read tolerantly",
     )];
-    let mut page = Page {
-        file: file.to_string(),
-        front_matter: BTreeMap::new(),
-        title: None,
-        namespace: None,
-        kind: PageKind::Other,
-        tolerant: true,
-        blocks: Vec::new(),
-    };
+    let mut page = Page::empty(file, true);
     if is_blank(text) {
         diags.push(Diagnostic::warning("doc-empty", Origin::new(file, 1, 1), "page is empty"));
         page.kind = infer_kind(&page.front_matter, None, file);

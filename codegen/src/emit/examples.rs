@@ -7,7 +7,7 @@ use super::models::model_path_in;
 fn model_path(ir: &Ir, q: &str) -> TokenStream {
     model_path_in(ir, q, &quote!(graph))
 }
-use super::odata_query::{expand_item, parse, split_top};
+use crate::odata_query::{expand_item, parse, split_top};
 use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -126,7 +126,7 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     chain.push(quote!(.#f()));
                 }
                 Call::ById(id) => {
-                    let id = super::odata_query::decode(id);
+                    let id = crate::odata_query::decode(id);
                     chain.push(quote!(.by_id(#id)));
                 }
                 Call::Op(m, has_body) => {

@@ -4,7 +4,6 @@
 pub mod builders;
 pub mod examples;
 pub mod models;
-pub mod odata_query;
 
 use crate::ir::naming::namespace_module;
 use crate::ir::{Ir, Model};

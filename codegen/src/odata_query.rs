@@ -1,5 +1,6 @@
 //! A small reader for OData query strings as written in doc examples
-//! (`$expand=a($expand=b($select=x,y);$top=1)&$select=…`), used to emit typed builder calls.
+//! (`$expand=a($expand=b($select=x,y);$top=1)&$select=…`): the example emitter turns them into
+//! typed builder calls, the example checker validates them against the target type.
 
 /// One system query option (`$select`, …) or custom parameter, with nested options for
 /// `$expand` items.
@@ -32,21 +33,19 @@ pub fn split_top(s: &str, sep: char) -> Vec<String> {
     out.into_iter().filter(|x| !x.trim().is_empty()).collect()
 }
 
-/// Percent-decodes (`%20` → space, `+` kept).
+/// Percent-decodes (`%20` → space; `+` is kept, as Graph does; malformed escapes stay as text).
 pub fn decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(b) = hex {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
+            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
+            i += 3;
+            continue;
         }
-        out.push(bytes[i]);
+        out.push(b[i]);
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
