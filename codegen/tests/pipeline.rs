@@ -38,8 +38,17 @@ fn clear_origins(mut s: Schema) -> Schema {
 #[test]
 fn our_pages_generate_without_errors_or_warnings() {
     let out = run(&input());
-    let shown: Vec<String> = out.diagnostics.iter().map(|d| d.to_string()).collect();
+    // The only finding: two upstream pages give different tables for the same user and group
+    // paths (kept as published; see schema/docs/CORRECTIONS.md). Anything else is a regression.
+    let shown: Vec<String> = out
+        .diagnostics
+        .iter()
+        .filter(|d| !(d.code == "doc-permissions-conflict" && d.origin.file.contains("assignment-get-allotment-")))
+        .map(|d| d.to_string())
+        .collect();
     assert!(shown.is_empty(), "our own pages must be clean:\n{}", shown.join("\n"));
+    let conflicts = out.diagnostics.iter().filter(|d| d.code == "doc-permissions-conflict").count();
+    assert_eq!(conflicts, 2, "the user and the group path of Get allotment");
     assert_eq!(out.namespaces, vec!["microsoft.graph.cloudLicensing".to_string()]);
     // Eleven structured types (the device entry point is newer than the first ten) and three enums.
     let ns = &out.schema.namespaces["microsoft.graph.cloudLicensing"];

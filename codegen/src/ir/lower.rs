@@ -38,6 +38,11 @@ struct OpAccum {
     csdl_path: Option<String>,
 }
 
+/// Same least/higher permissions per scheme (where the tables come from does not matter).
+fn same_permissions(a: &PermissionFacts, b: &PermissionFacts) -> bool {
+    a.delegated_work == b.delegated_work && a.delegated_personal == b.delegated_personal && a.application == b.application
+}
+
 fn is_required(r: &Row) -> bool {
     let d = r.description.to_ascii_lowercase();
     d.contains("required") && !d.contains("not required")
@@ -418,9 +423,20 @@ fn attach_operations(
                 })
             });
             let entry = acc.paths.entry(line.path.clone()).or_insert(None);
-            if let Some(g) = perms {
-                if entry.is_none() {
-                    *entry = g.permissions.clone();
+            if let Some(new) = perms.and_then(|g| g.permissions.as_ref()) {
+                match entry {
+                    None => *entry = Some(new.clone()),
+                    // Two pages document the same path with different tables: the first (in
+                    // page order) is kept, and the disagreement is reported.
+                    Some(kept) if !same_permissions(kept, new) => diags.push(Diagnostic::warning(
+                        "doc-permissions-conflict",
+                        new.origin.clone(),
+                        format!(
+                            "permissions for `{} {}` differ from the table at {}, which is kept",
+                            line.method, line.path, kept.origin
+                        ),
+                    )),
+                    Some(_) => {}
                 }
             }
             for h in &api.headers {
