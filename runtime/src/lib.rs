@@ -51,6 +51,7 @@
 
 pub mod client;
 pub mod edm;
+pub mod wire;
 mod enums;
 mod error;
 pub mod filter;

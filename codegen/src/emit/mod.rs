@@ -312,7 +312,7 @@ doctest = false\n\
 \n\
 [dependencies]\n\
 graph-runtime = {{ path = \"{rt}\" }}\n\
-serde = {{ version = \"1\", features = [\"derive\"] }}\n\
+serde = \"1\"\n\
 serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
 \n\
 [dev-dependencies]\n\

@@ -77,6 +77,8 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     }
     let doc = doc_attr(&doc);
     let mut fields = Vec::new();
+    let mut takes = Vec::new();
+    let mut puts = Vec::new();
     for f in &s.fields {
         let rust = format_ident!("{}", f.rust);
         let wire = &f.wire;
@@ -103,27 +105,14 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             fdoc.push_str(&format!("Wire name `{wire}`; {}.", notes.join("; ")));
         }
         let fdoc = doc_attr(&fdoc);
-        let tri_state = match s.write {
-            Some(WriteMode::Update) => true,
-            Some(_) => false,
-            None => f.nullable,
+        let (ty, take, put) = match field_repr(s, f) {
+            Repr::Required => (value, quote!(take_required), quote!(w.req(#wire, &self.#rust)?;)),
+            Repr::TriState => (quote!(Option<Option<#value>>), quote!(take_nullable), quote!(w.nullable(#wire, &self.#rust)?;)),
+            Repr::Optional => (quote!(Option<#value>), quote!(take), quote!(w.opt(#wire, self.#rust.as_ref())?;)),
         };
-        let field = if s.write == Some(WriteMode::Create) && f.required {
-            quote! { #fdoc #[serde(rename = #wire)] pub #rust: #value, }
-        } else if tri_state {
-            quote! {
-                #fdoc
-                #[serde(rename = #wire, default, with = "graph_runtime::double_option", skip_serializing_if = "Option::is_none")]
-                pub #rust: Option<Option<#value>>,
-            }
-        } else {
-            quote! {
-                #fdoc
-                #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")]
-                pub #rust: Option<#value>,
-            }
-        };
-        fields.push(field);
+        fields.push(quote! { #fdoc pub #rust: #ty, });
+        takes.push(quote! { #rust: o.#take(#wire)?, });
+        puts.push(put);
     }
     let derive_default = if s.write == Some(WriteMode::Create) && s.fields.iter().any(|f| f.required) {
         quote!()
@@ -135,20 +124,54 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     } else {
         quote!()
     };
+    // Serde impls over `graph_runtime::wire` instead of derives: a few lines per type, which
+    // is most of the compile time of a crate with thousands of models.
     quote! {
         #doc
-        #[derive(Debug, Clone, #derive_default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, #derive_default PartialEq)]
         pub struct #name {
             /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-            #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
             pub odata_type: Option<String>,
             #(#fields)*
             /// Properties and instance annotations the schema does not name (`x@odata.count`,
             /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-            #[serde(flatten)]
             pub additional: serde_json::Map<String, serde_json::Value>,
         }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let mut o = graph_runtime::wire::Object::deserialize(d)?;
+                Ok(Self { odata_type: o.take("@odata.type")?, #(#takes)* additional: o.rest() })
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut w = graph_runtime::wire::Writer::new(s, None)?;
+                w.opt("@odata.type", self.odata_type.as_ref())?;
+                #(#puts)*
+                w.finish(&self.additional)
+            }
+        }
         #resource
+    }
+}
+
+/// How a field is represented in its struct.
+enum Repr {
+    /// Plain `T`: required in a create body.
+    Required,
+    /// `Option<Option<T>>`: absent / `null` / value (nullable properties, update bodies).
+    TriState,
+    /// `Option<T>`: Graph omits properties that were not selected.
+    Optional,
+}
+
+fn field_repr(s: &StructModel, f: &Field) -> Repr {
+    match s.write {
+        Some(WriteMode::Create) if f.required => Repr::Required,
+        Some(WriteMode::Update) => Repr::TriState,
+        Some(_) => Repr::Optional,
+        None if f.nullable => Repr::TriState,
+        None => Repr::Optional,
     }
 }
 

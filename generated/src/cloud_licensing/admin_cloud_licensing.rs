@@ -2,36 +2,50 @@
 /// Tenant-wide entry point of the cloud licensing API.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.adminCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdminCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Every allotment in the tenant. Read-only.
     ///
     /// Wire name `allotments`; read-only; navigation property: present when expanded.
-    #[serde(rename = "allotments", default, skip_serializing_if = "Option::is_none")]
     pub allotments: Option<Vec<crate::cloud_licensing::Allotment>>,
     /// Errors from asynchronous assignment processing that affect the tenant. Read-only.
     ///
     /// Wire name `assignmentErrors`; read-only; navigation property: present when expanded.
-    #[serde(
-        rename = "assignmentErrors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignment_errors: Option<Vec<crate::cloud_licensing::AssignmentError>>,
     /// Every license assignment in the tenant. Not nullable.
     ///
     /// Wire name `assignments`; navigation property: present when expanded.
-    #[serde(rename = "assignments", default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<crate::cloud_licensing::Assignment>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AdminCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            allotments: o.take("allotments")?,
+            assignment_errors: o.take("assignmentErrors")?,
+            assignments: o.take("assignments")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for AdminCloudLicensing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.opt("allotments", self.allotments.as_ref())?;
+        w.opt("assignmentErrors", self.assignment_errors.as_ref())?;
+        w.opt("assignments", self.assignments.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`AdminCloudLicensing`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,70 +2,84 @@
 /// A pool of licenses, backed by a subscription, that is managed on its own.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.allotment`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Allotment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Count of licenses in the pool. Not nullable. Read-only.
     ///
     /// Wire name `allottedUnits`; read-only.
-    #[serde(rename = "allottedUnits", default, skip_serializing_if = "Option::is_none")]
     pub allotted_units: Option<i32>,
     /// Kinds of directory objects the pool can be assigned to. The possible values are: none, user, group, device, unknownFutureValue. This is a multi-valued enumeration (flags): several values can be combined, separated by commas. Not nullable. Read-only.
     ///
     /// Wire name `assignableTo`; read-only.
-    #[serde(rename = "assignableTo", default, skip_serializing_if = "Option::is_none")]
     pub assignable_to: Option<crate::cloud_licensing::AssigneeTypes>,
     /// Count of licenses used by assignments from this pool. Not nullable. Read-only.
     ///
     /// Wire name `consumedUnits`; read-only.
-    #[serde(rename = "consumedUnits", default, skip_serializing_if = "Option::is_none")]
     pub consumed_units: Option<i32>,
     /// Services that assignments from this pool can switch on or off. Not nullable. Read-only.
     ///
     /// Wire name `services`; read-only.
-    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<crate::cloud_licensing::Service>>,
     /// GUID of the SKU; same value as skuId on the matching subscribedSku. Read-only. Supports $filter.
     ///
     /// Wire name `skuId`; read-only; nullable: `Some(None)` is an explicit `null`; supports `$filter`.
-    #[serde(
-        rename = "skuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id: Option<Option<graph_runtime::edm::Guid>>,
     /// SKU name; same value as skuPartNumber on the matching subscribedSku, such as AAD_Premium. Read-only.
     ///
     /// Wire name `skuPartNumber`; read-only; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "skuPartNumber",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_part_number: Option<Option<String>>,
     /// Summary of the subscriptions behind this pool.
-    #[serde(rename = "subscriptions", default, skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<Vec<crate::cloud_licensing::Subscription>>,
     /// License assignments that draw on this pool. Not nullable.
     ///
     /// Wire name `assignments`; navigation property: present when expanded.
-    #[serde(rename = "assignments", default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<crate::cloud_licensing::Assignment>>,
     /// Members queued for this pool because it has no free licenses.
     ///
     /// Wire name `waitingMembers`; navigation property: present when expanded.
-    #[serde(rename = "waitingMembers", default, skip_serializing_if = "Option::is_none")]
     pub waiting_members: Option<Vec<crate::cloud_licensing::WaitingMember>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Allotment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            allotted_units: o.take("allottedUnits")?,
+            assignable_to: o.take("assignableTo")?,
+            consumed_units: o.take("consumedUnits")?,
+            services: o.take("services")?,
+            sku_id: o.take_nullable("skuId")?,
+            sku_part_number: o.take_nullable("skuPartNumber")?,
+            subscriptions: o.take("subscriptions")?,
+            assignments: o.take("assignments")?,
+            waiting_members: o.take("waitingMembers")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Allotment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.opt("allottedUnits", self.allotted_units.as_ref())?;
+        w.opt("assignableTo", self.assignable_to.as_ref())?;
+        w.opt("consumedUnits", self.consumed_units.as_ref())?;
+        w.opt("services", self.services.as_ref())?;
+        w.nullable("skuId", &self.sku_id)?;
+        w.nullable("skuPartNumber", &self.sku_part_number)?;
+        w.opt("subscriptions", self.subscriptions.as_ref())?;
+        w.opt("assignments", self.assignments.as_ref())?;
+        w.opt("waitingMembers", self.waiting_members.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Allotment`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,34 +2,48 @@
 /// A license grant from an allotment to a user or group, direct or through group membership.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Assignment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Service plans switched off for this assignment. Not nullable.
-    #[serde(
-        rename = "disabledServicePlanIds",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disabled_service_plan_ids: Option<Vec<graph_runtime::edm::Guid>>,
     /// Pool the licenses come from. Not nullable.
     ///
     /// Wire name `allotment`; navigation property: present when expanded.
-    #[serde(rename = "allotment", default, skip_serializing_if = "Option::is_none")]
     pub allotment: Option<Box<crate::cloud_licensing::Allotment>>,
     /// User or group that receives the licenses. Not nullable.
     ///
     /// Wire name `assignedTo`; navigation property: present when expanded.
-    #[serde(rename = "assignedTo", default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Box<crate::microsoft_graph::DirectoryObject>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Assignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            disabled_service_plan_ids: o.take("disabledServicePlanIds")?,
+            allotment: o.take("allotment")?,
+            assigned_to: o.take("assignedTo")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Assignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.opt("disabledServicePlanIds", self.disabled_service_plan_ids.as_ref())?;
+        w.opt("allotment", self.allotment.as_ref())?;
+        w.opt("assignedTo", self.assigned_to.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Assignment`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

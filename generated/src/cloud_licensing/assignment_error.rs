@@ -2,72 +2,68 @@
 /// An error that blocks license assignments from being synchronized in the directory.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignmentError`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentError {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Error code of the synchronization failure.
     ///
     /// Wire name `code`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "code",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub code: Option<Option<String>>,
     /// Error text of the synchronization failure.
     ///
     /// Wire name `message`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "message",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub message: Option<Option<String>>,
     /// Last time the error happened, in ISO 8601 format, always UTC (for example 2014-01-01T00:00:00Z).
     ///
     /// Wire name `occurrenceDateTime`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "occurrenceDateTime",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub occurrence_date_time: Option<Option<graph_runtime::edm::DateTimeOffset>>,
     /// GUID of the SKU; same value as skuId on the matching subscribedSku. Read-only. Supports $filter.
     ///
     /// Wire name `skuId`; read-only; nullable: `Some(None)` is an explicit `null`; supports `$filter`.
-    #[serde(
-        rename = "skuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id: Option<Option<graph_runtime::edm::Guid>>,
     /// User whose licenses are affected. Not nullable. Read-only.
     ///
     /// Wire name `assignedTo`; read-only; navigation property: present when expanded.
-    #[serde(rename = "assignedTo", default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Box<crate::microsoft_graph::DirectoryObject>>,
     /// The usageRight affected by the error, when there is one. Read-only.
     ///
     /// Wire name `usageRight`; read-only; nullable: `Some(None)` is an explicit `null`; navigation property: present when expanded.
-    #[serde(
-        rename = "usageRight",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub usage_right: Option<Option<Box<crate::cloud_licensing::UsageRight>>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AssignmentError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            code: o.take_nullable("code")?,
+            message: o.take_nullable("message")?,
+            occurrence_date_time: o.take_nullable("occurrenceDateTime")?,
+            sku_id: o.take_nullable("skuId")?,
+            assigned_to: o.take("assignedTo")?,
+            usage_right: o.take_nullable("usageRight")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for AssignmentError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.nullable("code", &self.code)?;
+        w.nullable("message", &self.message)?;
+        w.nullable("occurrenceDateTime", &self.occurrence_date_time)?;
+        w.nullable("skuId", &self.sku_id)?;
+        w.opt("assignedTo", self.assigned_to.as_ref())?;
+        w.nullable("usageRight", &self.usage_right)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`AssignmentError`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,21 +2,31 @@
 /// Request body of the update operation on `microsoft.graph.cloudLicensing.assignment`.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct AssignmentUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Service plans to switch off; an empty list switches every service on. Required.
-    #[serde(
-        rename = "disabledServicePlanIds",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub disabled_service_plan_ids: Option<Option<Vec<graph_runtime::edm::Guid>>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for AssignmentUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            disabled_service_plan_ids: o.take_nullable("disabledServicePlanIds")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for AssignmentUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("disabledServicePlanIds", &self.disabled_service_plan_ids)?;
+        w.finish(&self.additional)
+    }
 }

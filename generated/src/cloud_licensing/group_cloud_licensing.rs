@@ -2,25 +2,41 @@
 /// Links a group to its cloud licensing resources.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.groupCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Assignments made straight to this group.
     ///
     /// Wire name `assignments`; navigation property: present when expanded.
-    #[serde(rename = "assignments", default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<crate::cloud_licensing::Assignment>>,
     /// Services that every direct member of the group may use, as granted by the group's licenses together.
     ///
     /// Wire name `usageRights`; navigation property: present when expanded.
-    #[serde(rename = "usageRights", default, skip_serializing_if = "Option::is_none")]
     pub usage_rights: Option<Vec<crate::cloud_licensing::UsageRight>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for GroupCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            assignments: o.take("assignments")?,
+            usage_rights: o.take("usageRights")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for GroupCloudLicensing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("assignments", self.assignments.as_ref())?;
+        w.opt("usageRights", self.usage_rights.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`GroupCloudLicensing`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,30 +2,39 @@
 /// Request body of the create operation on `microsoft.graph.cloudLicensing.assignment`.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewAssignment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Service plans to switch off; an empty list switches every service on. Required.
-    #[serde(rename = "disabledServicePlanIds")]
     pub disabled_service_plan_ids: Vec<graph_runtime::edm::Guid>,
     /// URL of the `allotment` to bind (Pool the licenses come from. (optional on some paths)).
-    #[serde(
-        rename = "allotment@odata.bind",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub allotment_bind: Option<String>,
     /// URL of the `assignedTo` to bind (User or group that receives the licenses. (optional on some paths)).
-    #[serde(
-        rename = "assignedTo@odata.bind",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assigned_to_bind: Option<String>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NewAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            disabled_service_plan_ids: o.take_required("disabledServicePlanIds")?,
+            allotment_bind: o.take("allotment@odata.bind")?,
+            assigned_to_bind: o.take("assignedTo@odata.bind")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for NewAssignment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.req("disabledServicePlanIds", &self.disabled_service_plan_ids)?;
+        w.opt("allotment@odata.bind", self.allotment_bind.as_ref())?;
+        w.opt("assignedTo@odata.bind", self.assigned_to_bind.as_ref())?;
+        w.finish(&self.additional)
+    }
 }

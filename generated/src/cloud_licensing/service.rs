@@ -2,45 +2,47 @@
 /// One service granted by a usageRight.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.service`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Service {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Kinds of directory objects the service can be assigned to. The possible values are: none, user, group, device, unknownFutureValue. Evolvable enum: send the Prefer: include-unknown-enum-members header to receive members added later. This is a multi-valued enumeration (flags): several values can be combined, separated by commas.
     ///
     /// Wire name `assignableTo`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "assignableTo",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignable_to: Option<Option<crate::cloud_licensing::AssigneeTypes>>,
     /// Service plan ID; same value as servicePlanId on the matching servicePlanInfo objects.
     ///
     /// Wire name `planId`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "planId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plan_id: Option<Option<graph_runtime::edm::Guid>>,
     /// Service plan name; same value as servicePlanName on the matching servicePlanInfo objects.
     ///
     /// Wire name `planName`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "planName",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub plan_name: Option<Option<String>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            assignable_to: o.take_nullable("assignableTo")?,
+            plan_id: o.take_nullable("planId")?,
+            plan_name: o.take_nullable("planName")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Service {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("assignableTo", &self.assignable_to)?;
+        w.nullable("planId", &self.plan_id)?;
+        w.nullable("planName", &self.plan_name)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Service`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

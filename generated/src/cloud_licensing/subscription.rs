@@ -2,65 +2,59 @@
 /// A subscription behind an allotment.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.subscription`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Subscription {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Date when the subscription moves from its current state to the next one.
     ///
     /// Wire name `nextLifecycleDate`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "nextLifecycleDate",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_lifecycle_date: Option<Option<graph_runtime::edm::Date>>,
     /// Date when the subscription began.
     ///
     /// Wire name `startDate`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "startDate",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub start_date: Option<Option<graph_runtime::edm::Date>>,
     /// Current lifecycle state. The possible values are: active, warning, suspended, lockedOut, deleted, unknownFutureValue. Read-only.
     ///
     /// Wire name `state`; read-only; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "state",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub state: Option<Option<crate::cloud_licensing::SubscriptionState>>,
     /// Identifier of the subscription.
     ///
     /// Wire name `subscriptionId`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "subscriptionId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub subscription_id: Option<Option<String>>,
     /// Flags with extra facts about the subscription. The possible values are: none, trial, unknownFutureValue. This is a multi-valued enumeration (flags): several values can be combined, separated by commas. Read-only.
     ///
     /// Wire name `tags`; read-only; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "tags",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub tags: Option<Option<crate::cloud_licensing::SubscriptionTags>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            next_lifecycle_date: o.take_nullable("nextLifecycleDate")?,
+            start_date: o.take_nullable("startDate")?,
+            state: o.take_nullable("state")?,
+            subscription_id: o.take_nullable("subscriptionId")?,
+            tags: o.take_nullable("tags")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("nextLifecycleDate", &self.next_lifecycle_date)?;
+        w.nullable("startDate", &self.start_date)?;
+        w.nullable("state", &self.state)?;
+        w.nullable("subscriptionId", &self.subscription_id)?;
+        w.nullable("tags", &self.tags)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Subscription`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

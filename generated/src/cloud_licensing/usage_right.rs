@@ -2,52 +2,62 @@
 /// The set of services a user or group may use, from all of its licenses for one subscribedSku.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.usageRight`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UsageRight {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Services that come with the usageRight. Not nullable. Read-only. Supports $filter on the planId property.
     ///
     /// Wire name `services`; read-only; supports `$filter`.
-    #[serde(rename = "services", default, skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<crate::cloud_licensing::Service>>,
     /// GUID of the SKU; same value as skuId on the matching subscribedSku. Read-only. Supports $filter.
     ///
     /// Wire name `skuId`; read-only; nullable: `Some(None)` is an explicit `null`; supports `$filter`.
-    #[serde(
-        rename = "skuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id: Option<Option<graph_runtime::edm::Guid>>,
     /// SKU name; same value as skuPartNumber on the matching subscribedSku, such as AAD_Premium. Read-only.
     ///
     /// Wire name `skuPartNumber`; read-only; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "skuPartNumber",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_part_number: Option<Option<String>>,
     /// Allotments behind the assignments that make up this usageRight.
     ///
     /// Wire name `allotments`; navigation property: present when expanded.
-    #[serde(rename = "allotments", default, skip_serializing_if = "Option::is_none")]
     pub allotments: Option<Vec<crate::cloud_licensing::Allotment>>,
     /// Assignments that make up this usageRight, both direct ones and ones inherited through group membership.
     ///
     /// Wire name `assignments`; navigation property: present when expanded.
-    #[serde(rename = "assignments", default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<crate::cloud_licensing::Assignment>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for UsageRight {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            services: o.take("services")?,
+            sku_id: o.take_nullable("skuId")?,
+            sku_part_number: o.take_nullable("skuPartNumber")?,
+            allotments: o.take("allotments")?,
+            assignments: o.take("assignments")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for UsageRight {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.opt("services", self.services.as_ref())?;
+        w.nullable("skuId", &self.sku_id)?;
+        w.nullable("skuPartNumber", &self.sku_part_number)?;
+        w.opt("allotments", self.allotments.as_ref())?;
+        w.opt("assignments", self.assignments.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`UsageRight`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,39 +2,53 @@
 /// Links a user to their cloud licensing resources.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.userCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Assignment errors that affect this user right now.
     ///
     /// Wire name `assignmentErrors`; navigation property: present when expanded.
-    #[serde(
-        rename = "assignmentErrors",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub assignment_errors: Option<Vec<crate::cloud_licensing::AssignmentError>>,
     /// Assignments made straight to this user.
     ///
     /// Wire name `assignments`; navigation property: present when expanded.
-    #[serde(rename = "assignments", default, skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<crate::cloud_licensing::Assignment>>,
     /// Services this user may use, as granted by all of their licenses together.
     ///
     /// Wire name `usageRights`; navigation property: present when expanded.
-    #[serde(rename = "usageRights", default, skip_serializing_if = "Option::is_none")]
     pub usage_rights: Option<Vec<crate::cloud_licensing::UsageRight>>,
     /// Waiting-room entries of this user for allotments that have no free licenses.
     ///
     /// Wire name `waitingMembers`; navigation property: present when expanded.
-    #[serde(rename = "waitingMembers", default, skip_serializing_if = "Option::is_none")]
     pub waiting_members: Option<Vec<crate::cloud_licensing::WaitingMember>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for UserCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            assignment_errors: o.take("assignmentErrors")?,
+            assignments: o.take("assignments")?,
+            usage_rights: o.take("usageRights")?,
+            waiting_members: o.take("waitingMembers")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for UserCloudLicensing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("assignmentErrors", self.assignment_errors.as_ref())?;
+        w.opt("assignments", self.assignments.as_ref())?;
+        w.opt("usageRights", self.usage_rights.as_ref())?;
+        w.opt("waitingMembers", self.waiting_members.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`UserCloudLicensing`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

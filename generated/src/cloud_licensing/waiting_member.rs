@@ -2,37 +2,50 @@
 /// A user or device queued for an allotment that has no free licenses.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.waitingMember`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WaitingMember {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the user or device started waiting for this license, in ISO 8601 format, always UTC (for example 2014-01-01T00:00:00Z).
     ///
     /// Wire name `waitingSinceDateTime`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "waitingSinceDateTime",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub waiting_since_date_time: Option<Option<graph_runtime::edm::DateTimeOffset>>,
     /// Pool the licenses come from. Not nullable.
     ///
     /// Wire name `allotment`; navigation property: present when expanded.
-    #[serde(rename = "allotment", default, skip_serializing_if = "Option::is_none")]
     pub allotment: Option<Box<crate::cloud_licensing::Allotment>>,
     /// User or group that receives the licenses. Not nullable.
     ///
     /// Wire name `assignedTo`; navigation property: present when expanded.
-    #[serde(rename = "assignedTo", default, skip_serializing_if = "Option::is_none")]
     pub assigned_to: Option<Box<crate::microsoft_graph::DirectoryObject>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WaitingMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            waiting_since_date_time: o.take_nullable("waitingSinceDateTime")?,
+            allotment: o.take("allotment")?,
+            assigned_to: o.take("assignedTo")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for WaitingMember {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.nullable("waitingSinceDateTime", &self.waiting_since_date_time)?;
+        w.opt("allotment", self.allotment.as_ref())?;
+        w.opt("assignedTo", self.assigned_to.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`WaitingMember`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,45 +2,47 @@
 /// A type with the same name as its namespace module.
 ///
 /// Wire type: `microsoft.graph.nameTest.nameTest`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct NameTest {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Same name again, as a field.
     ///
     /// Wire name `name_test`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "name_test",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name_test: Option<Option<String>>,
     /// Named like a std type.
     ///
     /// Wire name `String`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "String",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub string: Option<Option<String>>,
     /// Named like a std type.
     ///
     /// Wire name `Option`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "Option",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub option: Option<Option<i32>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for NameTest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            name_test: o.take_nullable("name_test")?,
+            string: o.take_nullable("String")?,
+            option: o.take_nullable("Option")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for NameTest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("name_test", &self.name_test)?;
+        w.nullable("String", &self.string)?;
+        w.nullable("Option", &self.option)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`NameTest`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

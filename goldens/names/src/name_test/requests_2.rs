@@ -2,30 +2,42 @@
 /// An entity named like the module of the request builders, and a module-named type beside it.
 ///
 /// Wire type: `microsoft.graph.nameTest.requests`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Requests {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A property named like the namespace module.
     ///
     /// Wire name `nameTest`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "nameTest",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub name_test: Option<Option<String>>,
     /// Named like the operations module.
-    #[serde(rename = "operations", default, skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<String>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Requests {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            name_test: o.take_nullable("nameTest")?,
+            operations: o.take("operations")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Requests {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.nullable("nameTest", &self.name_test)?;
+        w.opt("operations", self.operations.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Requests`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,264 +2,191 @@
 /// Every awkward property name in one type.
 ///
 /// Wire type: `microsoft.graph.nameTest.thing`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Thing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A keyword.
     ///
     /// Wire name `type`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "type",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<Option<String>>,
     /// A keyword.
     ///
     /// Wire name `ref`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "ref",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub ref_: Option<Option<String>>,
     /// A keyword that cannot be raw.
     ///
     /// Wire name `self`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "self",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub self_: Option<Option<String>>,
     /// A keyword.
     ///
     /// Wire name `match`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "match",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub match_: Option<Option<i32>>,
     /// A keyword.
     ///
     /// Wire name `move`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "move",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub move_: Option<Option<bool>>,
     /// A 2018-edition keyword.
     ///
     /// Wire name `async`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "async",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub async_: Option<Option<String>>,
     /// A keyword that cannot be raw.
     ///
     /// Wire name `crate`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "crate",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub crate_: Option<Option<String>>,
     /// A keyword that cannot be raw.
     ///
     /// Wire name `super`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "super",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub super_: Option<Option<String>>,
     /// The type keyword.
     ///
     /// Wire name `Self`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "Self",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub self_2: Option<Option<String>>,
     /// Collides after case conversion.
     ///
     /// Wire name `skuId`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "skuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id: Option<Option<graph_runtime::edm::Guid>>,
     /// Collides after case conversion.
     ///
     /// Wire name `SkuId`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "SkuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id_2: Option<Option<String>>,
     /// Collides after case conversion.
     ///
     /// Wire name `sku_id`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "sku_id",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id_3: Option<Option<String>>,
     /// Collides after case conversion.
     ///
     /// Wire name `SKU_ID`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "SKU_ID",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id_4: Option<Option<String>>,
     /// Starts with a digit.
     ///
     /// Wire name `2fa`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "2fa",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub n2fa: Option<Option<bool>>,
     /// Starts with digits.
     ///
     /// Wire name `365days`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "365days",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub n365days: Option<Option<i32>>,
     /// Holds a dot.
     ///
     /// Wire name `odata.etag`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "odata.etag",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub odata_etag: Option<Option<String>>,
     /// Holds dashes.
     ///
     /// Wire name `x-ms-header`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "x-ms-header",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub x_ms_header: Option<Option<String>>,
     /// Non-ASCII.
     ///
     /// Wire name `café`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "café",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub caf: Option<Option<String>>,
     /// Non-ASCII only.
     ///
     /// Wire name `名前`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "名前",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub field: Option<Option<String>>,
     /// Collides with the additional-data field.
     ///
     /// Wire name `additional`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "additional",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub additional_2: Option<Option<String>>,
     /// Collides with the @odata.type field.
     ///
     /// Wire name `odataType`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "odataType",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub odata_type_2: Option<Option<String>>,
     /// Very long.
     ///
     /// Wire name `aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long: Option<
         Option<String>,
     >,
     /// A type named after a keyword.
     ///
     /// Wire name `kind`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "kind",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub kind: Option<Option<Box<crate::name_test::Type>>>,
     /// A property named like its own type.
     ///
     /// Wire name `Thing`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "Thing",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub thing: Option<Option<Box<crate::name_test::Thing>>>,
     /// A navigation property named like the builders' module.
     ///
     /// Wire name `requests`; navigation property: present when expanded.
-    #[serde(rename = "requests", default, skip_serializing_if = "Option::is_none")]
     pub requests: Option<Vec<crate::name_test::Requests>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            type_: o.take_nullable("type")?,
+            ref_: o.take_nullable("ref")?,
+            self_: o.take_nullable("self")?,
+            match_: o.take_nullable("match")?,
+            move_: o.take_nullable("move")?,
+            async_: o.take_nullable("async")?,
+            crate_: o.take_nullable("crate")?,
+            super_: o.take_nullable("super")?,
+            self_2: o.take_nullable("Self")?,
+            sku_id: o.take_nullable("skuId")?,
+            sku_id_2: o.take_nullable("SkuId")?,
+            sku_id_3: o.take_nullable("sku_id")?,
+            sku_id_4: o.take_nullable("SKU_ID")?,
+            n2fa: o.take_nullable("2fa")?,
+            n365days: o.take_nullable("365days")?,
+            odata_etag: o.take_nullable("odata.etag")?,
+            x_ms_header: o.take_nullable("x-ms-header")?,
+            caf: o.take_nullable("café")?,
+            field: o.take_nullable("名前")?,
+            additional_2: o.take_nullable("additional")?,
+            odata_type_2: o.take_nullable("odataType")?,
+            a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long: o
+                .take_nullable(
+                    "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
+                )?,
+            kind: o.take_nullable("kind")?,
+            thing: o.take_nullable("Thing")?,
+            requests: o.take("requests")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Thing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.nullable("type", &self.type_)?;
+        w.nullable("ref", &self.ref_)?;
+        w.nullable("self", &self.self_)?;
+        w.nullable("match", &self.match_)?;
+        w.nullable("move", &self.move_)?;
+        w.nullable("async", &self.async_)?;
+        w.nullable("crate", &self.crate_)?;
+        w.nullable("super", &self.super_)?;
+        w.nullable("Self", &self.self_2)?;
+        w.nullable("skuId", &self.sku_id)?;
+        w.nullable("SkuId", &self.sku_id_2)?;
+        w.nullable("sku_id", &self.sku_id_3)?;
+        w.nullable("SKU_ID", &self.sku_id_4)?;
+        w.nullable("2fa", &self.n2fa)?;
+        w.nullable("365days", &self.n365days)?;
+        w.nullable("odata.etag", &self.odata_etag)?;
+        w.nullable("x-ms-header", &self.x_ms_header)?;
+        w.nullable("café", &self.caf)?;
+        w.nullable("名前", &self.field)?;
+        w.nullable("additional", &self.additional_2)?;
+        w.nullable("odataType", &self.odata_type_2)?;
+        w.nullable(
+            "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
+            &self
+                .a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long,
+        )?;
+        w.nullable("kind", &self.kind)?;
+        w.nullable("Thing", &self.thing)?;
+        w.opt("requests", self.requests.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Thing`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,45 +2,43 @@
 /// Request body of the update operation on `microsoft.graph.nameTest.thing`.
 ///
 /// Wire type: `microsoft.graph.nameTest.thing`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct ThingUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// A keyword. Optional.
-    #[serde(
-        rename = "type",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub type_: Option<Option<String>>,
     /// Optional.
-    #[serde(
-        rename = "skuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id: Option<Option<graph_runtime::edm::Guid>>,
     /// Optional.
-    #[serde(
-        rename = "SkuId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub sku_id_2: Option<Option<String>>,
     /// Optional.
-    #[serde(
-        rename = "2fa",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub n2fa: Option<Option<bool>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for ThingUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            type_: o.take_nullable("type")?,
+            sku_id: o.take_nullable("skuId")?,
+            sku_id_2: o.take_nullable("SkuId")?,
+            n2fa: o.take_nullable("2fa")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for ThingUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("type", &self.type_)?;
+        w.nullable("skuId", &self.sku_id)?;
+        w.nullable("SkuId", &self.sku_id_2)?;
+        w.nullable("2fa", &self.n2fa)?;
+        w.finish(&self.additional)
+    }
 }

@@ -2,35 +2,41 @@
 /// A type named after a Rust keyword, with enum members that are keywords too.
 ///
 /// Wire type: `microsoft.graph.nameTest.type`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Type {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// The value.
     ///
     /// Wire name `value`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "value",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub value: Option<Option<String>>,
     /// An enum with awkward members.
     ///
     /// Wire name `mode`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "mode",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub mode: Option<Option<crate::name_test::Mode>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            value: o.take_nullable("value")?,
+            mode: o.take_nullable("mode")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Type {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("value", &self.value)?;
+        w.nullable("mode", &self.mode)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Type`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,35 +2,41 @@
 /// A part of a widget.
 ///
 /// Wire type: `microsoft.graph.tiny.part`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Part {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// Part GUID.
     ///
     /// Wire name `partId`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "partId",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub part_id: Option<Option<graph_runtime::edm::Guid>>,
     /// State of the part.
     ///
     /// Wire name `state`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "state",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub state: Option<Option<crate::tiny::PartState>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            part_id: o.take_nullable("partId")?,
+            state: o.take_nullable("state")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Part {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("partId", &self.part_id)?;
+        w.nullable("state", &self.state)?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Part`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,71 +2,74 @@
 /// A tiny fixture type.
 ///
 /// Wire type: `microsoft.graph.tiny.widget`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Widget {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Size in units. Not nullable.
-    #[serde(rename = "size", default, skip_serializing_if = "Option::is_none")]
     pub size: Option<i32>,
     /// Optional label. Supports $filter.
     ///
     /// Wire name `label`; nullable: `Some(None)` is an explicit `null`; supports `$filter`.
-    #[serde(
-        rename = "label",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub label: Option<Option<String>>,
     /// Free tags.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Colors, a multi-valued enumeration.
     ///
     /// Wire name `color`; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "color",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub color: Option<Option<crate::tiny::Colors>>,
     /// Parts. Not nullable.
-    #[serde(rename = "parts", default, skip_serializing_if = "Option::is_none")]
     pub parts: Option<Vec<crate::tiny::Part>>,
     /// When it was made. Read-only.
     ///
     /// Wire name `createdDateTime`; read-only; nullable: `Some(None)` is an explicit `null`.
-    #[serde(
-        rename = "createdDateTime",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub created_date_time: Option<Option<graph_runtime::edm::DateTimeOffset>>,
     /// Who owns it.
     ///
     /// Wire name `owner`; nullable: `Some(None)` is an explicit `null`; navigation property: present when expanded.
-    #[serde(
-        rename = "owner",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub owner: Option<Option<Box<crate::microsoft_graph::DirectoryObject>>>,
     /// Related widgets.
     ///
     /// Wire name `siblings`; navigation property: present when expanded.
-    #[serde(rename = "siblings", default, skip_serializing_if = "Option::is_none")]
     pub siblings: Option<Vec<crate::tiny::Widget>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for Widget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            id: o.take("id")?,
+            size: o.take("size")?,
+            label: o.take_nullable("label")?,
+            tags: o.take("tags")?,
+            color: o.take_nullable("color")?,
+            parts: o.take("parts")?,
+            created_date_time: o.take_nullable("createdDateTime")?,
+            owner: o.take_nullable("owner")?,
+            siblings: o.take("siblings")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for Widget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.opt("id", self.id.as_ref())?;
+        w.opt("size", self.size.as_ref())?;
+        w.nullable("label", &self.label)?;
+        w.opt("tags", self.tags.as_ref())?;
+        w.nullable("color", &self.color)?;
+        w.opt("parts", self.parts.as_ref())?;
+        w.nullable("createdDateTime", &self.created_date_time)?;
+        w.nullable("owner", &self.owner)?;
+        w.opt("siblings", self.siblings.as_ref())?;
+        w.finish(&self.additional)
+    }
 }
 /// Properties of [`Widget`] for `$select`, `$orderby` and `$filter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,29 +2,35 @@
 /// Request body of the update operation on `microsoft.graph.tiny.widget`.
 ///
 /// Wire type: `microsoft.graph.tiny.widget`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WidgetUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
-    #[serde(rename = "@odata.type", default, skip_serializing_if = "Option::is_none")]
     pub odata_type: Option<String>,
     /// New label.
-    #[serde(
-        rename = "label",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub label: Option<Option<String>>,
     /// New size.
-    #[serde(
-        rename = "size",
-        default,
-        with = "graph_runtime::double_option",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub size: Option<Option<i32>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WidgetUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = graph_runtime::wire::Object::deserialize(d)?;
+        Ok(Self {
+            odata_type: o.take("@odata.type")?,
+            label: o.take_nullable("label")?,
+            size: o.take_nullable("size")?,
+            additional: o.rest(),
+        })
+    }
+}
+impl serde::Serialize for WidgetUpdate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut w = graph_runtime::wire::Writer::new(s, None)?;
+        w.opt("@odata.type", self.odata_type.as_ref())?;
+        w.nullable("label", &self.label)?;
+        w.nullable("size", &self.size)?;
+        w.finish(&self.additional)
+    }
 }
