@@ -55,6 +55,7 @@ pub mod wire;
 mod enums;
 mod error;
 pub mod filter;
+pub mod testing;
 mod page;
 mod path;
 mod permissions;

@@ -2,72 +2,7 @@
 //! Every example of the docs replayed: requests rebuilt with the typed builders,
 //! responses deserialised into the typed models and serialised back without loss.
 #![allow(clippy::needless_borrows_for_generic_args)]
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Some(h) = std::str::from_utf8(&b[i + 1..i + 3])
-                .ok()
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(h);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-fn assert_request<R>(
-    request: &graph_runtime::Request<R>,
-    method: &str,
-    url: &str,
-    body: Option<&str>,
-    origin: &str,
-) {
-    assert_eq!(request.method().as_str(), method, "method of the example at {origin}");
-    let built = request.relative_url();
-    let (built_path, built_query) = built
-        .split_once('?')
-        .unwrap_or((built.as_str(), ""));
-    let (doc_path, doc_query) = url.split_once('?').unwrap_or((url, ""));
-    assert_eq!(decode(built_path), decode(doc_path), "path of the example at {origin}");
-    let built_query = graph_runtime::QueryOptions::parse(built_query)
-        .expect("built query parses");
-    let doc_query = graph_runtime::QueryOptions::parse(doc_query)
-        .expect("documented query parses");
-    assert_eq!(built_query, doc_query, "query of the example at {origin}");
-    if let Some(body) = body {
-        let sent: serde_json::Value = serde_json::from_slice(
-                request.body().expect("a body is sent"),
-            )
-            .expect("body is JSON");
-        let documented: serde_json::Value = serde_json::from_str(body)
-            .expect("documented body is JSON");
-        assert_eq!(sent, documented, "body of the example at {origin}");
-    }
-    let http = request
-        .to_http("https://graph.microsoft.com/beta")
-        .expect("request converts to http::Request");
-    assert_eq!(http.method().as_str(), method);
-}
-fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(
-    body: &str,
-    origin: &str,
-) {
-    let documented: serde_json::Value = serde_json::from_str(body)
-        .expect("documented response is JSON");
-    let typed: T = serde_json::from_value(documented.clone())
-        .unwrap_or_else(|e| {
-            panic!("response example at {origin} does not fit the declared type: {e}")
-        });
-    let back = serde_json::to_value(&typed).expect("serialises");
-    assert_eq!(back, documented, "response example at {origin} does not round-trip");
-}
+use graph_runtime::testing::{assert_request, round_trip};
 #[test]
 fn nametest_thing_get_example_1() {
     let request = graph::things()
