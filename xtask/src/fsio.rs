@@ -72,8 +72,18 @@ pub fn load_tree(dir: &Path) -> Result<DocTree, String> {
 }
 
 /// Reads the optional `--csdl` file as (display path, text).
-pub fn load_csdl(path: Option<&Path>) -> Result<Option<(String, String)>, String> {
+fn load_csdl(path: Option<&Path>) -> Result<Option<(String, String)>, String> {
     path.map(|p| read_text(p).map(|t| (p.display().to_string(), t))).transpose()
+}
+
+/// The inputs of `regen` and `report`: the docs tree (none when `docs` is `None`) and the
+/// optional CSDL file.
+pub fn load_inputs(docs: Option<&Path>, csdl: Option<&Path>) -> Result<(DocTree, Option<(String, String)>), String> {
+    let tree = match docs {
+        Some(d) => load_tree(d)?,
+        None => DocTree::default(),
+    };
+    Ok((tree, load_csdl(csdl)?))
 }
 
 /// How diagnostics name files of a docs tree: relative to the workspace when inside it.

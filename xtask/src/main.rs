@@ -91,18 +91,8 @@ fn regen(a: RegenArgs) -> ExitCode {
     };
     // `--csdl` without `--docs`: the metadata alone, no pages read.
     let csdl_only = a.csdl.is_some() && a.docs.is_none();
-    let docs = match csdl_only {
-        true => Default::default(),
-        false => match fsio::load_tree(&docs_dir) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error[input-unreadable]: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
-    };
-    let csdl_xml = match fsio::load_csdl(a.csdl.as_deref()) {
-        Ok(c) => c,
+    let (docs, csdl_xml) = match fsio::load_inputs((!csdl_only).then_some(docs_dir.as_path()), a.csdl.as_deref()) {
+        Ok(inputs) => inputs,
         Err(e) => {
             eprintln!("error[input-unreadable]: {e}");
             return ExitCode::FAILURE;

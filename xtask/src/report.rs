@@ -53,15 +53,8 @@ fn base_schema(diags: &mut Vec<Diagnostic>) -> Option<Schema> {
 
 pub fn run(a: ReportArgs) -> ExitCode {
     let root = workspace_root();
-    let docs = match fsio::load_tree(&a.docs) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error[input-unreadable]: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let csdl_xml = match fsio::load_csdl(a.csdl.as_deref()) {
-        Ok(c) => c,
+    let (docs, csdl_xml) = match fsio::load_inputs(Some(a.docs.as_path()), a.csdl.as_deref()) {
+        Ok(inputs) => inputs,
         Err(e) => {
             eprintln!("error[input-unreadable]: {e}");
             return ExitCode::FAILURE;

@@ -104,14 +104,22 @@ fn kind_word(k: OpKind) -> &'static str {
 pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts]) -> Lowered {
     let mut diags = Vec::new();
     let (ops, resolved) = attach_operations(schema, apis, &mut diags);
-    let useful = useful_nodes(schema, &ops);
+    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
+    lower_examples(schema, apis, &mut ir, &mut diags);
+    Lowered { ir, diagnostics: diags, paths_resolved: resolved }
+}
+
+/// The passes shared by docs and CSDL-only lowering, once the operations are attached:
+/// dependency closure, models, builders (which add write models), Rust names.
+fn lower_types_and_builders(schema: &Schema, namespaces: &[String], ops: &NodeOps, diags: &mut Vec<Diagnostic>) -> Ir {
+    let useful = useful_nodes(schema, ops);
     let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
     lower_models(schema, namespaces, &useful, &mut ir);
     fix_model_names(&mut ir);
-    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    lower_builders(schema, ops, &useful, &mut ir, diags);
+    // Builders add write models: name those too.
     fix_model_names(&mut ir);
-    lower_examples(schema, apis, &mut ir, &mut diags);
-    Lowered { ir, diagnostics: diags, paths_resolved: resolved }
+    ir
 }
 
 /// Depth (segments after the root segment) of the path-template figure.
@@ -124,12 +132,7 @@ pub const PATH_DEPTH: usize = 4;
 pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
     let mut diags = Vec::new();
     let ops = csdl_operations(schema);
-    let useful = useful_nodes(schema, &ops);
-    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
-    lower_models(schema, namespaces, &useful, &mut ir);
-    fix_model_names(&mut ir);
-    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
-    fix_model_names(&mut ir);
+    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
     // Namespaces that declare the container are covered by its areas, not by a namespace feature.
     let container_ns: BTreeSet<String> =
         schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
