@@ -67,6 +67,7 @@ pub fn emit_model(ir: &Ir, m: &Model) -> TokenStream {
 
 fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let name = format_ident!("{}", m.rust_name);
+    let name_str = &m.rust_name;
     let mut doc = m.doc.clone().unwrap_or_default();
     if !doc.is_empty() {
         doc.push_str("\n\n");
@@ -78,6 +79,7 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let doc = doc_attr(&doc);
     let mut fields = Vec::new();
     let mut takes = Vec::new();
+    let mut required = false;
     let mut puts = Vec::new();
     for f in &s.fields {
         let rust = format_ident!("{}", f.rust);
@@ -105,30 +107,40 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             fdoc.push_str(&format!("Wire name `{wire}`; {}.", notes.join("; ")));
         }
         let fdoc = doc_attr(&fdoc);
-        let (ty, take, put) = match field_repr(s, f) {
-            Repr::Required => (value, quote!(take_required), quote!(w.req(#wire, &self.#rust)?;)),
-            Repr::TriState => (quote!(Option<Option<#value>>), quote!(take_nullable), quote!(w.nullable(#wire, &self.#rust)?;)),
-            Repr::Optional => (quote!(Option<#value>), quote!(take), quote!(w.opt(#wire, self.#rust.as_ref())?;)),
+        let ty = match field_repr(s, f) {
+            Repr::Required => {
+                // `None` stops here; the error waits in `o`.
+                required = true;
+                takes.push(quote! { #rust: o.take_required(#wire)?, });
+                puts.push(quote!(w.req(#wire, &self.#rust);));
+                value
+            }
+            Repr::TriState => {
+                takes.push(quote! { #rust: o.take_nullable(#wire), });
+                puts.push(quote!(w.opt(#wire, &self.#rust);));
+                quote!(Option<Option<#value>>)
+            }
+            Repr::Optional => {
+                takes.push(quote! { #rust: o.take(#wire), });
+                puts.push(quote!(w.opt(#wire, &self.#rust);));
+                quote!(Option<#value>)
+            }
         };
         fields.push(quote! { #fdoc pub #rust: #ty, });
-        takes.push(quote! { #rust: o.#take(#wire)?, });
-        puts.push(put);
     }
-    let derive_default = if s.write == Some(WriteMode::Create) && s.fields.iter().any(|f| f.required) {
-        quote!()
-    } else {
-        quote!(Default,)
-    };
+    // A create body with required fields has no `Default`.
+    let derives = if !required { quote!(#[derive(Clone, Default)]) } else { quote!(#[derive(Clone)]) };
     let resource = if s.write.is_none() {
         emit_resource_impls(ir, m, s)
     } else {
         quote!()
     };
-    // Serde impls over `graph_runtime::wire` instead of derives: a few lines per type, which
-    // is most of the compile time of a crate with thousands of models.
+    // Serde impls over `graph_runtime::wire` instead of derives: the properties are named in
+    // two plain functions (`WireModel`), and the generic serde glue is one line each. That is
+    // most of the compile time of a crate with thousands of models (see the module docs).
     quote! {
         #doc
-        #[derive(Debug, Clone, #derive_default PartialEq)]
+        #derives
         pub struct #name {
             /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
             pub odata_type: Option<String>,
@@ -137,18 +149,35 @@ fn emit_struct(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
             pub additional: serde_json::Map<String, serde_json::Value>,
         }
+        impl graph_runtime::wire::WireModel for #name {
+            fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+                Some(Self { odata_type: o.take("@odata.type"), #(#takes)* additional: o.rest() })
+            }
+            fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+                w.opt("@odata.type", &self.odata_type);
+                #(#puts)*
+                w.additional(&self.additional);
+            }
+        }
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let mut o = graph_runtime::wire::Object::deserialize(d)?;
-                Ok(Self { odata_type: o.take("@odata.type")?, #(#takes)* additional: o.rest() })
+                graph_runtime::wire::deserialize(d)
             }
         }
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut w = graph_runtime::wire::Writer::new(s, None)?;
-                w.opt("@odata.type", self.odata_type.as_ref())?;
-                #(#puts)*
-                w.finish(&self.additional)
+                graph_runtime::wire::serialize(self, s)
+            }
+        }
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                graph_runtime::wire::debug(self, #name_str, f)
+            }
+        }
+        /// Equal when both write the same JSON.
+        impl PartialEq for #name {
+            fn eq(&self, other: &Self) -> bool {
+                graph_runtime::wire::eq(self, other)
             }
         }
         #resource
@@ -190,6 +219,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let field_enum = format_ident!("{}Field", m.rust_name);
     let variants: Vec<_> = s.fields.iter().map(|f| format_ident!("{}", f.variant)).collect();
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.clone()).collect();
+    let count = wires.len();
     let vdocs: Vec<_> = s.fields.iter().map(|f| doc_attr(&format!("`{}`", f.wire))).collect();
     let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`, `$orderby` and `$filter`.", m.rust_name));
     let expand = if s.expands.is_empty() {
@@ -226,11 +256,19 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     };
     quote! {
         #fdoc
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
         pub enum #field_enum { #(#vdocs #variants,)* }
+        // A table instead of a `match`, and `Debug` as the wire name instead of a derive:
+        // there are thousands of these enums, and both are cheaper to compile.
         impl graph_runtime::Field for #field_enum {
             fn wire_name(self) -> &'static str {
-                match self { #(Self::#variants => #wires,)* }
+                const NAMES: [&str; #count] = [#(#wires,)*];
+                NAMES[self as usize]
+            }
+        }
+        impl std::fmt::Debug for #field_enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(graph_runtime::Field::wire_name(*self))
             }
         }
         impl graph_runtime::Resource for #name {

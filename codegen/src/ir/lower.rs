@@ -614,9 +614,11 @@ fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTreeSet<Node>,
                         doc: p.annotations.description.clone(),
                     })
                     .collect();
+                // OData expands navigation properties only; a complex-typed property is
+                // always inline (Graph answers 400 to `$expand` on one).
                 let expands = fields
                     .iter()
-                    .filter(|f| f.navigation || matches!(&f.ty, FieldType::Model(m) if matches!(schema.get(m), Some(TypeDef::Structured(_)))))
+                    .filter(|f| f.navigation)
                     .filter_map(|f| match &f.ty {
                         FieldType::Model(m) => Some((f.wire.clone(), f.rust.clone(), m.clone())),
                         _ => None,

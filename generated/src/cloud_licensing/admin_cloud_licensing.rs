@@ -2,7 +2,7 @@
 /// Tenant-wide entry point of the cloud licensing API.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.adminCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct AdminCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -23,32 +23,49 @@ pub struct AdminCloudLicensing {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for AdminCloudLicensing {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            allotments: o.take("allotments")?,
-            assignment_errors: o.take("assignmentErrors")?,
-            assignments: o.take("assignments")?,
+impl graph_runtime::wire::WireModel for AdminCloudLicensing {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            allotments: o.take("allotments"),
+            assignment_errors: o.take("assignmentErrors"),
+            assignments: o.take("assignments"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("allotments", &self.allotments);
+        w.opt("assignmentErrors", &self.assignment_errors);
+        w.opt("assignments", &self.assignments);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for AdminCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for AdminCloudLicensing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.opt("allotments", self.allotments.as_ref())?;
-        w.opt("assignmentErrors", self.assignment_errors.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for AdminCloudLicensing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "AdminCloudLicensing", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for AdminCloudLicensing {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`AdminCloudLicensing`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdminCloudLicensingField {
     /// `id`
     Id,
@@ -61,12 +78,18 @@ pub enum AdminCloudLicensingField {
 }
 impl graph_runtime::Field for AdminCloudLicensingField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Allotments => "allotments",
-            Self::AssignmentErrors => "assignmentErrors",
-            Self::Assignments => "assignments",
-        }
+        const NAMES: [&str; 4usize] = [
+            "id",
+            "allotments",
+            "assignmentErrors",
+            "assignments",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for AdminCloudLicensingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for AdminCloudLicensing {

@@ -2,7 +2,7 @@
 /// A pool of licenses, backed by a subscription, that is managed on its own.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.allotment`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Allotment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -45,44 +45,61 @@ pub struct Allotment {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Allotment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            allotted_units: o.take("allottedUnits")?,
-            assignable_to: o.take("assignableTo")?,
-            consumed_units: o.take("consumedUnits")?,
-            services: o.take("services")?,
-            sku_id: o.take_nullable("skuId")?,
-            sku_part_number: o.take_nullable("skuPartNumber")?,
-            subscriptions: o.take("subscriptions")?,
-            assignments: o.take("assignments")?,
-            waiting_members: o.take("waitingMembers")?,
+impl graph_runtime::wire::WireModel for Allotment {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            allotted_units: o.take("allottedUnits"),
+            assignable_to: o.take("assignableTo"),
+            consumed_units: o.take("consumedUnits"),
+            services: o.take("services"),
+            sku_id: o.take_nullable("skuId"),
+            sku_part_number: o.take_nullable("skuPartNumber"),
+            subscriptions: o.take("subscriptions"),
+            assignments: o.take("assignments"),
+            waiting_members: o.take("waitingMembers"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("allottedUnits", &self.allotted_units);
+        w.opt("assignableTo", &self.assignable_to);
+        w.opt("consumedUnits", &self.consumed_units);
+        w.opt("services", &self.services);
+        w.opt("skuId", &self.sku_id);
+        w.opt("skuPartNumber", &self.sku_part_number);
+        w.opt("subscriptions", &self.subscriptions);
+        w.opt("assignments", &self.assignments);
+        w.opt("waitingMembers", &self.waiting_members);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Allotment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Allotment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.opt("allottedUnits", self.allotted_units.as_ref())?;
-        w.opt("assignableTo", self.assignable_to.as_ref())?;
-        w.opt("consumedUnits", self.consumed_units.as_ref())?;
-        w.opt("services", self.services.as_ref())?;
-        w.nullable("skuId", &self.sku_id)?;
-        w.nullable("skuPartNumber", &self.sku_part_number)?;
-        w.opt("subscriptions", self.subscriptions.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.opt("waitingMembers", self.waiting_members.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Allotment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Allotment", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Allotment {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Allotment`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AllotmentField {
     /// `id`
     Id,
@@ -107,18 +124,24 @@ pub enum AllotmentField {
 }
 impl graph_runtime::Field for AllotmentField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::AllottedUnits => "allottedUnits",
-            Self::AssignableTo => "assignableTo",
-            Self::ConsumedUnits => "consumedUnits",
-            Self::Services => "services",
-            Self::SkuId => "skuId",
-            Self::SkuPartNumber => "skuPartNumber",
-            Self::Subscriptions => "subscriptions",
-            Self::Assignments => "assignments",
-            Self::WaitingMembers => "waitingMembers",
-        }
+        const NAMES: [&str; 10usize] = [
+            "id",
+            "allottedUnits",
+            "assignableTo",
+            "consumedUnits",
+            "services",
+            "skuId",
+            "skuPartNumber",
+            "subscriptions",
+            "assignments",
+            "waitingMembers",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for AllotmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Allotment {
@@ -130,20 +153,6 @@ graph_runtime::impl_shape!(Allotment);
 #[derive(Debug, Clone, Copy)]
 pub struct AllotmentExpand;
 impl AllotmentExpand {
-    /// `$expand=services`
-    pub fn services() -> graph_runtime::Expand<
-        Allotment,
-        crate::cloud_licensing::Service,
-    > {
-        graph_runtime::Expand::new("services")
-    }
-    /// `$expand=subscriptions`
-    pub fn subscriptions() -> graph_runtime::Expand<
-        Allotment,
-        crate::cloud_licensing::Subscription,
-    > {
-        graph_runtime::Expand::new("subscriptions")
-    }
     /// `$expand=assignments`
     pub fn assignments() -> graph_runtime::Expand<
         Allotment,

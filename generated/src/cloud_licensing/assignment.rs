@@ -2,7 +2,7 @@
 /// A license grant from an allotment to a user or group, direct or through group membership.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Assignment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -21,32 +21,49 @@ pub struct Assignment {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Assignment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            disabled_service_plan_ids: o.take("disabledServicePlanIds")?,
-            allotment: o.take("allotment")?,
-            assigned_to: o.take("assignedTo")?,
+impl graph_runtime::wire::WireModel for Assignment {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            disabled_service_plan_ids: o.take("disabledServicePlanIds"),
+            allotment: o.take("allotment"),
+            assigned_to: o.take("assignedTo"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("disabledServicePlanIds", &self.disabled_service_plan_ids);
+        w.opt("allotment", &self.allotment);
+        w.opt("assignedTo", &self.assigned_to);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Assignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Assignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.opt("disabledServicePlanIds", self.disabled_service_plan_ids.as_ref())?;
-        w.opt("allotment", self.allotment.as_ref())?;
-        w.opt("assignedTo", self.assigned_to.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Assignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Assignment", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Assignment {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Assignment`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssignmentField {
     /// `id`
     Id,
@@ -59,12 +76,18 @@ pub enum AssignmentField {
 }
 impl graph_runtime::Field for AssignmentField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::DisabledServicePlanIds => "disabledServicePlanIds",
-            Self::Allotment => "allotment",
-            Self::AssignedTo => "assignedTo",
-        }
+        const NAMES: [&str; 4usize] = [
+            "id",
+            "disabledServicePlanIds",
+            "allotment",
+            "assignedTo",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for AssignmentField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Assignment {

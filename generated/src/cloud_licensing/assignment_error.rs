@@ -2,7 +2,7 @@
 /// An error that blocks license assignments from being synchronized in the directory.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignmentError`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct AssignmentError {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -35,38 +35,55 @@ pub struct AssignmentError {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for AssignmentError {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            code: o.take_nullable("code")?,
-            message: o.take_nullable("message")?,
-            occurrence_date_time: o.take_nullable("occurrenceDateTime")?,
-            sku_id: o.take_nullable("skuId")?,
-            assigned_to: o.take("assignedTo")?,
-            usage_right: o.take_nullable("usageRight")?,
+impl graph_runtime::wire::WireModel for AssignmentError {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            code: o.take_nullable("code"),
+            message: o.take_nullable("message"),
+            occurrence_date_time: o.take_nullable("occurrenceDateTime"),
+            sku_id: o.take_nullable("skuId"),
+            assigned_to: o.take("assignedTo"),
+            usage_right: o.take_nullable("usageRight"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("code", &self.code);
+        w.opt("message", &self.message);
+        w.opt("occurrenceDateTime", &self.occurrence_date_time);
+        w.opt("skuId", &self.sku_id);
+        w.opt("assignedTo", &self.assigned_to);
+        w.opt("usageRight", &self.usage_right);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignmentError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for AssignmentError {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.nullable("code", &self.code)?;
-        w.nullable("message", &self.message)?;
-        w.nullable("occurrenceDateTime", &self.occurrence_date_time)?;
-        w.nullable("skuId", &self.sku_id)?;
-        w.opt("assignedTo", self.assigned_to.as_ref())?;
-        w.nullable("usageRight", &self.usage_right)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for AssignmentError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "AssignmentError", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for AssignmentError {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`AssignmentError`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssignmentErrorField {
     /// `id`
     Id,
@@ -85,15 +102,21 @@ pub enum AssignmentErrorField {
 }
 impl graph_runtime::Field for AssignmentErrorField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Code => "code",
-            Self::Message => "message",
-            Self::OccurrenceDateTime => "occurrenceDateTime",
-            Self::SkuId => "skuId",
-            Self::AssignedTo => "assignedTo",
-            Self::UsageRight => "usageRight",
-        }
+        const NAMES: [&str; 7usize] = [
+            "id",
+            "code",
+            "message",
+            "occurrenceDateTime",
+            "skuId",
+            "assignedTo",
+            "usageRight",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for AssignmentErrorField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for AssignmentError {

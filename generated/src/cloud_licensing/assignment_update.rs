@@ -2,7 +2,7 @@
 /// Request body of the update operation on `microsoft.graph.cloudLicensing.assignment`.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct AssignmentUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -12,21 +12,38 @@ pub struct AssignmentUpdate {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for AssignmentUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            disabled_service_plan_ids: o.take_nullable("disabledServicePlanIds")?,
+impl graph_runtime::wire::WireModel for AssignmentUpdate {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            disabled_service_plan_ids: o.take_nullable("disabledServicePlanIds"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("disabledServicePlanIds", &self.disabled_service_plan_ids);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for AssignmentUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for AssignmentUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("disabledServicePlanIds", &self.disabled_service_plan_ids)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for AssignmentUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "AssignmentUpdate", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for AssignmentUpdate {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }

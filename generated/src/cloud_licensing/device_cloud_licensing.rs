@@ -2,7 +2,7 @@
 /// Links a device to its cloud licensing resources.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.deviceCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct DeviceCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -22,30 +22,47 @@ pub struct DeviceCloudLicensing {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for DeviceCloudLicensing {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            assignments: o.take("assignments")?,
-            usage_rights: o.take("usageRights")?,
-            waiting_members: o.take("waitingMembers")?,
+impl graph_runtime::wire::WireModel for DeviceCloudLicensing {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            assignments: o.take("assignments"),
+            usage_rights: o.take("usageRights"),
+            waiting_members: o.take("waitingMembers"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("assignments", &self.assignments);
+        w.opt("usageRights", &self.usage_rights);
+        w.opt("waitingMembers", &self.waiting_members);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for DeviceCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for DeviceCloudLicensing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.opt("usageRights", self.usage_rights.as_ref())?;
-        w.opt("waitingMembers", self.waiting_members.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for DeviceCloudLicensing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "DeviceCloudLicensing", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for DeviceCloudLicensing {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`DeviceCloudLicensing`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceCloudLicensingField {
     /// `assignments`
     Assignments,
@@ -56,11 +73,13 @@ pub enum DeviceCloudLicensingField {
 }
 impl graph_runtime::Field for DeviceCloudLicensingField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Assignments => "assignments",
-            Self::UsageRights => "usageRights",
-            Self::WaitingMembers => "waitingMembers",
-        }
+        const NAMES: [&str; 3usize] = ["assignments", "usageRights", "waitingMembers"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for DeviceCloudLicensingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for DeviceCloudLicensing {

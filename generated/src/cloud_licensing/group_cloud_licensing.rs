@@ -2,7 +2,7 @@
 /// Links a group to its cloud licensing resources.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.groupCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct GroupCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -18,28 +18,45 @@ pub struct GroupCloudLicensing {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for GroupCloudLicensing {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            assignments: o.take("assignments")?,
-            usage_rights: o.take("usageRights")?,
+impl graph_runtime::wire::WireModel for GroupCloudLicensing {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            assignments: o.take("assignments"),
+            usage_rights: o.take("usageRights"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("assignments", &self.assignments);
+        w.opt("usageRights", &self.usage_rights);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for GroupCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for GroupCloudLicensing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.opt("usageRights", self.usage_rights.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for GroupCloudLicensing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "GroupCloudLicensing", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for GroupCloudLicensing {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`GroupCloudLicensing`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupCloudLicensingField {
     /// `assignments`
     Assignments,
@@ -48,10 +65,13 @@ pub enum GroupCloudLicensingField {
 }
 impl graph_runtime::Field for GroupCloudLicensingField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Assignments => "assignments",
-            Self::UsageRights => "usageRights",
-        }
+        const NAMES: [&str; 2usize] = ["assignments", "usageRights"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for GroupCloudLicensingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for GroupCloudLicensing {

@@ -2,7 +2,7 @@
 /// Request body of the create operation on `microsoft.graph.cloudLicensing.assignment`.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.assignment`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone)]
 pub struct NewAssignment {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -16,25 +16,42 @@ pub struct NewAssignment {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for NewAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
+impl graph_runtime::wire::WireModel for NewAssignment {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
             disabled_service_plan_ids: o.take_required("disabledServicePlanIds")?,
-            allotment_bind: o.take("allotment@odata.bind")?,
-            assigned_to_bind: o.take("assignedTo@odata.bind")?,
+            allotment_bind: o.take("allotment@odata.bind"),
+            assigned_to_bind: o.take("assignedTo@odata.bind"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.req("disabledServicePlanIds", &self.disabled_service_plan_ids);
+        w.opt("allotment@odata.bind", &self.allotment_bind);
+        w.opt("assignedTo@odata.bind", &self.assigned_to_bind);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for NewAssignment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for NewAssignment {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.req("disabledServicePlanIds", &self.disabled_service_plan_ids)?;
-        w.opt("allotment@odata.bind", self.allotment_bind.as_ref())?;
-        w.opt("assignedTo@odata.bind", self.assigned_to_bind.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for NewAssignment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "NewAssignment", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for NewAssignment {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }

@@ -2,7 +2,7 @@
 /// One service granted by a usageRight.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.service`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Service {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -22,30 +22,47 @@ pub struct Service {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Service {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            assignable_to: o.take_nullable("assignableTo")?,
-            plan_id: o.take_nullable("planId")?,
-            plan_name: o.take_nullable("planName")?,
+impl graph_runtime::wire::WireModel for Service {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            assignable_to: o.take_nullable("assignableTo"),
+            plan_id: o.take_nullable("planId"),
+            plan_name: o.take_nullable("planName"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("assignableTo", &self.assignable_to);
+        w.opt("planId", &self.plan_id);
+        w.opt("planName", &self.plan_name);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Service {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Service {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("assignableTo", &self.assignable_to)?;
-        w.nullable("planId", &self.plan_id)?;
-        w.nullable("planName", &self.plan_name)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Service", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Service {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Service`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceField {
     /// `assignableTo`
     AssignableTo,
@@ -56,11 +73,13 @@ pub enum ServiceField {
 }
 impl graph_runtime::Field for ServiceField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::AssignableTo => "assignableTo",
-            Self::PlanId => "planId",
-            Self::PlanName => "planName",
-        }
+        const NAMES: [&str; 3usize] = ["assignableTo", "planId", "planName"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for ServiceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Service {

@@ -2,7 +2,7 @@
 /// A subscription behind an allotment.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.subscription`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Subscription {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -30,34 +30,51 @@ pub struct Subscription {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Subscription {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            next_lifecycle_date: o.take_nullable("nextLifecycleDate")?,
-            start_date: o.take_nullable("startDate")?,
-            state: o.take_nullable("state")?,
-            subscription_id: o.take_nullable("subscriptionId")?,
-            tags: o.take_nullable("tags")?,
+impl graph_runtime::wire::WireModel for Subscription {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            next_lifecycle_date: o.take_nullable("nextLifecycleDate"),
+            start_date: o.take_nullable("startDate"),
+            state: o.take_nullable("state"),
+            subscription_id: o.take_nullable("subscriptionId"),
+            tags: o.take_nullable("tags"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("nextLifecycleDate", &self.next_lifecycle_date);
+        w.opt("startDate", &self.start_date);
+        w.opt("state", &self.state);
+        w.opt("subscriptionId", &self.subscription_id);
+        w.opt("tags", &self.tags);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Subscription {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("nextLifecycleDate", &self.next_lifecycle_date)?;
-        w.nullable("startDate", &self.start_date)?;
-        w.nullable("state", &self.state)?;
-        w.nullable("subscriptionId", &self.subscription_id)?;
-        w.nullable("tags", &self.tags)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Subscription {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Subscription", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Subscription {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Subscription`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubscriptionField {
     /// `nextLifecycleDate`
     NextLifecycleDate,
@@ -72,13 +89,19 @@ pub enum SubscriptionField {
 }
 impl graph_runtime::Field for SubscriptionField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::NextLifecycleDate => "nextLifecycleDate",
-            Self::StartDate => "startDate",
-            Self::State => "state",
-            Self::SubscriptionId => "subscriptionId",
-            Self::Tags => "tags",
-        }
+        const NAMES: [&str; 5usize] = [
+            "nextLifecycleDate",
+            "startDate",
+            "state",
+            "subscriptionId",
+            "tags",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for SubscriptionField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Subscription {

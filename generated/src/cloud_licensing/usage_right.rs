@@ -2,7 +2,7 @@
 /// The set of services a user or group may use, from all of its licenses for one subscribedSku.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.usageRight`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct UsageRight {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -31,36 +31,53 @@ pub struct UsageRight {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for UsageRight {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            services: o.take("services")?,
-            sku_id: o.take_nullable("skuId")?,
-            sku_part_number: o.take_nullable("skuPartNumber")?,
-            allotments: o.take("allotments")?,
-            assignments: o.take("assignments")?,
+impl graph_runtime::wire::WireModel for UsageRight {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            services: o.take("services"),
+            sku_id: o.take_nullable("skuId"),
+            sku_part_number: o.take_nullable("skuPartNumber"),
+            allotments: o.take("allotments"),
+            assignments: o.take("assignments"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("services", &self.services);
+        w.opt("skuId", &self.sku_id);
+        w.opt("skuPartNumber", &self.sku_part_number);
+        w.opt("allotments", &self.allotments);
+        w.opt("assignments", &self.assignments);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for UsageRight {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for UsageRight {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.opt("services", self.services.as_ref())?;
-        w.nullable("skuId", &self.sku_id)?;
-        w.nullable("skuPartNumber", &self.sku_part_number)?;
-        w.opt("allotments", self.allotments.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for UsageRight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "UsageRight", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for UsageRight {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`UsageRight`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UsageRightField {
     /// `id`
     Id,
@@ -77,14 +94,20 @@ pub enum UsageRightField {
 }
 impl graph_runtime::Field for UsageRightField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Services => "services",
-            Self::SkuId => "skuId",
-            Self::SkuPartNumber => "skuPartNumber",
-            Self::Allotments => "allotments",
-            Self::Assignments => "assignments",
-        }
+        const NAMES: [&str; 6usize] = [
+            "id",
+            "services",
+            "skuId",
+            "skuPartNumber",
+            "allotments",
+            "assignments",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for UsageRightField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for UsageRight {
@@ -96,13 +119,6 @@ graph_runtime::impl_shape!(UsageRight);
 #[derive(Debug, Clone, Copy)]
 pub struct UsageRightExpand;
 impl UsageRightExpand {
-    /// `$expand=services`
-    pub fn services() -> graph_runtime::Expand<
-        UsageRight,
-        crate::cloud_licensing::Service,
-    > {
-        graph_runtime::Expand::new("services")
-    }
     /// `$expand=allotments`
     pub fn allotments() -> graph_runtime::Expand<
         UsageRight,

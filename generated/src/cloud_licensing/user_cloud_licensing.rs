@@ -2,7 +2,7 @@
 /// Links a user to their cloud licensing resources.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.userCloudLicensing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct UserCloudLicensing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -26,32 +26,49 @@ pub struct UserCloudLicensing {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for UserCloudLicensing {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            assignment_errors: o.take("assignmentErrors")?,
-            assignments: o.take("assignments")?,
-            usage_rights: o.take("usageRights")?,
-            waiting_members: o.take("waitingMembers")?,
+impl graph_runtime::wire::WireModel for UserCloudLicensing {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            assignment_errors: o.take("assignmentErrors"),
+            assignments: o.take("assignments"),
+            usage_rights: o.take("usageRights"),
+            waiting_members: o.take("waitingMembers"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("assignmentErrors", &self.assignment_errors);
+        w.opt("assignments", &self.assignments);
+        w.opt("usageRights", &self.usage_rights);
+        w.opt("waitingMembers", &self.waiting_members);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for UserCloudLicensing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for UserCloudLicensing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("assignmentErrors", self.assignment_errors.as_ref())?;
-        w.opt("assignments", self.assignments.as_ref())?;
-        w.opt("usageRights", self.usage_rights.as_ref())?;
-        w.opt("waitingMembers", self.waiting_members.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for UserCloudLicensing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "UserCloudLicensing", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for UserCloudLicensing {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`UserCloudLicensing`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserCloudLicensingField {
     /// `assignmentErrors`
     AssignmentErrors,
@@ -64,12 +81,18 @@ pub enum UserCloudLicensingField {
 }
 impl graph_runtime::Field for UserCloudLicensingField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::AssignmentErrors => "assignmentErrors",
-            Self::Assignments => "assignments",
-            Self::UsageRights => "usageRights",
-            Self::WaitingMembers => "waitingMembers",
-        }
+        const NAMES: [&str; 4usize] = [
+            "assignmentErrors",
+            "assignments",
+            "usageRights",
+            "waitingMembers",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for UserCloudLicensingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for UserCloudLicensing {

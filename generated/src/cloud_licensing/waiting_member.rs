@@ -2,7 +2,7 @@
 /// A user or device queued for an allotment that has no free licenses.
 ///
 /// Wire type: `microsoft.graph.cloudLicensing.waitingMember`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct WaitingMember {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -23,32 +23,49 @@ pub struct WaitingMember {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for WaitingMember {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            waiting_since_date_time: o.take_nullable("waitingSinceDateTime")?,
-            allotment: o.take("allotment")?,
-            assigned_to: o.take("assignedTo")?,
+impl graph_runtime::wire::WireModel for WaitingMember {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            waiting_since_date_time: o.take_nullable("waitingSinceDateTime"),
+            allotment: o.take("allotment"),
+            assigned_to: o.take("assignedTo"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("waitingSinceDateTime", &self.waiting_since_date_time);
+        w.opt("allotment", &self.allotment);
+        w.opt("assignedTo", &self.assigned_to);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for WaitingMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for WaitingMember {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.nullable("waitingSinceDateTime", &self.waiting_since_date_time)?;
-        w.opt("allotment", self.allotment.as_ref())?;
-        w.opt("assignedTo", self.assigned_to.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for WaitingMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "WaitingMember", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for WaitingMember {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`WaitingMember`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WaitingMemberField {
     /// `id`
     Id,
@@ -61,12 +78,18 @@ pub enum WaitingMemberField {
 }
 impl graph_runtime::Field for WaitingMemberField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::WaitingSinceDateTime => "waitingSinceDateTime",
-            Self::Allotment => "allotment",
-            Self::AssignedTo => "assignedTo",
-        }
+        const NAMES: [&str; 4usize] = [
+            "id",
+            "waitingSinceDateTime",
+            "allotment",
+            "assignedTo",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for WaitingMemberField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for WaitingMember {

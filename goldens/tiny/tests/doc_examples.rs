@@ -11,9 +11,7 @@ fn widget_get_example_1() {
         .by_id("w/1")
         .get()
         .select([graph::tiny::WidgetField::Size, graph::tiny::WidgetField::Label])
-        .expand(
-            graph::tiny::WidgetExpand::parts().select([graph::tiny::PartField::PartId]),
-        );
+        .param("$expand", "parts($select=partId)");
     assert_request(
         &request,
         "GET",

@@ -2,7 +2,7 @@
 /// A type with the same name as its namespace module.
 ///
 /// Wire type: `microsoft.graph.nameTest.nameTest`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct NameTest {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -22,30 +22,47 @@ pub struct NameTest {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for NameTest {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            name_test: o.take_nullable("name_test")?,
-            string: o.take_nullable("String")?,
-            option: o.take_nullable("Option")?,
+impl graph_runtime::wire::WireModel for NameTest {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            name_test: o.take_nullable("name_test"),
+            string: o.take_nullable("String"),
+            option: o.take_nullable("Option"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("name_test", &self.name_test);
+        w.opt("String", &self.string);
+        w.opt("Option", &self.option);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for NameTest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for NameTest {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("name_test", &self.name_test)?;
-        w.nullable("String", &self.string)?;
-        w.nullable("Option", &self.option)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for NameTest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "NameTest", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for NameTest {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`NameTest`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameTestField {
     /// `name_test`
     NameTest,
@@ -56,11 +73,13 @@ pub enum NameTestField {
 }
 impl graph_runtime::Field for NameTestField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::NameTest => "name_test",
-            Self::String => "String",
-            Self::Option => "Option",
-        }
+        const NAMES: [&str; 3usize] = ["name_test", "String", "Option"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for NameTestField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for NameTest {

@@ -2,7 +2,7 @@
 /// An entity named like the module of the request builders, and a module-named type beside it.
 ///
 /// Wire type: `microsoft.graph.nameTest.requests`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Requests {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -17,30 +17,47 @@ pub struct Requests {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Requests {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            name_test: o.take_nullable("nameTest")?,
-            operations: o.take("operations")?,
+impl graph_runtime::wire::WireModel for Requests {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            name_test: o.take_nullable("nameTest"),
+            operations: o.take("operations"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("nameTest", &self.name_test);
+        w.opt("operations", &self.operations);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Requests {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Requests {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.nullable("nameTest", &self.name_test)?;
-        w.opt("operations", self.operations.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Requests {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Requests", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Requests {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Requests`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestsField {
     /// `id`
     Id,
@@ -51,11 +68,13 @@ pub enum RequestsField {
 }
 impl graph_runtime::Field for RequestsField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::NameTest => "nameTest",
-            Self::Operations => "operations",
-        }
+        const NAMES: [&str; 3usize] = ["id", "nameTest", "operations"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for RequestsField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Requests {

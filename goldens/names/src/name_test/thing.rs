@@ -2,7 +2,7 @@
 /// Every awkward property name in one type.
 ///
 /// Wire type: `microsoft.graph.nameTest.thing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Thing {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -113,83 +113,100 @@ pub struct Thing {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Thing {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            type_: o.take_nullable("type")?,
-            ref_: o.take_nullable("ref")?,
-            self_: o.take_nullable("self")?,
-            match_: o.take_nullable("match")?,
-            move_: o.take_nullable("move")?,
-            async_: o.take_nullable("async")?,
-            crate_: o.take_nullable("crate")?,
-            super_: o.take_nullable("super")?,
-            self_2: o.take_nullable("Self")?,
-            sku_id: o.take_nullable("skuId")?,
-            sku_id_2: o.take_nullable("SkuId")?,
-            sku_id_3: o.take_nullable("sku_id")?,
-            sku_id_4: o.take_nullable("SKU_ID")?,
-            n2fa: o.take_nullable("2fa")?,
-            n365days: o.take_nullable("365days")?,
-            odata_etag: o.take_nullable("odata.etag")?,
-            x_ms_header: o.take_nullable("x-ms-header")?,
-            caf: o.take_nullable("café")?,
-            field: o.take_nullable("名前")?,
-            additional_2: o.take_nullable("additional")?,
-            odata_type_2: o.take_nullable("odataType")?,
+impl graph_runtime::wire::WireModel for Thing {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            type_: o.take_nullable("type"),
+            ref_: o.take_nullable("ref"),
+            self_: o.take_nullable("self"),
+            match_: o.take_nullable("match"),
+            move_: o.take_nullable("move"),
+            async_: o.take_nullable("async"),
+            crate_: o.take_nullable("crate"),
+            super_: o.take_nullable("super"),
+            self_2: o.take_nullable("Self"),
+            sku_id: o.take_nullable("skuId"),
+            sku_id_2: o.take_nullable("SkuId"),
+            sku_id_3: o.take_nullable("sku_id"),
+            sku_id_4: o.take_nullable("SKU_ID"),
+            n2fa: o.take_nullable("2fa"),
+            n365days: o.take_nullable("365days"),
+            odata_etag: o.take_nullable("odata.etag"),
+            x_ms_header: o.take_nullable("x-ms-header"),
+            caf: o.take_nullable("café"),
+            field: o.take_nullable("名前"),
+            additional_2: o.take_nullable("additional"),
+            odata_type_2: o.take_nullable("odataType"),
             a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long: o
                 .take_nullable(
                     "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
-                )?,
-            kind: o.take_nullable("kind")?,
-            thing: o.take_nullable("Thing")?,
-            requests: o.take("requests")?,
+                ),
+            kind: o.take_nullable("kind"),
+            thing: o.take_nullable("Thing"),
+            requests: o.take("requests"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("type", &self.type_);
+        w.opt("ref", &self.ref_);
+        w.opt("self", &self.self_);
+        w.opt("match", &self.match_);
+        w.opt("move", &self.move_);
+        w.opt("async", &self.async_);
+        w.opt("crate", &self.crate_);
+        w.opt("super", &self.super_);
+        w.opt("Self", &self.self_2);
+        w.opt("skuId", &self.sku_id);
+        w.opt("SkuId", &self.sku_id_2);
+        w.opt("sku_id", &self.sku_id_3);
+        w.opt("SKU_ID", &self.sku_id_4);
+        w.opt("2fa", &self.n2fa);
+        w.opt("365days", &self.n365days);
+        w.opt("odata.etag", &self.odata_etag);
+        w.opt("x-ms-header", &self.x_ms_header);
+        w.opt("café", &self.caf);
+        w.opt("名前", &self.field);
+        w.opt("additional", &self.additional_2);
+        w.opt("odataType", &self.odata_type_2);
+        w.opt(
+            "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
+            &self
+                .a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long,
+        );
+        w.opt("kind", &self.kind);
+        w.opt("Thing", &self.thing);
+        w.opt("requests", &self.requests);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Thing {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.nullable("type", &self.type_)?;
-        w.nullable("ref", &self.ref_)?;
-        w.nullable("self", &self.self_)?;
-        w.nullable("match", &self.match_)?;
-        w.nullable("move", &self.move_)?;
-        w.nullable("async", &self.async_)?;
-        w.nullable("crate", &self.crate_)?;
-        w.nullable("super", &self.super_)?;
-        w.nullable("Self", &self.self_2)?;
-        w.nullable("skuId", &self.sku_id)?;
-        w.nullable("SkuId", &self.sku_id_2)?;
-        w.nullable("sku_id", &self.sku_id_3)?;
-        w.nullable("SKU_ID", &self.sku_id_4)?;
-        w.nullable("2fa", &self.n2fa)?;
-        w.nullable("365days", &self.n365days)?;
-        w.nullable("odata.etag", &self.odata_etag)?;
-        w.nullable("x-ms-header", &self.x_ms_header)?;
-        w.nullable("café", &self.caf)?;
-        w.nullable("名前", &self.field)?;
-        w.nullable("additional", &self.additional_2)?;
-        w.nullable("odataType", &self.odata_type_2)?;
-        w.nullable(
-            "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
-            &self
-                .a_very_long_property_name_that_keeps_going_and_going_well_past_any_reasonable_length_for_an_identifier_in_any_language_at_all_really_it_is_long,
-        )?;
-        w.nullable("kind", &self.kind)?;
-        w.nullable("Thing", &self.thing)?;
-        w.opt("requests", self.requests.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Thing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Thing", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Thing {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Thing`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ThingField {
     /// `id`
     Id,
@@ -246,36 +263,40 @@ pub enum ThingField {
 }
 impl graph_runtime::Field for ThingField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Type => "type",
-            Self::Ref => "ref",
-            Self::Self_ => "self",
-            Self::Match => "match",
-            Self::Move => "move",
-            Self::Async => "async",
-            Self::Crate => "crate",
-            Self::Super => "super",
-            Self::Self2 => "Self",
-            Self::SkuId => "skuId",
-            Self::SkuId2 => "SkuId",
-            Self::SkuId3 => "sku_id",
-            Self::SkuId4 => "SKU_ID",
-            Self::N2fa => "2fa",
-            Self::N365days => "365days",
-            Self::OdataEtag => "odata.etag",
-            Self::XMsHeader => "x-ms-header",
-            Self::Caf => "café",
-            Self::Value => "名前",
-            Self::Additional => "additional",
-            Self::OdataType => "odataType",
-            Self::AVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong => {
-                "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong"
-            }
-            Self::Kind => "kind",
-            Self::Thing => "Thing",
-            Self::Requests => "requests",
-        }
+        const NAMES: [&str; 26usize] = [
+            "id",
+            "type",
+            "ref",
+            "self",
+            "match",
+            "move",
+            "async",
+            "crate",
+            "super",
+            "Self",
+            "skuId",
+            "SkuId",
+            "sku_id",
+            "SKU_ID",
+            "2fa",
+            "365days",
+            "odata.etag",
+            "x-ms-header",
+            "café",
+            "名前",
+            "additional",
+            "odataType",
+            "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
+            "kind",
+            "Thing",
+            "requests",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for ThingField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Thing {
@@ -287,14 +308,6 @@ graph_runtime::impl_shape!(Thing);
 #[derive(Debug, Clone, Copy)]
 pub struct ThingExpand;
 impl ThingExpand {
-    /// `$expand=kind`
-    pub fn kind() -> graph_runtime::Expand<Thing, crate::name_test::Type> {
-        graph_runtime::Expand::new("kind")
-    }
-    /// `$expand=Thing`
-    pub fn thing() -> graph_runtime::Expand<Thing, crate::name_test::Thing> {
-        graph_runtime::Expand::new("Thing")
-    }
     /// `$expand=requests`
     pub fn requests() -> graph_runtime::Expand<Thing, crate::name_test::Requests> {
         graph_runtime::Expand::new("requests")

@@ -2,7 +2,7 @@
 /// Request body of the update operation on `microsoft.graph.nameTest.thing`.
 ///
 /// Wire type: `microsoft.graph.nameTest.thing`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct ThingUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -18,27 +18,44 @@ pub struct ThingUpdate {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for ThingUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            type_: o.take_nullable("type")?,
-            sku_id: o.take_nullable("skuId")?,
-            sku_id_2: o.take_nullable("SkuId")?,
-            n2fa: o.take_nullable("2fa")?,
+impl graph_runtime::wire::WireModel for ThingUpdate {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            type_: o.take_nullable("type"),
+            sku_id: o.take_nullable("skuId"),
+            sku_id_2: o.take_nullable("SkuId"),
+            n2fa: o.take_nullable("2fa"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("type", &self.type_);
+        w.opt("skuId", &self.sku_id);
+        w.opt("SkuId", &self.sku_id_2);
+        w.opt("2fa", &self.n2fa);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for ThingUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for ThingUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("type", &self.type_)?;
-        w.nullable("skuId", &self.sku_id)?;
-        w.nullable("SkuId", &self.sku_id_2)?;
-        w.nullable("2fa", &self.n2fa)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for ThingUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "ThingUpdate", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for ThingUpdate {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }

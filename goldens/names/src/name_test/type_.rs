@@ -2,7 +2,7 @@
 /// A type named after a Rust keyword, with enum members that are keywords too.
 ///
 /// Wire type: `microsoft.graph.nameTest.type`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Type {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -18,28 +18,45 @@ pub struct Type {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Type {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            value: o.take_nullable("value")?,
-            mode: o.take_nullable("mode")?,
+impl graph_runtime::wire::WireModel for Type {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            value: o.take_nullable("value"),
+            mode: o.take_nullable("mode"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("value", &self.value);
+        w.opt("mode", &self.mode);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Type {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Type {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("value", &self.value)?;
-        w.nullable("mode", &self.mode)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Type", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Type {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Type`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TypeField {
     /// `value`
     Value,
@@ -48,10 +65,13 @@ pub enum TypeField {
 }
 impl graph_runtime::Field for TypeField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Value => "value",
-            Self::Mode => "mode",
-        }
+        const NAMES: [&str; 2usize] = ["value", "mode"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for TypeField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Type {

@@ -2,7 +2,7 @@
 /// A part of a widget.
 ///
 /// Wire type: `microsoft.graph.tiny.part`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Part {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -18,28 +18,45 @@ pub struct Part {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Part {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            part_id: o.take_nullable("partId")?,
-            state: o.take_nullable("state")?,
+impl graph_runtime::wire::WireModel for Part {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            part_id: o.take_nullable("partId"),
+            state: o.take_nullable("state"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("partId", &self.part_id);
+        w.opt("state", &self.state);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Part {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Part {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("partId", &self.part_id)?;
-        w.nullable("state", &self.state)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Part {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Part", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Part {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Part`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartField {
     /// `partId`
     PartId,
@@ -48,10 +65,13 @@ pub enum PartField {
 }
 impl graph_runtime::Field for PartField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::PartId => "partId",
-            Self::State => "state",
-        }
+        const NAMES: [&str; 2usize] = ["partId", "state"];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for PartField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Part {

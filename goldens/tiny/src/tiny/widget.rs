@@ -2,7 +2,7 @@
 /// A tiny fixture type.
 ///
 /// Wire type: `microsoft.graph.tiny.widget`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Widget {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -37,42 +37,59 @@ pub struct Widget {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for Widget {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            id: o.take("id")?,
-            size: o.take("size")?,
-            label: o.take_nullable("label")?,
-            tags: o.take("tags")?,
-            color: o.take_nullable("color")?,
-            parts: o.take("parts")?,
-            created_date_time: o.take_nullable("createdDateTime")?,
-            owner: o.take_nullable("owner")?,
-            siblings: o.take("siblings")?,
+impl graph_runtime::wire::WireModel for Widget {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            id: o.take("id"),
+            size: o.take("size"),
+            label: o.take_nullable("label"),
+            tags: o.take("tags"),
+            color: o.take_nullable("color"),
+            parts: o.take("parts"),
+            created_date_time: o.take_nullable("createdDateTime"),
+            owner: o.take_nullable("owner"),
+            siblings: o.take("siblings"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("id", &self.id);
+        w.opt("size", &self.size);
+        w.opt("label", &self.label);
+        w.opt("tags", &self.tags);
+        w.opt("color", &self.color);
+        w.opt("parts", &self.parts);
+        w.opt("createdDateTime", &self.created_date_time);
+        w.opt("owner", &self.owner);
+        w.opt("siblings", &self.siblings);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for Widget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for Widget {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.opt("id", self.id.as_ref())?;
-        w.opt("size", self.size.as_ref())?;
-        w.nullable("label", &self.label)?;
-        w.opt("tags", self.tags.as_ref())?;
-        w.nullable("color", &self.color)?;
-        w.opt("parts", self.parts.as_ref())?;
-        w.nullable("createdDateTime", &self.created_date_time)?;
-        w.nullable("owner", &self.owner)?;
-        w.opt("siblings", self.siblings.as_ref())?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for Widget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "Widget", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for Widget {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
 /// Properties of [`Widget`] for `$select`, `$orderby` and `$filter`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
     /// `id`
     Id,
@@ -95,17 +112,23 @@ pub enum WidgetField {
 }
 impl graph_runtime::Field for WidgetField {
     fn wire_name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Size => "size",
-            Self::Label => "label",
-            Self::Tags => "tags",
-            Self::Color => "color",
-            Self::Parts => "parts",
-            Self::CreatedDateTime => "createdDateTime",
-            Self::Owner => "owner",
-            Self::Siblings => "siblings",
-        }
+        const NAMES: [&str; 9usize] = [
+            "id",
+            "size",
+            "label",
+            "tags",
+            "color",
+            "parts",
+            "createdDateTime",
+            "owner",
+            "siblings",
+        ];
+        NAMES[self as usize]
+    }
+}
+impl std::fmt::Debug for WidgetField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
 impl graph_runtime::Resource for Widget {
@@ -117,10 +140,6 @@ graph_runtime::impl_shape!(Widget);
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetExpand;
 impl WidgetExpand {
-    /// `$expand=parts`
-    pub fn parts() -> graph_runtime::Expand<Widget, crate::tiny::Part> {
-        graph_runtime::Expand::new("parts")
-    }
     /// `$expand=owner`
     pub fn owner() -> graph_runtime::Expand<
         Widget,

@@ -2,7 +2,7 @@
 /// Request body of the update operation on `microsoft.graph.tiny.widget`.
 ///
 /// Wire type: `microsoft.graph.tiny.widget`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct WidgetUpdate {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
@@ -14,23 +14,40 @@ pub struct WidgetUpdate {
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
-impl<'de> serde::Deserialize<'de> for WidgetUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let mut o = graph_runtime::wire::Object::deserialize(d)?;
-        Ok(Self {
-            odata_type: o.take("@odata.type")?,
-            label: o.take_nullable("label")?,
-            size: o.take_nullable("size")?,
+impl graph_runtime::wire::WireModel for WidgetUpdate {
+    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {
+        Some(Self {
+            odata_type: o.take("@odata.type"),
+            label: o.take_nullable("label"),
+            size: o.take_nullable("size"),
             additional: o.rest(),
         })
+    }
+    fn to_wire<'a>(&'a self, w: &mut graph_runtime::wire::Fields<'a>) {
+        w.opt("@odata.type", &self.odata_type);
+        w.opt("label", &self.label);
+        w.opt("size", &self.size);
+        w.additional(&self.additional);
+    }
+}
+impl<'de> serde::Deserialize<'de> for WidgetUpdate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        graph_runtime::wire::deserialize(d)
     }
 }
 impl serde::Serialize for WidgetUpdate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut w = graph_runtime::wire::Writer::new(s, None)?;
-        w.opt("@odata.type", self.odata_type.as_ref())?;
-        w.nullable("label", &self.label)?;
-        w.nullable("size", &self.size)?;
-        w.finish(&self.additional)
+        graph_runtime::wire::serialize(self, s)
+    }
+}
+impl std::fmt::Debug for WidgetUpdate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        graph_runtime::wire::debug(self, "WidgetUpdate", f)
+    }
+}
+/// Equal when both write the same JSON.
+impl PartialEq for WidgetUpdate {
+    fn eq(&self, other: &Self) -> bool {
+        graph_runtime::wire::eq(self, other)
     }
 }
