@@ -175,7 +175,7 @@ fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
 /// as a final segment.
 pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
     let nodes = reachable(schema);
-    let bound = bound_counts(schema);
+    let bound = bound_counts(schema, &nodes);
     let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
     for (_, n) in roots(schema) {
         *cur.entry(n).or_default() += 1;
@@ -203,19 +203,52 @@ pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
     total
 }
 
-/// Number of bound operations (distinct names) per binding node.
-fn bound_counts(schema: &Schema) -> BTreeMap<Node, usize> {
-    let mut names: BTreeMap<Node, BTreeSet<String>> = BTreeMap::new();
+/// `q` and its base types, qualified, nearest first (stops on a cycle or an unknown type).
+fn lineage(schema: &Schema, q: &str) -> Vec<String> {
+    let mut out = vec![q.to_string()];
+    while let Some(b) = out.last().and_then(|l| schema.structured(l)).and_then(|t| t.base.clone()) {
+        if out.contains(&b) {
+            break;
+        }
+        out.push(b);
+    }
+    out
+}
+
+/// Bound operations by binding node (binding type, collection), in schema order.
+fn bound_operations(schema: &Schema) -> BTreeMap<Node, Vec<(&str, &str, &Operation)>> {
+    let mut by: BTreeMap<Node, Vec<(&str, &str, &Operation)>> = BTreeMap::new();
     for (ns_name, ns) in &schema.namespaces {
-        for (name, ops) in &ns.operations {
-            for op in ops.iter().filter(|o| o.bound) {
+        for (name, overloads) in &ns.operations {
+            for op in overloads.iter().filter(|o| o.bound) {
                 if let Some(b) = op.parameters.first() {
-                    names.entry((b.ty.name.clone(), b.ty.collection)).or_default().insert(format!("{ns_name}.{name}"));
+                    by.entry((b.ty.name.clone(), b.ty.collection)).or_default().push((ns_name, name, op));
                 }
             }
         }
     }
-    names.into_iter().map(|(k, v)| (k, v.len())).collect()
+    by
+}
+
+/// The bound operations callable on `node`: those bound to its type or to a base type (an
+/// operation bound to `directoryObject` is called on `/users/{id}` too), by call segment.
+/// The nearest binding wins; between overloads of one binding, the first.
+fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s str, &'s Operation)>>, node: &Node) -> BTreeMap<String, (&'s str, &'s str, &'s Operation)> {
+    let mut out = BTreeMap::new();
+    for ty in lineage(schema, &node.0) {
+        for &(ns_name, name, op) in bound.get(&(ty, node.1)).into_iter().flatten() {
+            // Operations of the default namespace are called by simple name, others qualified.
+            let segment = if ns_name == "microsoft.graph" { name.to_string() } else { format!("{ns_name}.{name}") };
+            out.entry(segment).or_insert((ns_name, name, op));
+        }
+    }
+    out
+}
+
+/// Number of bound operations callable on each reachable node.
+fn bound_counts(schema: &Schema, nodes: &BTreeMap<Node, String>) -> BTreeMap<Node, usize> {
+    let bound = bound_operations(schema);
+    nodes.keys().map(|n| (n.clone(), operations_on(schema, &bound, n).len())).filter(|(_, c)| *c > 0).collect()
 }
 
 /// Operations derived from the container: list/create on collections, get/update/delete on
@@ -284,32 +317,26 @@ fn csdl_operations(schema: &Schema) -> NodeOps {
             acc.csdl_path = Some(path.clone());
         }
     }
-    for (ns_name, ns) in &schema.namespaces {
-        for (name, overloads) in &ns.operations {
-            for op in overloads.iter().filter(|o| o.bound) {
-                let Some(b) = op.parameters.first() else { continue };
-                let node = (b.ty.name.clone(), b.ty.collection);
-                let Some(path) = reach.get(&node) else { continue };
-                // Operations of the default namespace are called by simple name, others qualified.
-                let segment = if ns_name == "microsoft.graph" { name.clone() } else { format!("{ns_name}.{name}") };
-                let entry = ops.entry(node).or_default().entry((OpKind::Action, segment.clone()));
-                let acc = match entry {
-                    std::collections::btree_map::Entry::Occupied(_) => continue, // first overload wins
-                    std::collections::btree_map::Entry::Vacant(v) => v.insert(OpAccum::default()),
-                };
-                acc.kind = Some(OpKind::Action);
-                acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
-                acc.segment = Some(segment.clone());
-                acc.action_qname = Some(format!("{ns_name}.{name}"));
-                let args = if op.kind == OperationKind::Function {
-                    let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
-                    format!("({})", ps.join(","))
-                } else {
-                    String::new()
-                };
-                acc.csdl_path = Some(format!("{path}/{segment}{args}"));
-                acc.csdl = Some(op.clone());
-            }
+    let bound = bound_operations(schema);
+    for (node, path) in &reach {
+        for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
+            let entry = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone()));
+            let acc = match entry {
+                std::collections::btree_map::Entry::Occupied(_) => continue,
+                std::collections::btree_map::Entry::Vacant(v) => v.insert(OpAccum::default()),
+            };
+            acc.kind = Some(OpKind::Action);
+            acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
+            acc.segment = Some(segment.clone());
+            acc.action_qname = Some(format!("{ns_name}.{name}"));
+            let args = if op.kind == OperationKind::Function {
+                let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
+                format!("({})", ps.join(","))
+            } else {
+                String::new()
+            };
+            acc.csdl_path = Some(format!("{path}/{segment}{args}"));
+            acc.csdl = Some(op.clone());
         }
     }
     ops
@@ -853,7 +880,7 @@ fn lower_builders(
                     OpKind::Replace => Some(node.0.clone()),
                     OpKind::Action if is_function => None,
                     OpKind::Action => match &acc.csdl {
-                        Some(op) => parameters_model(schema, &acc.action_qname.clone().unwrap_or_default(), node, op, ir),
+                        Some(op) => parameters_model(schema, &acc.action_qname.clone().unwrap_or_default(), op, ir),
                         None => write_model(schema, &format!("{}.{}", node.0, seg), WriteMode::Parameters, &acc.body_rows, &[], ir),
                     },
                     _ => None,
@@ -911,11 +938,14 @@ fn lower_builders(
 }
 
 /// Request body of a bound action from its CSDL parameters (binding parameter excluded).
-fn parameters_model(schema: &Schema, action_qname: &str, node: &Node, op: &Operation, ir: &mut Ir) -> Option<String> {
+/// Named after the binding type, so types that inherit the action share one model.
+fn parameters_model(schema: &Schema, action_qname: &str, op: &Operation, ir: &mut Ir) -> Option<String> {
     let params: Vec<&Parameter> = op.parameters.iter().skip(1).collect();
+    let binding = op.parameters.first()?;
     if params.is_empty() {
         return None;
     }
+    let node = &(binding.ty.name.clone(), binding.ty.collection);
     let (ns, simple) = split_qualified(action_qname);
     let (_, _, target_rust) = model_names(&node.0);
     let rust_name = format!("{target_rust}{}{}Parameters", if node.1 { "Collection" } else { "" }, camel(simple));
