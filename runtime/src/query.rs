@@ -35,10 +35,29 @@ pub trait Field: Copy + 'static {
 
 /// A model type that can be requested, selected and expanded.
 pub trait Resource: serde::Serialize + serde::de::DeserializeOwned {
-    /// The qualified OData type name, e.g. `"microsoft.graph.cloudLicensing.allotment"`.
+    /// The qualified OData type name with its `#`, e.g. `"#microsoft.graph.cloudLicensing.allotment"`.
     const ODATA_TYPE: &'static str;
     /// The field enum used by typed `$select` / `$orderby`.
     type Field: Field;
+
+    /// This value as the derived type `T`, when its `@odata.type` names `T`.
+    ///
+    /// A collection of a base type carries derived payloads (`/me/memberOf` lists
+    /// `directoryObject`s that are groups, directory roles, …). Read as the base type, the
+    /// derived properties are kept in its `additional` data, so the conversion loses nothing:
+    /// `for o in page.value { if let Some(g) = o.cast::<Group>() { … } }`. `None` when the
+    /// payload names another type (or none) or does not fit `T`.
+    fn cast<T: Resource>(&self) -> Option<T>
+    where
+        Self: Sized,
+    {
+        let value = serde_json::to_value(self).ok()?;
+        let named = value.get("@odata.type")?.as_str()?;
+        if named.trim_start_matches('#') != T::ODATA_TYPE.trim_start_matches('#') {
+            return None;
+        }
+        serde_json::from_value(value).ok()
+    }
 }
 
 /// The field enum of types without known properties (opaque types).

@@ -277,4 +277,61 @@ mod tests {
         let pretty = serde_json::to_string_pretty(&m).unwrap();
         assert!(pretty.starts_with("{\n  \"a\": 1"), "{pretty}");
     }
+
+    #[derive(Clone, Default)]
+    struct Derived {
+        odata_type: Option<String>,
+        size: Option<i32>,
+        additional: Map<String, Value>,
+    }
+
+    impl WireModel for Derived {
+        fn from_wire(o: &mut Object) -> Option<Self> {
+            Some(Derived { odata_type: o.take("@odata.type"), size: o.take("size"), additional: o.rest() })
+        }
+        fn to_wire<'a>(&'a self, w: &mut Fields<'a>) {
+            w.opt("@odata.type", &self.odata_type);
+            w.opt("size", &self.size);
+            w.additional(&self.additional);
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Derived {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize(d)
+        }
+    }
+
+    impl Serialize for Derived {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            serialize(self, s)
+        }
+    }
+
+    impl crate::Resource for Derived {
+        const ODATA_TYPE: &'static str = "#x.derived";
+        type Field = crate::NoFields;
+    }
+
+    impl crate::Resource for M {
+        const ODATA_TYPE: &'static str = "#x.m";
+        type Field = crate::NoFields;
+    }
+
+    #[test]
+    fn cast_reads_a_derived_payload_kept_in_a_base_type() {
+        use crate::Resource;
+        let base: M = serde_json::from_str(r##"{"@odata.type":"#x.derived","c":"k","size":3,"z":1}"##).unwrap();
+        let d: Derived = base.cast().expect("names x.derived");
+        assert_eq!((d.size, d.odata_type.as_deref()), (Some(3), Some("#x.derived")));
+        assert_eq!(serde_json::to_value(&d.additional).unwrap(), serde_json::json!({"c": "k", "z": 1}));
+        // Another type named, or none: no cast.
+        let other: M = serde_json::from_str(r##"{"@odata.type":"#x.other","c":"k"}"##).unwrap();
+        assert!(other.cast::<Derived>().is_none());
+        let untyped: M = serde_json::from_str(r#"{"c":"k","size":3}"#).unwrap();
+        assert!(untyped.cast::<Derived>().is_none());
+        // Named, but the payload does not fit: no cast.
+        let bad: M = serde_json::from_str(r#"{"@odata.type":"x.derived","c":"k","size":"big"}"#).unwrap();
+        assert!(bad.cast::<Derived>().is_none());
+    }
 }
