@@ -182,6 +182,25 @@ fn safe_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
     Ok(p)
 }
 
+/// `fsync`s every file of `paths`, from several threads; the first error, if any.
+fn sync_all<'a>(paths: impl Iterator<Item = &'a Path>) -> io::Result<()> {
+    let paths: Vec<&Path> = paths.collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..8)
+            .map(|_| {
+                scope.spawn(|| -> io::Result<()> {
+                    while let Some(p) = paths.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        fs::File::open(p)?.sync_all()?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("sync thread panicked"))))
+    })
+}
+
 fn short_diff(old: &str, new: &str) -> String {
     let diff = similar::TextDiff::from_lines(old, new);
     let text = diff.unified_diff().context_radius(2).header("checked-in", "regenerated").to_string();
@@ -260,7 +279,6 @@ impl Plan {
                     staged.push((tmp.clone(), target));
                     let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
                     io::Write::write_all(&mut f, want.as_bytes())?;
-                    f.sync_all()?;
                 }
                 for rel in owned_files(&d.root, d.owns, Self::recursive(d))? {
                     if !d.files.contains_key(&rel) && !rel.ends_with(&tag) {
@@ -270,6 +288,10 @@ impl Plan {
             }
             Ok(())
         })();
+        // Staged files reach the disk before any rename commits them. One `fsync` after
+        // another was most of the time of writing a crate of thousands of files; issued from
+        // several threads, the file system can batch them.
+        let result = result.and_then(|()| sync_all(staged.iter().map(|(tmp, _)| tmp.as_path())));
         // Before anything is committed: every target must be a plain file or not exist yet
         // (a directory or symlink there would fail the rename half-way through).
         let result = result.and_then(|()| {

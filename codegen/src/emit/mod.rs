@@ -6,7 +6,7 @@ pub mod examples;
 pub mod models;
 
 use crate::ir::naming::namespace_module;
-use crate::ir::{Ir, Model};
+use crate::ir::{Builder, Ir, Model, OperationInfo};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -106,54 +106,88 @@ fn union_gate<'a>(gates: impl Iterator<Item = Option<&'a Vec<String>>>) -> Optio
 /// Module name and its gate.
 type GatedModules<G> = BTreeMap<String, Vec<(String, G)>>;
 
+/// `f` over `items` on every core (threads take the next item as they finish, so one big
+/// item does not hold up a fixed share of the rest); results in the order of `items`.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8).min(items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        // A worker only panics if `f` does: its results are then missing, which the caller
+        // sees as fewer results than items.
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Every file of the generated crate: path → contents.
 pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
     // ns module -> (model module, gate)
     let mut namespaces: GatedModules<Option<&Vec<String>>> = BTreeMap::new();
-    // Models are most of the output: emitted and formatted on every core, in order-independent
-    // chunks (the result is a sorted map, so it is the same whatever the thread count).
-    let all: Vec<&Model> = ir.models.values().collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    let chunk = all.len().div_ceil(threads).max(1);
-    let results: Vec<Result<Vec<(String, String)>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = all
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|m| {
-                            let ns = namespace_module(&m.namespace);
-                            Ok((format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
-                        })
-                        .collect::<Result<Vec<_>, String>>()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("emitter thread panicked".into()))).collect()
+    let groups = builders::group(ir);
+    let ops_by_ns = builders::operations_by_namespace(ir);
+    let op_gates = builders::operation_gates(ir);
+    let builder_gates: BTreeMap<&(String, String), Option<Vec<String>>> =
+        groups.iter().map(|(k, bs)| (k, union_gate(bs.iter().map(|b| ir.builder_gates.get(&b.rust_name))))).collect();
+    // Models, builder files and operation tables are nearly all of the output: emitted and
+    // formatted on every core. Each file is one job; the results land in a sorted map, so
+    // they are the same whatever the thread count.
+    enum Job<'a> {
+        Model(&'a Model),
+        Builders(&'a (String, String), &'a [&'a Builder]),
+        Operations(&'a String, &'a [&'a OperationInfo]),
+    }
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.extend(groups.iter().map(|(k, bs)| Job::Builders(k, bs)));
+    jobs.extend(ops_by_ns.iter().map(|(ns, ops)| Job::Operations(ns, ops)));
+    jobs.extend(ir.models.values().map(Job::Model));
+    let results = parallel_map(&jobs, |job| -> Result<(String, String), String> {
+        match job {
+            Job::Model(m) => {
+                let ns = namespace_module(&m.namespace);
+                Ok((format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
+            }
+            Job::Builders(key, bs) => {
+                let (ns, file) = key;
+                let tokens = builders::emit_builders(ir, bs, builder_gates[key].as_ref());
+                Ok((format!("src/{ns}/requests/{file}.rs"), format_file(settings, tokens)?))
+            }
+            Job::Operations(ns, ops) => {
+                Ok((format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ops, &op_gates))?))
+            }
+        }
     });
+    if results.len() != jobs.len() {
+        return Err("an emitter thread panicked".into());
+    }
     for r in results {
-        files.extend(r?);
+        let (path, text) = r?;
+        files.insert(path, text);
     }
     for m in ir.models.values() {
         let ns = namespace_module(&m.namespace);
         namespaces.entry(ns).or_default().push((m.module.clone(), ir.model_gates.get(&m.qname)));
     }
     let mut request_mods: GatedModules<Option<Vec<String>>> = BTreeMap::new();
-    for (module, builders) in builders::group(ir) {
-        let (ns, file) = module;
-        let gate = union_gate(builders.iter().map(|b| ir.builder_gates.get(&b.rust_name)));
-        files.insert(
-            format!("src/{ns}/requests/{file}.rs"),
-            format_file(settings, builders::emit_builders(ir, &builders, gate.as_ref()))?,
-        );
-        request_mods.entry(ns.clone()).or_default().push((file, gate));
-        namespaces.entry(ns).or_default();
-    }
-    let ops_by_ns = builders::operations_by_namespace(ir);
-    let op_gates = builders::operation_gates(ir);
-    for (ns, ops) in &ops_by_ns {
-        files.insert(format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ops, &op_gates))?);
+    for (key, gate) in builder_gates {
+        let (ns, file) = key;
+        request_mods.entry(ns.clone()).or_default().push((file.clone(), gate));
+        namespaces.entry(ns.clone()).or_default();
     }
     for (ns, mods) in &namespaces {
         let items: Vec<TokenStream> = mods
