@@ -3,70 +3,141 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::wire::{self, Fields, Object, WireModel};
 
 /// The OData error payload Graph returns with non-2xx responses: `{"error": {...}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ODataError {
     /// The error.
     pub error: ODataErrorBody,
 }
 
 /// The body of an [`ODataError`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ODataErrorBody {
     /// Error code, e.g. `Request_ResourceNotFound`.
-    #[serde(default)]
     pub code: String,
     /// Human-readable message.
-    #[serde(default)]
     pub message: String,
     /// The target of the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Further details.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<ErrorDetail>,
     /// Graph's diagnostic information.
-    #[serde(rename = "innerError", default, skip_serializing_if = "Option::is_none")]
     pub inner_error: Option<InnerError>,
     /// Any other member.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
 
 /// One entry of [`ODataErrorBody::details`].
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ErrorDetail {
     /// Error code.
-    #[serde(default)]
     pub code: String,
     /// Message.
-    #[serde(default)]
     pub message: String,
     /// Target.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Any other member.
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Graph's `innerError`: request ids and the time, useful for support cases.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct InnerError {
     /// `request-id`.
-    #[serde(rename = "request-id", default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
     /// `client-request-id`.
-    #[serde(rename = "client-request-id", default, skip_serializing_if = "Option::is_none")]
     pub client_request_id: Option<String>,
     /// `date`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     /// Any other member (nested `innerError`, `code`, …).
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+
+// Serde impls over `wire` (see `page.rs`): no derive macros needed to build the crate.
+macro_rules! wire_serde {
+    ($($t:ty),*) => {$(
+        impl Serialize for $t {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                wire::serialize(self, s)
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                wire::deserialize(d)
+            }
+        }
+    )*};
+}
+wire_serde!(ODataError, ODataErrorBody, ErrorDetail, InnerError);
+
+impl WireModel for ODataError {
+    fn from_wire(o: &mut Object) -> Option<Self> {
+        Some(ODataError { error: o.take_required("error")? })
+    }
+    fn to_wire<'a>(&'a self, w: &mut Fields<'a>) {
+        w.req("error", &self.error);
+    }
+}
+
+impl WireModel for ODataErrorBody {
+    fn from_wire(o: &mut Object) -> Option<Self> {
+        Some(ODataErrorBody {
+            code: o.take("code").unwrap_or_default(),
+            message: o.take("message").unwrap_or_default(),
+            target: o.take("target"),
+            details: o.take("details").unwrap_or_default(),
+            inner_error: o.take("innerError"),
+            additional: o.rest(),
+        })
+    }
+    fn to_wire<'a>(&'a self, w: &mut Fields<'a>) {
+        w.req("code", &self.code);
+        w.req("message", &self.message);
+        w.opt("target", &self.target);
+        if !self.details.is_empty() {
+            w.req("details", &self.details);
+        }
+        w.opt("innerError", &self.inner_error);
+        w.additional(&self.additional);
+    }
+}
+
+impl WireModel for ErrorDetail {
+    fn from_wire(o: &mut Object) -> Option<Self> {
+        Some(ErrorDetail {
+            code: o.take("code").unwrap_or_default(),
+            message: o.take("message").unwrap_or_default(),
+            target: o.take("target"),
+            additional: o.rest(),
+        })
+    }
+    fn to_wire<'a>(&'a self, w: &mut Fields<'a>) {
+        w.req("code", &self.code);
+        w.req("message", &self.message);
+        w.opt("target", &self.target);
+        w.additional(&self.additional);
+    }
+}
+
+impl WireModel for InnerError {
+    fn from_wire(o: &mut Object) -> Option<Self> {
+        Some(InnerError {
+            request_id: o.take("request-id"),
+            client_request_id: o.take("client-request-id"),
+            date: o.take("date"),
+            additional: o.rest(),
+        })
+    }
+    fn to_wire<'a>(&'a self, w: &mut Fields<'a>) {
+        w.opt("request-id", &self.request_id);
+        w.opt("client-request-id", &self.client_request_id);
+        w.opt("date", &self.date);
+        w.additional(&self.additional);
+    }
 }
 
 /// A non-2xx response from Graph.

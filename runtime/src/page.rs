@@ -2,30 +2,56 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::wire::{self, Object};
 
 /// One page of a collection response.
 ///
 /// Annotations other than the ones with fields here (e.g. `@odata.context`) are kept in
 /// [`additional`](Page::additional), and absent annotations stay absent when serialised,
 /// so a page round-trips without loss.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
-    /// The items of this page.
-    #[serde(default = "Vec::new")]
+    /// The items of this page (empty when the member is absent).
     pub value: Vec<T>,
-    /// URL of the next page (absolute; use as is).
-    #[serde(rename = "@odata.nextLink", default, skip_serializing_if = "Option::is_none")]
+    /// URL of the next page (`@odata.nextLink`; absolute, use as is).
     pub next_link: Option<String>,
-    /// Total count, when `$count=true` was requested.
-    #[serde(rename = "@odata.count", default, skip_serializing_if = "Option::is_none")]
+    /// Total count (`@odata.count`), when `$count=true` was requested.
     pub count: Option<i64>,
-    /// Delta link, on the last page of a delta query.
-    #[serde(rename = "@odata.deltaLink", default, skip_serializing_if = "Option::is_none")]
+    /// Delta link (`@odata.deltaLink`), on the last page of a delta query.
     pub delta_link: Option<String>,
     /// Every other member (`@odata.context`, …).
-    #[serde(flatten)]
     pub additional: serde_json::Map<String, serde_json::Value>,
+}
+
+// Serde impls over `wire`, like the generated models', so that neither this crate nor the
+// generated one needs serde's derive macros (and their build) at all.
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        wire::serialize_fields(s, |w| {
+            w.req("value", &self.value);
+            w.opt("@odata.nextLink", &self.next_link);
+            w.opt("@odata.count", &self.count);
+            w.opt("@odata.deltaLink", &self.delta_link);
+            w.additional(&self.additional);
+        })
+    }
+}
+
+impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut o = Object::deserialize(d)?;
+        let page = Page {
+            value: o.take("value").unwrap_or_default(),
+            next_link: o.take("@odata.nextLink"),
+            count: o.take("@odata.count"),
+            delta_link: o.take("@odata.deltaLink"),
+            additional: o.rest(),
+        };
+        o.finish(Some(page))
+    }
 }
 
 impl<T> Default for Page<T> {

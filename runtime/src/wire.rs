@@ -38,10 +38,7 @@ pub trait WireModel: Sized {
 pub fn deserialize<'de, M: WireModel, D: Deserializer<'de>>(d: D) -> Result<M, D::Error> {
     let mut o = Object::deserialize(d)?;
     let value = M::from_wire(&mut o);
-    match (value, o.error) {
-        (Some(value), None) => Ok(value),
-        (_, error) => Err(de::Error::custom(error.unwrap_or_else(|| "invalid object".to_owned()))),
-    }
+    o.finish(value)
 }
 
 fn fields<M: WireModel>(m: &M) -> Vec<(&str, &dyn erased_serde::Serialize)> {
@@ -52,7 +49,15 @@ fn fields<M: WireModel>(m: &M) -> Vec<(&str, &dyn erased_serde::Serialize)> {
 
 /// The body of a generated `Serialize` impl.
 pub fn serialize<M: WireModel, S: Serializer>(m: &M, s: S) -> Result<S::Ok, S::Error> {
-    let fields = fields(m);
+    serialize_fields(s, |w| m.to_wire(w))
+}
+
+/// Writes the properties `list` hands over, as one object (for hand-written impls whose
+/// type parameters differ between `Serialize` and `Deserialize`, such as `Page<T>`).
+pub fn serialize_fields<'a, S: Serializer>(s: S, list: impl FnOnce(&mut Fields<'a>)) -> Result<S::Ok, S::Error> {
+    let mut fields = Fields(Vec::new());
+    list(&mut fields);
+    let fields = fields.0;
     let mut map = s.serialize_map(Some(fields.len()))?;
     for (name, value) in fields {
         map.serialize_entry(name, value)?;
@@ -179,6 +184,15 @@ impl Object {
     /// Everything not taken: the model's additional data.
     pub fn rest(&mut self) -> Map<String, Value> {
         std::mem::take(&mut self.map)
+    }
+
+    /// The value built from this object, or its first error (`None` without one: a
+    /// required property was missing).
+    pub fn finish<T, E: de::Error>(self, value: Option<T>) -> Result<T, E> {
+        match (value, self.error) {
+            (Some(value), None) => Ok(value),
+            (_, error) => Err(E::custom(error.unwrap_or_else(|| "invalid object".to_owned()))),
+        }
     }
 }
 

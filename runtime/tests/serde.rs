@@ -108,3 +108,24 @@ fn no_content() {
     assert_eq!(serde_json::from_str::<NoContent>("{\"ignored\":1}").unwrap(), NoContent);
     assert_eq!(serde_json::to_string(&NoContent).unwrap(), "null");
 }
+
+#[test]
+fn odata_error_round_trip() {
+    use graph_runtime::ODataError;
+    let wire = serde_json::json!({"error": {
+        "code": "Request_ResourceNotFound", "message": "Not found.", "target": "id",
+        "details": [{"code": "x", "message": "y", "extra": 1}],
+        "innerError": {"date": "2025-07-18T00:00:00", "request-id": "r1", "client-request-id": "c1", "innerError": {"code": "deeper"}},
+        "@odata.context": "kept"
+    }});
+    let e: ODataError = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(e.error.code, "Request_ResourceNotFound");
+    assert_eq!(e.error.details[0].additional["extra"], 1);
+    let inner = e.error.inner_error.as_ref().unwrap();
+    assert_eq!((inner.request_id.as_deref(), inner.additional["innerError"]["code"].as_str()), (Some("r1"), Some("deeper")));
+    assert_eq!(serde_json::to_value(&e).unwrap(), wire);
+    // Lenient where Graph is: code and message default to empty, details to none.
+    let bare: ODataError = serde_json::from_value(serde_json::json!({"error": {}})).unwrap();
+    assert_eq!(serde_json::to_value(&bare).unwrap(), serde_json::json!({"error": {"code": "", "message": ""}}));
+    assert!(serde_json::from_value::<ODataError>(serde_json::json!({"err": {}})).is_err());
+}
