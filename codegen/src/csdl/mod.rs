@@ -256,15 +256,18 @@ impl Schema {
 
     /// Base-type chain starting at `qualified` (itself first). Stops on cycles or unknown types.
     pub fn ancestry(&self, qualified: &str) -> Vec<&StructuredType> {
-        let mut out: Vec<&StructuredType> = Vec::new();
-        let mut cur = Some(qualified.to_string());
-        while let Some(q) = cur {
-            let Some(t) = self.structured(&q) else { break };
-            if out.iter().any(|seen| std::ptr::eq(*seen, t)) {
+        self.lineage(qualified).iter().map_while(|q| self.structured(q)).collect()
+    }
+
+    /// Qualified names of `qualified` and its base types, nearest first. Stops on a cycle or
+    /// at a type that is not a known structured type (which is still listed, first or last).
+    pub fn lineage(&self, qualified: &str) -> Vec<String> {
+        let mut out = vec![qualified.to_string()];
+        while let Some(b) = out.last().and_then(|l| self.structured(l)).and_then(|t| t.base.clone()) {
+            if out.contains(&b) {
                 break;
             }
-            out.push(t);
-            cur = t.base.clone();
+            out.push(b);
         }
         out
     }

@@ -131,15 +131,16 @@ pub const PATH_DEPTH: usize = 4;
 /// number of builders is bounded by types, not by paths.
 pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
     let mut diags = Vec::new();
-    let ops = csdl_operations(schema);
+    let reach = reachable(schema);
+    let ops = csdl_operations(schema, &reach);
     let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
     // Namespaces that declare the container are covered by its areas, not by a namespace feature.
     let container_ns: BTreeSet<String> =
         schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
     compute_features(&mut ir, &container_ns);
     ir.figures = Figures {
-        reachable_nodes: reachable(schema).len(),
-        path_templates: count_path_templates(schema, PATH_DEPTH),
+        reachable_nodes: reach.len(),
+        path_templates: count_path_templates(schema, &reach, &ops, PATH_DEPTH),
         path_depth: PATH_DEPTH,
     };
     Lowered { ir, diagnostics: diags, paths_resolved: 0 }
@@ -171,11 +172,11 @@ fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
 }
 
 /// How many distinct path templates the container allows with at most `depth` segments after
-/// the root segment, counted over the node graph (never materialised). Bound operations count
-/// as a final segment.
-pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
-    let nodes = reachable(schema);
-    let bound = bound_counts(schema, &nodes);
+/// the root segment, counted over the node graph `nodes` (never materialised). The bound
+/// operations of `ops` count as a final segment.
+fn count_path_templates(schema: &Schema, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
+    let bound: BTreeMap<&Node, usize> =
+        ops.iter().map(|(n, by)| (n, by.keys().filter(|(k, _)| *k == OpKind::Action).count())).collect();
     let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
     for (_, n) in roots(schema) {
         *cur.entry(n).or_default() += 1;
@@ -189,8 +190,8 @@ pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
                 continue;
             }
             // Operations end a path: one more segment each.
-            let ops = bound.get(n).copied().unwrap_or(0) as u128;
-            total = total.saturating_add(count.saturating_mul(ops));
+            let calls = bound.get(n).copied().unwrap_or(0) as u128;
+            total = total.saturating_add(count.saturating_mul(calls));
             for (_, t) in edges(schema, n) {
                 if nodes.contains_key(&t) {
                     let e = next.entry(t).or_default();
@@ -201,18 +202,6 @@ pub fn count_path_templates(schema: &Schema, depth: usize) -> u128 {
         cur = next;
     }
     total
-}
-
-/// `q` and its base types, qualified, nearest first (stops on a cycle or an unknown type).
-fn lineage(schema: &Schema, q: &str) -> Vec<String> {
-    let mut out = vec![q.to_string()];
-    while let Some(b) = out.last().and_then(|l| schema.structured(l)).and_then(|t| t.base.clone()) {
-        if out.contains(&b) {
-            break;
-        }
-        out.push(b);
-    }
-    out
 }
 
 /// Bound operations by binding node (binding type, collection), in schema order.
@@ -235,7 +224,7 @@ fn bound_operations(schema: &Schema) -> BTreeMap<Node, Vec<(&str, &str, &Operati
 /// The nearest binding wins; between overloads of one binding, the first.
 fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s str, &'s Operation)>>, node: &Node) -> BTreeMap<String, (&'s str, &'s str, &'s Operation)> {
     let mut out = BTreeMap::new();
-    for ty in lineage(schema, &node.0) {
+    for ty in schema.lineage(&node.0) {
         for &(ns_name, name, op) in bound.get(&(ty, node.1)).into_iter().flatten() {
             // Operations of the default namespace are called by simple name, others qualified.
             let segment = if ns_name == "microsoft.graph" { name.to_string() } else { format!("{ns_name}.{name}") };
@@ -245,17 +234,10 @@ fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s s
     out
 }
 
-/// Number of bound operations callable on each reachable node.
-fn bound_counts(schema: &Schema, nodes: &BTreeMap<Node, String>) -> BTreeMap<Node, usize> {
-    let bound = bound_operations(schema);
-    nodes.keys().map(|n| (n.clone(), operations_on(schema, &bound, n).len())).filter(|(_, c)| *c > 0).collect()
-}
-
 /// Operations derived from the container: list/create on collections, get/update/delete on
 /// items (by Capabilities restrictions on the container children and navigation properties
 /// that reach the node; allowed unless every way in forbids it), and bound actions/functions.
-fn csdl_operations(schema: &Schema) -> NodeOps {
-    let reach = reachable(schema);
+fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -> NodeOps {
     // Capabilities of the ways into each node: (insertable, updatable, deletable) allowed?
     #[derive(Default, Clone, Copy)]
     struct Allowed {
@@ -290,7 +272,7 @@ fn csdl_operations(schema: &Schema) -> NodeOps {
         }
     }
     let mut ops: NodeOps = BTreeMap::new();
-    for (node, path) in &reach {
+    for (node, path) in reach {
         let a = allowed.get(node).copied().unwrap_or_default();
         let mut kinds = vec![if node.1 { OpKind::List } else { OpKind::Get }];
         if node.1 && a.insert {
@@ -318,7 +300,7 @@ fn csdl_operations(schema: &Schema) -> NodeOps {
         }
     }
     let bound = bound_operations(schema);
-    for (node, path) in &reach {
+    for (node, path) in reach {
         for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
             let entry = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone()));
             let acc = match entry {
