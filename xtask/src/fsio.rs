@@ -151,15 +151,17 @@ fn owned_files(root: &Path, owns: fn(&str) -> bool, recursive: bool) -> io::Resu
     Ok(out)
 }
 
-/// Whether a file in a generated crate was written by regen (its first line says
-/// `@generated`): only such files are ever deleted there, so `--out DIR` pointed at a
-/// directory with other files in it never removes them.
+/// Whether a file in a generated crate was written by regen (its first line has
+/// [`GENERATED_MARK`](codegen::emit::GENERATED_MARK)): only such files are ever deleted there,
+/// so `--out DIR` pointed at a directory with other files in it (a `Cargo.lock`, say) never
+/// removes them.
 fn is_generated(p: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 256];
     let n = fs::File::open(p).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
     let first = head[..n].split(|b| *b == b'\n').next().unwrap_or(&[]);
-    first.windows(10).any(|w| w == b"@generated")
+    let mark = codegen::emit::GENERATED_MARK.as_bytes();
+    first.windows(mark.len()).any(|w| w == mark)
 }
 
 /// Refuses paths that leave `root` or pass through a symlink below it.
