@@ -3,9 +3,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::wire::{self, Fields, Object, WireModel};
+use crate::wire::{Fields, Object, WireModel};
 
 /// The OData error payload Graph returns with non-2xx responses: `{"error": {...}}`.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,21 +56,7 @@ pub struct InnerError {
 }
 
 // Serde impls over `wire` (see `page.rs`): no derive macros needed to build the crate.
-macro_rules! wire_serde {
-    ($($t:ty),*) => {$(
-        impl Serialize for $t {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                wire::serialize(self, s)
-            }
-        }
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                wire::deserialize(d)
-            }
-        }
-    )*};
-}
-wire_serde!(ODataError, ODataErrorBody, ErrorDetail, InnerError);
+crate::wire_model_serde!(ODataError, ODataErrorBody, ErrorDetail, InnerError);
 
 impl WireModel for ODataError {
     fn from_wire(o: &mut Object) -> Option<Self> {

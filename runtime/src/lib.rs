@@ -9,6 +9,7 @@
 //! * [`filter`] — `$filter` expressions with correctly escaped literals.
 //! * [`Page`], [`NoContent`] — collection pages and empty responses.
 //! * [`WireEnum`], [`Flags`], [`wire_enum_serde!`] — forward-compatible enums and flags.
+//! * [`wire`], [`wire_model_serde!`] — the serde, `Debug` and `==` of models, without derives.
 //! * [`Error`], [`GraphError`], [`ODataError`] — failures, including Graph's error payload.
 //! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
 //!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`

@@ -34,6 +34,25 @@ pub trait WireModel: Sized {
     fn to_wire<'a>(&'a self, w: &mut Fields<'a>);
 }
 
+/// `Serialize` and `Deserialize` for [`WireModel`] types written by hand:
+/// `graph_runtime::wire_model_serde!(ODataError, InnerError);`. (The generator writes the
+/// same two one-line impls out in each model file.)
+#[macro_export]
+macro_rules! wire_model_serde {
+    ($($t:ty),+ $(,)?) => {$(
+        impl $crate::serde::Serialize for $t {
+            fn serialize<S: $crate::serde::Serializer>(&self, s: S) -> ::core::result::Result<S::Ok, S::Error> {
+                $crate::wire::serialize(self, s)
+            }
+        }
+        impl<'de> $crate::serde::Deserialize<'de> for $t {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::wire::deserialize(d)
+            }
+        }
+    )+};
+}
+
 /// The body of a generated `Deserialize` impl.
 pub fn deserialize<'de, M: WireModel, D: Deserializer<'de>>(d: D) -> Result<M, D::Error> {
     let mut o = Object::deserialize(d)?;
@@ -41,10 +60,15 @@ pub fn deserialize<'de, M: WireModel, D: Deserializer<'de>>(d: D) -> Result<M, D
     o.finish(value)
 }
 
-fn fields<M: WireModel>(m: &M) -> Vec<(&str, &dyn erased_serde::Serialize)> {
+/// The properties `list` hands over, in order.
+fn collect<'a>(list: impl FnOnce(&mut Fields<'a>)) -> Vec<(&'a str, &'a dyn erased_serde::Serialize)> {
     let mut fields = Fields(Vec::new());
-    m.to_wire(&mut fields);
+    list(&mut fields);
     fields.0
+}
+
+fn fields<M: WireModel>(m: &M) -> Vec<(&str, &dyn erased_serde::Serialize)> {
+    collect(|w| m.to_wire(w))
 }
 
 /// The body of a generated `Serialize` impl.
@@ -55,9 +79,7 @@ pub fn serialize<M: WireModel, S: Serializer>(m: &M, s: S) -> Result<S::Ok, S::E
 /// Writes the properties `list` hands over, as one object (for hand-written impls whose
 /// type parameters differ between `Serialize` and `Deserialize`, such as `Page<T>`).
 pub fn serialize_fields<'a, S: Serializer>(s: S, list: impl FnOnce(&mut Fields<'a>)) -> Result<S::Ok, S::Error> {
-    let mut fields = Fields(Vec::new());
-    list(&mut fields);
-    let fields = fields.0;
+    let fields = collect(list);
     let mut map = s.serialize_map(Some(fields.len()))?;
     for (name, value) in fields {
         map.serialize_entry(name, value)?;
@@ -220,17 +242,7 @@ mod tests {
         }
     }
 
-    impl<'de> Deserialize<'de> for M {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            deserialize(d)
-        }
-    }
-
-    impl Serialize for M {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            serialize(self, s)
-        }
-    }
+    crate::wire_model_serde!(M, Derived);
 
     impl fmt::Debug for M {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -307,18 +319,6 @@ mod tests {
             w.opt("@odata.type", &self.odata_type);
             w.opt("size", &self.size);
             w.additional(&self.additional);
-        }
-    }
-
-    impl<'de> Deserialize<'de> for Derived {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            deserialize(d)
-        }
-    }
-
-    impl Serialize for Derived {
-        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            serialize(self, s)
         }
     }
 
