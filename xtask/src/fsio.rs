@@ -187,20 +187,12 @@ fn safe_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
 /// `fsync`s every file of `paths`, from several threads; the first error, if any.
 fn sync_all<'a>(paths: impl Iterator<Item = &'a Path>) -> io::Result<()> {
     let paths: Vec<&Path> = paths.collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..8)
-            .map(|_| {
-                scope.spawn(|| -> io::Result<()> {
-                    while let Some(p) = paths.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        fs::File::open(p)?.sync_all()?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("sync thread panicked"))))
-    })
+    // I/O bound: more threads than cores, so the file system has many to batch.
+    let done = codegen::emit::parallel_map_with(8, &paths, |p| fs::File::open(p)?.sync_all());
+    if done.len() != paths.len() {
+        return Err(io::Error::other("sync thread panicked"));
+    }
+    done.into_iter().collect()
 }
 
 fn short_diff(old: &str, new: &str) -> String {

@@ -111,11 +111,19 @@ fn union_gate<'a>(gates: impl Iterator<Item = Option<&'a Vec<String>>>) -> Optio
 /// Module name and its gate.
 type GatedModules<G> = BTreeMap<String, Vec<(String, G)>>;
 
-/// `f` over `items` on every core (threads take the next item as they finish, so one big
-/// item does not hold up a fixed share of the rest); results in the order of `items`.
+/// `f` over `items` on every core; see [`parallel_map_with`].
 fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    parallel_map_with(cores, items, f)
+}
+
+/// `f` over `items` on `threads` threads, which take the next item as they finish (so one
+/// big item does not hold up a fixed share of the rest); results in the order of `items`.
+/// A thread only stops early if `f` panics: its results are then missing, which the caller
+/// sees as fewer results than items.
+pub fn parallel_map_with<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8).min(items.len().max(1));
+    let threads = threads.clamp(1, items.len().max(1));
     let next = AtomicUsize::new(0);
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
@@ -131,8 +139,6 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
                 })
             })
             .collect();
-        // A worker only panics if `f` does: its results are then missing, which the caller
-        // sees as fewer results than items.
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
     done.sort_by_key(|(i, _)| *i);
