@@ -5,6 +5,11 @@
 //! A benchmark, not a test: it prints figures for this machine and asserts nothing. The
 //! generation runs in a child process of the release-built xtask (`xtask bench-child`), which
 //! reports its own wall time and peak RSS (`VmHWM` of `/proc/self/status`).
+//!
+//! `--against CRATE@VERSION` adds a side-by-side run: a cold `cargo check` of a one-line crate
+//! that depends on the generated crate (every area) and of one that depends on the other crate,
+//! each in a fresh target dir, in rotating order over `--rounds` rounds, with the peak RSS of
+//! each build (`xtask bench-peak`, `getrusage(RUSAGE_CHILDREN)`).
 
 use codegen::csdl::{xml, EntityContainer, Schema};
 use codegen::emit::{self, CrateSettings};
@@ -30,6 +35,20 @@ pub struct BenchArgs {
     /// Where the generated crate is written and checked (its own target dir beside it).
     #[arg(long, default_value = "/tmp/graph-bench")]
     pub dir: PathBuf,
+    /// Compare cold `cargo check` side by side with a crate from crates.io, as dependencies of a
+    /// one-line crate (e.g. `graph-rs-sdk@3.0.1`).
+    #[arg(long, value_name = "CRATE@VERSION")]
+    pub against: Option<String>,
+    /// Rounds of the side-by-side comparison; the order of the builds rotates each round.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
+}
+
+#[derive(clap::Args)]
+pub struct PeakArgs {
+    /// The command and its arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+    pub cmd: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -246,10 +265,22 @@ pub fn run(a: BenchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    if a.no_check {
-        return ExitCode::SUCCESS;
+    if !a.no_check {
+        if let Err(e) = crate_alone_checks(&a, &crate_dir) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
     }
+    if let Some(against) = &a.against {
+        if let Err(e) = side_by_side(&exe, &a, &crate_dir, against) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
 
+fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), String> {
     // cargo check of the generated crate alone: dependencies prebuilt by a first check, then
     // the crate is touched and checked again. Incremental compilation is off for both checks:
     // with it, the second check reuses the first one's query results and measures almost
@@ -257,12 +288,12 @@ pub fn run(a: BenchArgs) -> ExitCode {
     let check_target = a.dir.join("target");
     let check = |features: &[&str]| -> Result<Duration, String> {
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.arg("check").args(features).current_dir(&crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
+        cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
         timed(&mut cmd)?;
         std::fs::write(crate_dir.join("src/lib.rs"), std::fs::read(crate_dir.join("src/lib.rs")).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?;
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.arg("check").args(features).current_dir(&crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
+        cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
         timed(&mut cmd)
     };
     println!("cargo check of the generated crate alone (dependencies prebuilt, target {}):", check_target.display());
@@ -272,13 +303,146 @@ pub fn run(a: BenchArgs) -> ExitCode {
         ("--features users".to_string(), vec!["--features", "users"]),
         ("--all-features".to_string(), vec!["--all-features"]),
     ] {
-        match check(&args) {
-            Ok(d) => println!("  {label:<24} {:>7.2} s", d.as_secs_f64()),
-            Err(e) => {
-                eprintln!("error: cargo check {label} failed:\n{e}");
-                return ExitCode::FAILURE;
-            }
+        let d = check(&args).map_err(|e| format!("cargo check {label} failed:\n{e}"))?;
+        println!("  {label:<24} {:>7.2} s", d.as_secs_f64());
+    }
+    Ok(())
+}
+
+/// One build of the side-by-side comparison: a one-line crate with one dependency.
+struct Contender {
+    label: String,
+    dir: PathBuf,
+}
+
+/// Writes a one-line library crate at `dir` whose only dependency is `dep` (a TOML line).
+fn consumer(dir: &Path, dep: &str, extra: &str) -> Result<(), String> {
+    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+    std::fs::create_dir_all(dir.join("src")).map_err(io)?;
+    let manifest = format!(
+        "# Written by `cargo xtask bench --against`: a one-line crate, to time a cold check of its dependency.\n\
+         [package]\nname = \"bench-consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{dep}\n{extra}\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
+    std::fs::write(dir.join("src/lib.rs"), "").map_err(io)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Cold `cargo check` of the generated crate (every area, as a path dependency) and of another
+/// crate from crates.io, side by side in one run.
+fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, against: &str) -> Result<(), String> {
+    let (name, version) = match against.split_once('@') {
+        Some((n, v)) => (n, format!("={v}")),
+        None => (against, "*".to_string()),
+    };
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let features = if manifest.contains("\nfull = [") { ", features = [\"full\"]" } else { "" };
+    let ours = format!("graph-generated = {{ path = {:?}{features} }}", crate_dir.display().to_string());
+    // A path dependency is built with incremental compilation, as the workspace's own crates
+    // are; a registry or git dependency is not. Both are shown: the profile override is what a
+    // consumer of the generated crate by path can add to build it like a registry dependency.
+    let no_incr = "[profile.dev.package.graph-generated]\nincremental = false\n";
+    let contenders = [
+        Contender { label: against.to_string(), dir: a.dir.join("vs-theirs") },
+        Contender { label: "ours, every area".into(), dir: a.dir.join("vs-ours") },
+        Contender { label: "ours, every area, incremental".into(), dir: a.dir.join("vs-ours-incremental") },
+    ];
+    consumer(&contenders[0].dir, &format!("{name} = {version:?}"), "")?;
+    consumer(&contenders[1].dir, &ours, no_incr)?;
+    consumer(&contenders[2].dir, &ours, "")?;
+    // Resolve and download first: the network is not part of the figure.
+    for c in &contenders {
+        let out = Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(&c.dir).output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!("cargo fetch in {} failed:\n{}", c.dir.display(), String::from_utf8_lossy(&out.stderr)));
         }
     }
+    println!(
+        "side by side: cold `cargo check` of a one-line crate depending on each (fresh target dir per build, {} rounds, order rotating):",
+        a.rounds
+    );
+    let mut secs: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
+    let mut peaks: Vec<u64> = vec![0; contenders.len()];
+    for round in 0..a.rounds.max(1) {
+        let mut line = format!("  round {}:", round + 1);
+        for k in 0..contenders.len() {
+            let i = (k + round) % contenders.len();
+            let c = &contenders[i];
+            let target = c.dir.join("target");
+            let _ = std::fs::remove_dir_all(&target);
+            let out = Command::new(exe)
+                .args(["bench-peak", env!("CARGO"), "check", "--quiet"])
+                .current_dir(&c.dir)
+                .env("CARGO_TARGET_DIR", &target)
+                .env_remove("CARGO_INCREMENTAL")
+                .output()
+                .map_err(|e| e.to_string())?;
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let figures = stdout.lines().find(|l| l.starts_with("bench-peak"));
+            let (Some(figures), true) = (figures, out.status.success()) else {
+                return Err(format!("cargo check of {} failed:\n{}", c.label, String::from_utf8_lossy(&out.stderr)));
+            };
+            let s = field(figures, "wall_ms") as f64 / 1000.0;
+            let kib = field(figures, "peak_kib");
+            secs[i].push(s);
+            peaks[i] = peaks[i].max(kib);
+            line.push_str(&format!("  {} {s:.1} s ({:.2} GiB)", c.label, kib as f64 / (1024.0 * 1024.0)));
+        }
+        println!("{line}");
+    }
+    let theirs: Vec<f64> = secs[0].clone();
+    for (i, c) in contenders.iter().enumerate() {
+        let mut ratios: Vec<f64> = secs[i].iter().zip(&theirs).map(|(o, t)| o / t).collect();
+        let ratio = median(&mut ratios);
+        let m = median(&mut secs[i].clone());
+        let vs = if i == 0 { String::new() } else { format!(", median ratio to {against} {ratio:.2}x") };
+        println!("  {:<34} median {m:>6.1} s, peak RSS {:.2} GiB{vs}", c.label, peaks[i] as f64 / (1024.0 * 1024.0));
+    }
+    Ok(())
+}
+
+/// `xtask bench-peak CMD …`: runs CMD and prints its wall time and the largest peak RSS of the
+/// processes it waited for (for `cargo check`, the biggest `rustc`).
+pub fn peak(a: PeakArgs) -> ExitCode {
+    let start = Instant::now();
+    let status = Command::new(&a.cmd[0]).args(&a.cmd[1..]).status();
+    let wall = start.elapsed();
+    match status {
+        Ok(s) if s.success() => {}
+        Ok(s) => {
+            eprintln!("error: `{}` exited with {s}", a.cmd.join(" "));
+            return ExitCode::FAILURE;
+        }
+        Err(e) => {
+            eprintln!("error: `{}`: {e}", a.cmd[0]);
+            return ExitCode::FAILURE;
+        }
+    }
+    println!("bench-peak wall_ms={} peak_kib={}", wall.as_millis(), children_peak_kib());
     ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+fn children_peak_kib() -> u64 {
+    // SAFETY: `rusage` is plain data; getrusage only writes into the value we pass.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } == 0 {
+        u64::try_from(ru.ru_maxrss).unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+#[cfg(not(unix))]
+fn children_peak_kib() -> u64 {
+    0
 }

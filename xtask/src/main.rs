@@ -30,6 +30,9 @@ enum Cmd {
     /// (internal) One measured generation run, spawned by `bench`.
     #[command(hide = true)]
     BenchChild(bench::ChildArgs),
+    /// (internal) Run a command; print its wall time and the peak RSS of its process tree.
+    #[command(hide = true)]
+    BenchPeak(bench::PeakArgs),
 }
 
 #[derive(clap::Args)]
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Cmd::Report(a) => report::run(a),
         Cmd::Bench(a) => bench::run(a),
         Cmd::BenchChild(a) => bench::child(a),
+        Cmd::BenchPeak(a) => bench::peak(a),
     }
 }
 
