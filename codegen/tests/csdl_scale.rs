@@ -53,6 +53,8 @@ fn graph_v1_generates_completely_and_deterministically() {
     for f in out.ir.features.keys() {
         assert!(below.contains(&format!("\n{f} = [")), "feature {f} missing");
     }
+    // A consumer by path is told how to build the crate without an incremental cache.
+    assert!(toml.contains("#   [profile.dev.package.graph-generated]\n#   incremental = false\n"));
     for f in ["users", "groups", "me", "ns-security", "ns-call-records"] {
         assert!(out.ir.features.contains_key(f), "feature {f}");
     }

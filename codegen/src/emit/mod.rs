@@ -326,7 +326,17 @@ fn emit_cargo_toml(ir: &Ir, settings: &CrateSettings) -> String {
         }
         let list = |v: &[&str]| v.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
         let all: Vec<&str> = ir.features.keys().map(String::as_str).collect();
-        features.push_str(&format!("# Every area, and the types no area reaches.\nfull = [{}]\n", list(&all)));
+        features.push_str(&format!(
+            "# Enable the areas you call: each brings only the types it needs.\n\
+             # A consumer that takes this crate by path gets an incremental build of it, whose cache\n\
+             # costs time and memory on a cold build of many areas and is rarely reused; its workspace\n\
+             # can build it as a registry crate is built:\n\
+             #   [profile.dev.package.{pkg}]\n\
+             #   incremental = false\n\
+             # Every area, and the types no area reaches.\nfull = [{}]\n",
+            list(&all),
+            pkg = settings.package
+        ));
         for (name, f) in &ir.features {
             let deps = needs.get(name.as_str()).cloned().unwrap_or_default();
             let what = if f.roots.is_empty() {
