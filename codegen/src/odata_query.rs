@@ -35,20 +35,7 @@ pub fn split_top(s: &str, sep: char) -> Vec<String> {
 
 /// Percent-decodes (`%20` → space; `+` is kept, as Graph does; malformed escapes stay as text).
 pub fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit() {
-            let hex = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
-            out.push(hex(b[i + 1]) * 16 + hex(b[i + 2]));
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 /// `$a=x&$b=y` (top level, `&`-separated) or `$a=x;$b=y` (nested, `;`-separated).
@@ -71,5 +58,16 @@ pub fn expand_item(s: &str) -> (String, Option<String>) {
     match s.find('(') {
         Some(i) if s.ends_with(')') => (s[..i].trim().to_string(), Some(s[i + 1..s.len() - 1].to_string())),
         _ => (s.to_string(), None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decode_keeps_plus_and_malformed_escapes() {
+        assert_eq!(super::decode("a%20b+c%2Fd"), "a b+c/d");
+        assert_eq!(super::decode("100%"), "100%");
+        assert_eq!(super::decode("%zz%4"), "%zz%4");
+        assert_eq!(super::decode("%C3%A9%FF"), "é\u{FFFD}");
     }
 }
