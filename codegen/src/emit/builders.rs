@@ -288,17 +288,16 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
             quote!(#cfg all.push(&#name);)
         })
         .collect();
+    let all = super::operation_list_fn(
+        quote! {
+            /// Every operation of this namespace (those enabled by the crate's features).
+        },
+        format_ident!("all"),
+        &pushes,
+    );
     quote! {
         //! Operation data: documented paths with their permissions per scheme, and headers.
         #(#items)*
-        /// Every operation of this namespace (those enabled by the crate's features).
-        // One push per item: each may carry its own feature gate.
-        #[allow(clippy::vec_init_then_push)]
-        pub fn all() -> Vec<&'static graph_runtime::Operation> {
-            #[allow(unused_mut)]
-            let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
-            #(#pushes)*
-            all
-        }
+        #all
     }
 }

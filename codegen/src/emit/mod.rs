@@ -234,9 +234,7 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
             files.insert(format!("src/{ns}/requests/mod.rs"), format_file(settings, tokens)?);
         }
     }
-    // Namespace modules are never gated themselves (their items are).
-    let with_ops: Vec<(String, Option<Vec<String>>)> = ops_by_ns.keys().map(|ns| (ns.clone(), None)).collect();
-    files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys(), &with_ops, settings))?);
+    files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys(), ops_by_ns.keys(), settings))?);
     if !ir.examples.is_empty() || ir.features.is_empty() {
         files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
     }
@@ -247,7 +245,7 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
 fn emit_lib<'a>(
     ir: &Ir,
     namespaces: impl Iterator<Item = &'a String>,
-    with_ops: &[(String, Option<Vec<String>>)],
+    with_ops: impl Iterator<Item = &'a String>,
     settings: &CrateSettings,
 ) -> TokenStream {
     let mods: Vec<_> = namespaces.map(|n| format_ident!("{}", n)).collect();
@@ -284,14 +282,21 @@ fn emit_lib<'a>(
          `http::Request` before any I/O."
     ));
     let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
-    let pushes: Vec<TokenStream> = with_ops
-        .iter()
-        .map(|(ns, gate)| {
+    // Namespace modules are never gated themselves (their operations are).
+    let adds: Vec<TokenStream> = with_ops
+        .map(|ns| {
             let m = format_ident!("{}", ns);
-            let cfg = cfg_attr(gate.as_ref());
-            quote!(#cfg all.extend(#m::operations::all());)
+            quote!(all.extend(#m::operations::all());)
         })
         .collect();
+    let operations = operation_list_fn(
+        quote! {
+            /// Every operation compiled into this crate, with its documented paths, permissions
+            /// per scheme and headers: what an SDK can query without reading the docs.
+        },
+        format_ident!("operations"),
+        &adds,
+    );
     quote! {
         #doc
         #deny
@@ -299,14 +304,20 @@ fn emit_lib<'a>(
         #(pub mod #mods;)*
         pub use graph_runtime;
         #(#roots)*
-        /// Every operation compiled into this crate, with its documented paths, permissions
-        /// per scheme and headers: what an SDK can query without reading the docs.
-        // One push per item: each may carry its own feature gate.
+        #operations
+    }
+}
+
+/// `pub fn NAME() -> Vec<&'static graph_runtime::Operation>` made of `adds`, one statement
+/// per item (`all.push(…)` or `all.extend(…)`) so that each can carry its own feature gate.
+pub(crate) fn operation_list_fn(doc: TokenStream, name: proc_macro2::Ident, adds: &[TokenStream]) -> TokenStream {
+    quote! {
+        #doc
         #[allow(clippy::vec_init_then_push)]
-        pub fn operations() -> Vec<&'static graph_runtime::Operation> {
+        pub fn #name() -> Vec<&'static graph_runtime::Operation> {
             #[allow(unused_mut)]
             let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
-            #(#pushes)*
+            #(#adds)*
             all
         }
     }

@@ -302,11 +302,8 @@ fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -> NodeOps {
     let bound = bound_operations(schema);
     for (node, path) in reach {
         for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
-            let entry = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone()));
-            let acc = match entry {
-                std::collections::btree_map::Entry::Occupied(_) => continue,
-                std::collections::btree_map::Entry::Vacant(v) => v.insert(OpAccum::default()),
-            };
+            // `operations_on` gives each segment once, and the loop above adds no actions.
+            let acc = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone())).or_default();
             acc.kind = Some(OpKind::Action);
             acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
             acc.segment = Some(segment.clone());
