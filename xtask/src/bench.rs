@@ -286,15 +286,16 @@ fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), String> {
     // with it, the second check reuses the first one's query results and measures almost
     // nothing (a user's first build of the crate has no such cache).
     let check_target = a.dir.join("target");
-    let check = |features: &[&str]| -> Result<Duration, String> {
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
-        timed(&mut cmd)?;
-        std::fs::write(crate_dir.join("src/lib.rs"), std::fs::read(crate_dir.join("src/lib.rs")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+    let cargo_check = |features: &[&str]| {
         let mut cmd = Command::new(env!("CARGO"));
         cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
         timed(&mut cmd)
+    };
+    let check = |features: &[&str]| -> Result<Duration, String> {
+        cargo_check(features)?;
+        let lib = crate_dir.join("src/lib.rs");
+        std::fs::write(&lib, std::fs::read(&lib).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        cargo_check(features)
     };
     println!("cargo check of the generated crate alone (dependencies prebuilt, target {}):", check_target.display());
     for (label, args) in [
@@ -309,23 +310,36 @@ fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// One build of the side-by-side comparison: a one-line crate with one dependency.
+/// One build of the side-by-side comparison: a one-line crate at `dir` whose only dependency
+/// is `dep` (a TOML line), with `profile` (TOML, maybe empty) after it.
 struct Contender {
     label: String,
     dir: PathBuf,
+    dep: String,
+    profile: &'static str,
 }
 
-/// Writes a one-line library crate at `dir` whose only dependency is `dep` (a TOML line).
-fn consumer(dir: &Path, dep: &str, extra: &str) -> Result<(), String> {
-    let io = |e: std::io::Error| format!("{}: {e}", dir.display());
-    std::fs::create_dir_all(dir.join("src")).map_err(io)?;
-    let manifest = format!(
-        "# Written by `cargo xtask bench --against`: a one-line crate, to time a cold check of its dependency.\n\
-         [package]\nname = \"bench-consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [dependencies]\n{dep}\n{extra}\n[workspace]\n"
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
-    std::fs::write(dir.join("src/lib.rs"), "").map_err(io)
+impl Contender {
+    /// Writes the crate, then resolves and downloads its dependencies (the network is not
+    /// part of the figure).
+    fn prepare(&self) -> Result<(), String> {
+        let dir = &self.dir;
+        let io = |e: std::io::Error| format!("{}: {e}", dir.display());
+        std::fs::create_dir_all(dir.join("src")).map_err(io)?;
+        let manifest = format!(
+            "# Written by `cargo xtask bench --against`: a one-line crate, to time a cold check of its dependency.\n\
+             [package]\nname = \"bench-consumer\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]\n{}\n{}\n[workspace]\n",
+            self.dep, self.profile
+        );
+        std::fs::write(dir.join("Cargo.toml"), manifest).map_err(io)?;
+        std::fs::write(dir.join("src/lib.rs"), "").map_err(io)?;
+        let out = Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(dir).output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!("cargo fetch in {} failed:\n{}", dir.display(), String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(())
+    }
 }
 
 fn median(v: &mut [f64]) -> f64 {
@@ -352,19 +366,12 @@ fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, against: &str) -> R
     // consumer of the generated crate by path can add to build it like a registry dependency.
     let no_incr = "[profile.dev.package.graph-generated]\nincremental = false\n";
     let contenders = [
-        Contender { label: against.to_string(), dir: a.dir.join("vs-theirs") },
-        Contender { label: "ours, every area".into(), dir: a.dir.join("vs-ours") },
-        Contender { label: "ours, every area, incremental".into(), dir: a.dir.join("vs-ours-incremental") },
+        Contender { label: against.to_string(), dir: a.dir.join("vs-theirs"), dep: format!("{name} = {version:?}"), profile: "" },
+        Contender { label: "ours, every area".into(), dir: a.dir.join("vs-ours"), dep: ours.clone(), profile: no_incr },
+        Contender { label: "ours, every area, incremental".into(), dir: a.dir.join("vs-ours-incremental"), dep: ours, profile: "" },
     ];
-    consumer(&contenders[0].dir, &format!("{name} = {version:?}"), "")?;
-    consumer(&contenders[1].dir, &ours, no_incr)?;
-    consumer(&contenders[2].dir, &ours, "")?;
-    // Resolve and download first: the network is not part of the figure.
     for c in &contenders {
-        let out = Command::new(env!("CARGO")).args(["fetch", "--quiet"]).current_dir(&c.dir).output().map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!("cargo fetch in {} failed:\n{}", c.dir.display(), String::from_utf8_lossy(&out.stderr)));
-        }
+        c.prepare()?;
     }
     println!(
         "side by side: cold `cargo check` of a one-line crate depending on each (fresh target dir per build, {} rounds, order rotating):",
