@@ -1,0 +1,182 @@
+//! Request builders: one item and one collection builder per useful node, with their
+//! children, operations and operation data.
+
+use super::*;
+
+pub(super) fn builder_name(ir: &Ir, node: &Node) -> String {
+    let rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_else(|| camel(split_qualified(&node.0).1));
+    format!("{rust}{}", if node.1 { "Collection" } else { "Item" })
+}
+
+/// Unique builder names: `{Model}Item` / `{Model}Collection`, prefixed with the namespace
+/// module when two namespaces have a model of the same name.
+pub(super) fn builder_names(ir: &Ir, useful: &BTreeSet<Node>) -> BTreeMap<Node, String> {
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for node in useful {
+        let mut name = builder_name(ir, node);
+        if !taken.insert(name.clone()) {
+            let ns = camel(&crate::ir::naming::namespace_module(split_qualified(&node.0).0));
+            name = format!("{ns}{name}");
+            let base = name.clone();
+            let mut i = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}{i}");
+                i += 1;
+            }
+        }
+        out.insert(node.clone(), name);
+    }
+    out
+}
+
+pub(super) fn lower_builders(
+    schema: &Schema,
+    ops: &NodeOps,
+    useful: &BTreeSet<Node>,
+    ir: &mut Ir,
+    _diags: &mut Vec<Diagnostic>,
+) {
+    let names = builder_names(ir, useful);
+    for (name, node) in roots(schema) {
+        if useful.contains(&node) {
+            ir.roots.push(Root { fn_name: snake(&name), segment: name.clone(), builder: names[&node].clone() });
+        }
+    }
+    for node in useful {
+        let rust_name = names[node].clone();
+        let (ns, _, _) = model_names(&node.0);
+        let module = ir.models.get(&node.0).map(|m| m.module.clone()).unwrap_or_else(|| snake(split_qualified(&node.0).1));
+        let mut b = Builder {
+            rust_name: rust_name.clone(),
+            namespace: ns,
+            module,
+            target: node.0.clone(),
+            collection: node.1,
+            children: Vec::new(),
+            item: None,
+            operations: Vec::new(),
+        };
+        // Method names of one builder are unique: `new`, `path`, `by_id`, children, operations.
+        let mut methods: BTreeSet<String> = ["new", "path", "by_id"].iter().map(|s| s.to_string()).collect();
+        let mut unique = |m: String| -> String {
+            let mut name = m.clone();
+            let mut i = 2;
+            while !methods.insert(name.clone()) {
+                name = format!("{m}_{i}");
+                i += 1;
+            }
+            name
+        };
+        for (seg, t) in edges(schema, node) {
+            if !useful.contains(&t) {
+                continue;
+            }
+            if seg == "{key}" {
+                b.item = Some((names[&t].clone(), format!("{}-id", split_qualified(&node.0).1)));
+            } else {
+                b.children.push(Child { method: unique(snake(&seg)), segment: seg, builder: names[&t].clone() });
+            }
+        }
+        if let Some(node_ops) = ops.get(node) {
+            for ((kind, seg), acc) in node_ops {
+                let target_rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_default();
+                let simple_seg = seg.rsplit('.').next().unwrap_or(seg).to_string();
+                let mut const_name = format!(
+                    "{}_{}",
+                    snake(&target_rust).to_ascii_uppercase(),
+                    if *kind == OpKind::Action {
+                        format!("{}{}", if node.1 { "COLLECTION_" } else { "" }, snake(&simple_seg).to_ascii_uppercase())
+                    } else {
+                        kind_word(*kind).to_ascii_uppercase()
+                    }
+                );
+                if ir.operations.contains_key(&const_name) {
+                    let base = const_name.clone();
+                    let mut i = 2;
+                    while ir.operations.contains_key(&const_name) {
+                        const_name = format!("{base}_{i}");
+                        i += 1;
+                    }
+                }
+                let op_def: Option<Operation> = acc.csdl.clone().or_else(|| {
+                    acc.action_qname.as_ref().and_then(|q| {
+                        let (ns, n) = split_qualified(q);
+                        schema.namespaces.get(ns)?.operations.get(n)?.first().cloned()
+                    })
+                });
+                let response = match kind {
+                    OpKind::List => Shape::Page(node.0.clone()),
+                    OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Shape::Entity(node.0.clone()),
+                    OpKind::Delete => Shape::NoContent,
+                    OpKind::Action => match op_def.as_ref().and_then(|o| o.return_type.clone()) {
+                        Some(r) if r.ty.collection => Shape::Page(r.ty.name),
+                        Some(r) => Shape::Entity(r.ty.name),
+                        None => Shape::NoContent,
+                    },
+                };
+                let is_function = acc.csdl.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
+                let body = match kind {
+                    OpKind::Create => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
+                        .or_else(|| Some(node.0.clone())),
+                    OpKind::Update => write_model(schema, &node.0, WriteMode::Update, &acc.body_rows, &acc.body_rels, ir)
+                        .or_else(|| Some(node.0.clone())),
+                    OpKind::Replace => Some(node.0.clone()),
+                    OpKind::Action if is_function => None,
+                    OpKind::Action => match &acc.csdl {
+                        Some(op) => parameters_model(schema, &acc.action_qname.clone().unwrap_or_default(), op, ir),
+                        None => write_model(schema, &format!("{}.{}", node.0, seg), WriteMode::Parameters, &acc.body_rows, &[], ir),
+                    },
+                    _ => None,
+                };
+                let function_params = is_function.then(|| {
+                    let params: Vec<&Parameter> = acc.csdl.as_ref().map(|o| o.parameters.iter().skip(1).collect()).unwrap_or_default();
+                    let mut rust: Vec<String> = params.iter().map(|p| snake(&p.name)).collect();
+                    dedupe(&mut rust, &["self"]);
+                    params.iter().zip(rust).map(|(p, r)| (p.name.clone(), r)).collect::<Vec<_>>()
+                });
+                let method_name = unique(match kind {
+                    OpKind::Action => snake(&simple_seg),
+                    k => kind_word(*k).to_string(),
+                });
+                let title = acc.titles.iter().next().cloned().unwrap_or_else(|| {
+                    op_def
+                        .as_ref()
+                        .and_then(|o| o.annotations.description.clone())
+                        .unwrap_or_else(|| format!("{} `{}`", kind_word(*kind), if *kind == OpKind::Action { seg.as_str() } else { node.0.as_str() }))
+                });
+                let mut paths: Vec<(String, Option<PermissionFacts>)> =
+                    acc.paths.iter().map(|(p, perm)| (p.clone(), perm.clone())).collect();
+                if paths.is_empty() {
+                    if let Some(p) = &acc.csdl_path {
+                        paths.push((p.clone(), None));
+                    }
+                }
+                ir.operations.insert(
+                    const_name.clone(),
+                    OperationInfo {
+                        const_name: const_name.clone(),
+                        id: format!("{}.{}", node.0, method_name),
+                        method: acc.http_method.clone(),
+                        title,
+                        doc_pages: acc.pages.iter().cloned().collect(),
+                        paths,
+                        headers: acc.headers.iter().map(|(n, (v, r))| (n.clone(), v.clone(), *r)).collect(),
+                        query_options: acc.query.iter().cloned().collect(),
+                    },
+                );
+                b.operations.push(OpMethod {
+                    kind: *kind,
+                    method_name,
+                    http_method: acc.http_method.clone(),
+                    segment: acc.segment.clone(),
+                    response,
+                    body,
+                    operation_const: const_name,
+                    function_params,
+                });
+            }
+        }
+        ir.builders.insert(rust_name, b);
+    }
+}

@@ -1,0 +1,119 @@
+//! Lowering: schema + API facts → IR. Named passes, each a plain function:
+//! `attach_operations` (resolve every documented request line to a builder and an operation),
+//! `useful_nodes` (dependency closure: only builders on a path to an operation),
+//! `lower_models` (types of the generated namespaces + opaque referenced types),
+//! `lower_builders`, `lower_examples`, `compute_features`. One module per concern:
+//! `operations` (operations per node, from docs or from the container), `models`, `builders`,
+//! `examples`, `features`; this file holds the entry points and the data they pass around.
+
+use super::naming::{camel, dedupe, dedupe_camel, snake};
+use super::*;
+use crate::csdl::*;
+use crate::derive::parse_type_text;
+use crate::diag::{Diagnostic, Origin};
+use crate::extract::{ApiFacts, PermissionFacts, Row};
+use crate::paths::{self, SegKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+mod operations;
+mod models;
+mod builders;
+mod examples;
+mod features;
+use operations::*;
+use models::*;
+use builders::*;
+use examples::*;
+pub use examples::example_chain;
+pub use features::{compute_features, feature_name};
+
+/// A builder node: a type addressed as a collection or as a single entity.
+type Node = (String, bool);
+/// Operations attached to each node, by (kind, action segment).
+type NodeOps = BTreeMap<Node, BTreeMap<(OpKind, String), OpAccum>>;
+
+#[derive(Default)]
+struct OpAccum {
+    kind: Option<OpKind>,
+    http_method: String,
+    segment: Option<String>,
+    action_qname: Option<String>,
+    titles: BTreeSet<String>,
+    pages: BTreeSet<String>,
+    paths: BTreeMap<String, Option<PermissionFacts>>,
+    headers: BTreeMap<String, (Option<String>, bool)>,
+    query: BTreeSet<String>,
+    body_rows: Vec<Row>,
+    body_rels: Vec<Row>,
+    pages_with_body: BTreeSet<String>,
+    /// CSDL-only: the operation this method calls (parameters, return type), and a
+    /// representative path template of the node.
+    csdl: Option<Operation>,
+    csdl_path: Option<String>,
+}
+
+pub struct Lowered {
+    pub ir: Ir,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of documented request lines that resolved.
+    pub paths_resolved: usize,
+}
+
+fn kind_word(k: OpKind) -> &'static str {
+    match k {
+        OpKind::Get => "get",
+        OpKind::List => "list",
+        OpKind::Create => "create",
+        OpKind::Update => "update",
+        OpKind::Replace => "replace",
+        OpKind::Delete => "delete",
+        OpKind::Action => "action",
+    }
+}
+
+/// Lowers the schema (`schema` holds the generated namespaces and everything they refer to)
+/// and the API pages into the IR.
+pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts]) -> Lowered {
+    let mut diags = Vec::new();
+    let (ops, resolved) = attach_operations(schema, apis, &mut diags);
+    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
+    lower_examples(schema, apis, &mut ir, &mut diags);
+    Lowered { ir, diagnostics: diags, paths_resolved: resolved }
+}
+
+/// The passes shared by docs and CSDL-only lowering, once the operations are attached:
+/// dependency closure, models, builders (which add write models), Rust names.
+fn lower_types_and_builders(schema: &Schema, namespaces: &[String], ops: &NodeOps, diags: &mut Vec<Diagnostic>) -> Ir {
+    let useful = useful_nodes(schema, ops);
+    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
+    lower_models(schema, namespaces, &useful, &mut ir);
+    fix_model_names(&mut ir);
+    lower_builders(schema, ops, &useful, &mut ir, diags);
+    // Builders add write models: name those too.
+    fix_model_names(&mut ir);
+    ir
+}
+
+/// Depth (segments after the root segment) of the path-template figure.
+pub const PATH_DEPTH: usize = 4;
+
+/// Lowers a schema without docs: operations come from the entity container (entity sets,
+/// singletons, navigation, Capabilities restrictions) and bound actions and functions. Keeps
+/// the navigation-graph shape: one item and one collection builder per reachable type, so the
+/// number of builders is bounded by types, not by paths.
+pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
+    let mut diags = Vec::new();
+    let reach = reachable(schema);
+    let ops = csdl_operations(schema, &reach);
+    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
+    // Namespaces that declare the container are covered by its areas, not by a namespace feature.
+    let container_ns: BTreeSet<String> =
+        schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
+    compute_features(&mut ir, &container_ns);
+    ir.figures = Figures {
+        reachable_nodes: reach.len(),
+        path_templates: count_path_templates(schema, &reach, &ops, PATH_DEPTH),
+        path_depth: PATH_DEPTH,
+    };
+    Lowered { ir, diagnostics: diags, paths_resolved: 0 }
+}

@@ -1,0 +1,367 @@
+//! Attaching operations to builder nodes: documented request lines (`attach_operations`) and
+//! the container of real metadata (`csdl_operations`), with the navigation walks they share.
+
+use super::*;
+
+/// Same least/higher permissions per scheme (where the tables come from does not matter).
+pub(super) fn same_permissions(a: &PermissionFacts, b: &PermissionFacts) -> bool {
+    a.delegated_work == b.delegated_work && a.delegated_personal == b.delegated_personal && a.application == b.application
+}
+
+pub(super) fn is_required(r: &Row) -> bool {
+    let d = r.description.to_ascii_lowercase();
+    d.contains("required") && !d.contains("not required")
+}
+
+/// One write model serves every page of an operation (e.g. POST to an allotment's or a
+/// user's assignments): a field is required only where every page requires it.
+pub(super) fn merge_body_rows(acc: &mut Vec<Row>, page: &[Row], first: bool) {
+    for r in acc.iter_mut() {
+        let on_page = page.iter().find(|p| p.name == r.name);
+        if is_required(r) && !on_page.is_some_and(is_required) {
+            r.description = format!("{} (optional on some paths)", r.description.replace("Required.", "").trim());
+        }
+    }
+    for p in page {
+        if !acc.iter().any(|r| r.name == p.name) {
+            let mut p = p.clone();
+            if !first && is_required(&p) {
+                p.description = format!("{} (optional on some paths)", p.description.replace("Required.", "").trim());
+            }
+            acc.push(p);
+        }
+    }
+}
+
+pub(super) fn op_kind(method: &str, collection: bool) -> Option<OpKind> {
+    Some(match (method, collection) {
+        ("GET", true) => OpKind::List,
+        ("GET", false) => OpKind::Get,
+        ("POST", true) => OpKind::Create,
+        ("PATCH", false) => OpKind::Update,
+        ("PUT", false) => OpKind::Replace,
+        ("DELETE", false) => OpKind::Delete,
+        _ => return None,
+    })
+}
+
+/// Nodes reachable from the container, each with the shortest path template reaching it
+/// (breadth first; roots in name order, edges in declared order: deterministic).
+pub(super) fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
+    let mut seen: BTreeMap<Node, String> = BTreeMap::new();
+    let mut queue: std::collections::VecDeque<(Node, String)> =
+        roots(schema).into_iter().map(|(name, n)| (n, format!("/{name}"))).collect();
+    while let Some((n, path)) = queue.pop_front() {
+        if seen.contains_key(&n) {
+            continue;
+        }
+        for (seg, t) in edges(schema, &n) {
+            if !seen.contains_key(&t) {
+                let next = if seg == "{key}" {
+                    format!("{path}/{{{}-id}}", split_qualified(&n.0).1)
+                } else {
+                    format!("{path}/{seg}")
+                };
+                queue.push_back((t, next));
+            }
+        }
+        seen.insert(n, path);
+    }
+    seen
+}
+
+/// How many distinct path templates the container allows with at most `depth` segments after
+/// the root segment, counted over the node graph `nodes` (never materialised). The bound
+/// operations of `ops` count as a final segment.
+pub(super) fn count_path_templates(schema: &Schema, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
+    let bound: BTreeMap<&Node, usize> =
+        ops.iter().map(|(n, by)| (n, by.keys().filter(|(k, _)| *k == OpKind::Action).count())).collect();
+    let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
+    for (_, n) in roots(schema) {
+        *cur.entry(n).or_default() += 1;
+    }
+    let mut total: u128 = 0;
+    for d in 0..=depth {
+        let mut next: BTreeMap<Node, u128> = BTreeMap::new();
+        for (n, count) in &cur {
+            total = total.saturating_add(*count);
+            if d == depth {
+                continue;
+            }
+            // Operations end a path: one more segment each.
+            let calls = bound.get(n).copied().unwrap_or(0) as u128;
+            total = total.saturating_add(count.saturating_mul(calls));
+            for (_, t) in edges(schema, n) {
+                if nodes.contains_key(&t) {
+                    let e = next.entry(t).or_default();
+                    *e = e.saturating_add(*count);
+                }
+            }
+        }
+        cur = next;
+    }
+    total
+}
+
+/// Bound operations by binding node (binding type, collection), in schema order.
+pub(super) fn bound_operations(schema: &Schema) -> BTreeMap<Node, Vec<(&str, &str, &Operation)>> {
+    let mut by: BTreeMap<Node, Vec<(&str, &str, &Operation)>> = BTreeMap::new();
+    for (ns_name, ns) in &schema.namespaces {
+        for (name, overloads) in &ns.operations {
+            for op in overloads.iter().filter(|o| o.bound) {
+                if let Some(b) = op.parameters.first() {
+                    by.entry((b.ty.name.clone(), b.ty.collection)).or_default().push((ns_name, name, op));
+                }
+            }
+        }
+    }
+    by
+}
+
+/// The bound operations callable on `node`: those bound to its type or to a base type (an
+/// operation bound to `directoryObject` is called on `/users/{id}` too), by call segment.
+/// The nearest binding wins; between overloads of one binding, the first.
+pub(super) fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s str, &'s Operation)>>, node: &Node) -> BTreeMap<String, (&'s str, &'s str, &'s Operation)> {
+    let mut out = BTreeMap::new();
+    for ty in schema.lineage(&node.0) {
+        for &(ns_name, name, op) in bound.get(&(ty, node.1)).into_iter().flatten() {
+            // Operations of the default namespace are called by simple name, others qualified.
+            let segment = if ns_name == "microsoft.graph" { name.to_string() } else { format!("{ns_name}.{name}") };
+            out.entry(segment).or_insert((ns_name, name, op));
+        }
+    }
+    out
+}
+
+/// Operations derived from the container: list/create on collections, get/update/delete on
+/// items (by Capabilities restrictions on the container children and navigation properties
+/// that reach the node; allowed unless every way in forbids it), and bound actions/functions.
+pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -> NodeOps {
+    // Capabilities of the ways into each node: (insertable, updatable, deletable) allowed?
+    #[derive(Default, Clone, Copy)]
+    struct Allowed {
+        insert: bool,
+        update: bool,
+        delete: bool,
+    }
+    let mut allowed: BTreeMap<Node, Allowed> = BTreeMap::new();
+    let mut allow = |n: Node, c: &Capabilities, deletable: bool| {
+        let a = allowed.entry(n).or_default();
+        a.insert |= c.insertable != Some(false);
+        a.update |= c.updatable != Some(false);
+        a.delete |= deletable && c.deletable != Some(false);
+    };
+    if let Some((_, c)) = schema.container() {
+        for s in c.entity_sets.values() {
+            allow((s.ty.clone(), true), &s.annotations.capabilities, true);
+            allow((s.ty.clone(), false), &s.annotations.capabilities, true);
+        }
+        for s in c.singletons.values() {
+            // A singleton can be read and updated, never deleted.
+            allow((s.ty.clone(), false), &s.annotations.capabilities, false);
+        }
+    }
+    for n in reach.keys().filter(|n| !n.1) {
+        for p in schema.all_properties(&n.0).into_iter().filter(|p| p.is_navigation()) {
+            let t = (p.ty.name.clone(), p.ty.collection);
+            allow(t.clone(), &p.annotations.capabilities, true);
+            if p.ty.collection {
+                allow((p.ty.name.clone(), false), &p.annotations.capabilities, true);
+            }
+        }
+    }
+    let mut ops: NodeOps = BTreeMap::new();
+    for (node, path) in reach {
+        let a = allowed.get(node).copied().unwrap_or_default();
+        let mut kinds = vec![if node.1 { OpKind::List } else { OpKind::Get }];
+        if node.1 && a.insert {
+            kinds.push(OpKind::Create);
+        }
+        if !node.1 && a.update {
+            kinds.push(OpKind::Update);
+        }
+        if !node.1 && a.delete {
+            kinds.push(OpKind::Delete);
+        }
+        for k in kinds {
+            let acc = ops.entry(node.clone()).or_default().entry((k, String::new())).or_default();
+            acc.kind = Some(k);
+            acc.http_method = match k {
+                OpKind::List | OpKind::Get => "GET",
+                OpKind::Create => "POST",
+                OpKind::Update => "PATCH",
+                OpKind::Replace => "PUT",
+                OpKind::Delete => "DELETE",
+                OpKind::Action => "POST",
+            }
+            .into();
+            acc.csdl_path = Some(path.clone());
+        }
+    }
+    let bound = bound_operations(schema);
+    for (node, path) in reach {
+        for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
+            // `operations_on` gives each segment once, and the loop above adds no actions.
+            let acc = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone())).or_default();
+            acc.kind = Some(OpKind::Action);
+            acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
+            acc.segment = Some(segment.clone());
+            acc.action_qname = Some(format!("{ns_name}.{name}"));
+            let args = if op.kind == OperationKind::Function {
+                let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
+                format!("({})", ps.join(","))
+            } else {
+                String::new()
+            };
+            acc.csdl_path = Some(format!("{path}/{segment}{args}"));
+            acc.csdl = Some(op.clone());
+        }
+    }
+    ops
+}
+
+pub(super) fn attach_operations(
+    schema: &Schema,
+    apis: &[ApiFacts],
+    diags: &mut Vec<Diagnostic>,
+) -> (NodeOps, usize) {
+    let mut ops: NodeOps = BTreeMap::new();
+    let mut resolved_count = 0;
+    for api in apis {
+        for line in &api.http_lines {
+            let origin = Origin::new(api.file.clone(), line.line, 1);
+            let r = match paths::resolve(schema, &line.path) {
+                Ok(r) => r,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "doc-path-unresolved",
+                        origin,
+                        format!("`{} {}` does not resolve: {}", line.method, line.path, e.message),
+                    ));
+                    continue;
+                }
+            };
+            let target = r.target();
+            let (node, kind, segment, action) = match &target.kind {
+                SegKind::Operation { qname } => {
+                    ((target.ty.name.clone(), target.ty.collection), OpKind::Action, Some(target.text.clone()), Some(qname.clone()))
+                }
+                _ => {
+                    let Some(k) = op_kind(&line.method, target.ty.collection) else {
+                        diags.push(Diagnostic::error(
+                            "doc-method-unsupported",
+                            origin,
+                            format!("`{}` on a {} is not an operation a client can build", line.method,
+                                if target.ty.collection { "collection" } else { "single entity" }),
+                        ));
+                        continue;
+                    };
+                    ((target.ty.name.clone(), target.ty.collection), k, None, None)
+                }
+            };
+            resolved_count += 1;
+            let acc = ops.entry(node).or_default().entry((kind, segment.clone().unwrap_or_default())).or_default();
+            acc.kind = Some(kind);
+            acc.http_method = line.method.clone();
+            acc.segment = segment;
+            acc.action_qname = action;
+            acc.titles.insert(api.title.clone());
+            acc.pages.insert(api.file.clone());
+            // Permissions of the group listing this path (same method and path shape).
+            let shape = r.shape();
+            let perms = api.permission_groups.iter().find(|g| {
+                g.paths.iter().any(|p| {
+                    p.method == line.method && paths::resolve(schema, &p.path).map(|x| x.shape()) == Ok(shape.clone())
+                })
+            });
+            let entry = acc.paths.entry(line.path.clone()).or_insert(None);
+            if let Some(new) = perms.and_then(|g| g.permissions.as_ref()) {
+                match entry {
+                    None => *entry = Some(new.clone()),
+                    // Two pages document the same path with different tables: the first (in
+                    // page order) is kept, and the disagreement is reported.
+                    Some(kept) if !same_permissions(kept, new) => diags.push(Diagnostic::warning(
+                        "doc-permissions-conflict",
+                        new.origin.clone(),
+                        format!(
+                            "permissions for `{} {}` differ from the table at {}, which is kept",
+                            line.method, line.path, kept.origin
+                        ),
+                    )),
+                    Some(_) => {}
+                }
+            }
+            for h in &api.headers {
+                if h.name.eq_ignore_ascii_case("authorization") {
+                    continue;
+                }
+                let required = h.description.to_ascii_lowercase().contains("required");
+                let first = h.description.split(['.', ' ']).next().unwrap_or("").trim();
+                let value = (!first.is_empty() && !first.contains('{') && (first.contains('/') || first == "eventual"))
+                    .then(|| first.to_string());
+                acc.headers.insert(h.name.clone(), (value, required));
+            }
+            acc.query.extend(api.query_options.iter().cloned());
+            if !acc.pages_with_body.contains(&api.file) {
+                acc.pages_with_body.insert(api.file.clone());
+                merge_body_rows(&mut acc.body_rows, &api.body_properties, acc.pages_with_body.len() == 1);
+                merge_body_rows(&mut acc.body_rels, &api.body_relationships, acc.pages_with_body.len() == 1);
+            }
+        }
+    }
+    (ops, resolved_count)
+}
+
+/// Navigation edges of a node: (method/segment name, target node).
+pub(super) fn edges(schema: &Schema, node: &Node) -> Vec<(String, Node)> {
+    let (ty, collection) = node;
+    if *collection {
+        return vec![("{key}".into(), (ty.clone(), false))];
+    }
+    schema
+        .all_properties(ty)
+        .into_iter()
+        .filter(|p| p.is_navigation())
+        .map(|p| (p.name.clone(), (p.ty.name.clone(), p.ty.collection)))
+        .collect()
+}
+
+pub(super) fn roots(schema: &Schema) -> Vec<(String, Node)> {
+    let Some((_, c)) = schema.container() else { return Vec::new() };
+    let mut out: Vec<(String, Node)> =
+        c.entity_sets.values().map(|s| (s.name.clone(), (s.ty.clone(), true))).collect();
+    out.extend(c.singletons.values().map(|s| (s.name.clone(), (s.ty.clone(), false))));
+    out.sort();
+    out
+}
+
+/// Nodes reachable from the container that lead to at least one operation.
+pub(super) fn useful_nodes(schema: &Schema, ops: &NodeOps) -> BTreeSet<Node> {
+    // Reachable set.
+    let mut reach: BTreeSet<Node> = BTreeSet::new();
+    let mut stack: Vec<Node> = roots(schema).into_iter().map(|(_, n)| n).collect();
+    while let Some(n) = stack.pop() {
+        if !reach.insert(n.clone()) {
+            continue;
+        }
+        for (_, t) in edges(schema, &n) {
+            if !reach.contains(&t) {
+                stack.push(t);
+            }
+        }
+    }
+    // Useful: has operations, or an edge to a useful node (fixpoint).
+    let mut useful: BTreeSet<Node> = reach.iter().filter(|n| ops.contains_key(*n)).cloned().collect();
+    loop {
+        let before = useful.len();
+        for n in &reach {
+            if !useful.contains(n) && edges(schema, n).iter().any(|(_, t)| useful.contains(t)) {
+                useful.insert(n.clone());
+            }
+        }
+        if useful.len() == before {
+            break;
+        }
+    }
+    useful
+}
