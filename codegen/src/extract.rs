@@ -49,6 +49,9 @@ pub struct HttpLine {
 pub struct SchemeFacts {
     pub least: Vec<String>,
     pub higher: Vec<String>,
+    /// `(permission, companions)`: the permission works only with one of the companions
+    /// (the permissions data's `AlsoRequires`; doc tables never say).
+    pub also_requires: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -259,7 +262,7 @@ pub fn permission_table(page: &Page, t: &Table) -> PermissionFacts {
     };
     for r in &t.rows {
         let c = |i: usize| r.cells.get(i).map(|c| c.text.clone()).unwrap_or_default();
-        let scheme = SchemeFacts { least: split_names(&c(1)), higher: split_names(&c(2)) };
+        let scheme = SchemeFacts { least: split_names(&c(1)), higher: split_names(&c(2)), ..Default::default() };
         let kind = c(0).to_ascii_lowercase();
         if kind.contains("personal") {
             p.delegated_personal = scheme;

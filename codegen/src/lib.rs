@@ -17,3 +17,4 @@ pub mod emit;
 pub mod pipeline;
 pub mod check;
 pub mod reconcile;
+pub mod permissions;

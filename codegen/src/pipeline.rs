@@ -10,6 +10,7 @@ use crate::extract::{self, ApiFacts};
 use crate::ir::lower;
 use crate::ir::Ir;
 use crate::paths;
+use crate::permissions;
 use std::collections::BTreeMap;
 
 /// The built-in slice of `microsoft.graph` that namespace pages refer to (see the file).
@@ -23,6 +24,8 @@ pub struct Input {
     pub docs_label: String,
     /// Real CSDL XML: (display path, text).
     pub csdl_xml: Option<(String, String)>,
+    /// Microsoft's permissions data (`permissions.json`): (display path, text).
+    pub permissions: Option<(String, String)>,
     /// Namespaces to generate; empty = every namespace the resource pages name.
     pub namespaces: Vec<String>,
     pub settings: CrateSettings,
@@ -59,6 +62,8 @@ pub struct Output {
     /// Properties (type qname, property name) that the docs tree's own resource pages lack and
     /// that were taken from the base schema ([`run_with_base`]); empty without a base schema.
     pub borrowed: Vec<(String, String)>,
+    /// Permissions figures (from the docs' tables alone when no permissions data was given).
+    pub permissions: permissions::Figures,
 }
 
 /// File name of the derived schema of a namespace: `cloudLicensing.csdl.yaml`.
@@ -116,8 +121,30 @@ pub fn external_schema(input: &Input, diags: &mut Diagnostics) -> Schema {
     }
 }
 
+/// The permissions pass (see [`permissions::attach`]) over a lowered IR, when the input
+/// has permissions data; figures from the IR alone otherwise.
+fn apply_permissions(input: &Input, schema: &Schema, ir: &mut Ir, diags: &mut Diagnostics) -> permissions::Figures {
+    let Some((file, text)) = &input.permissions else {
+        let (operations, with_permissions) = permissions::coverage(ir);
+        return permissions::Figures { operations, with_permissions, ..Default::default() };
+    };
+    match permissions::read(file, text) {
+        Ok(data) => {
+            let (ds, figures) = permissions::attach(schema, ir, &data);
+            diags.extend(ds);
+            figures
+        }
+        Err(d) => {
+            diags.push(d);
+            let (operations, with_permissions) = permissions::coverage(ir);
+            permissions::Figures { operations, with_permissions, ..Default::default() }
+        }
+    }
+}
+
 fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
-    if !d.origin.file.starts_with(label) && !d.origin.file.ends_with(".yaml") && !d.origin.file.ends_with(".xml") {
+    let f = &d.origin.file;
+    if !f.starts_with(label) && !f.ends_with(".yaml") && !f.ends_with(".xml") && !f.ends_with(".json") {
         d.origin.file = format!("{label}{}", d.origin.file);
     }
     d
@@ -227,8 +254,11 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     };
     lowered_schema.merge(external);
 
-    let lowered = lower::lower(&lowered_schema, &namespaces, &apis);
-    diags.extend(lowered.diagnostics.into_iter().map(|d| relabel(d, label)));
+    let mut lowered = lower::lower(&lowered_schema, &namespaces, &apis);
+    diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
+    let mut pd = Diagnostics::default();
+    let permission_figures = apply_permissions(input, &lowered_schema, &mut lowered.ir, &mut pd);
+    diags.extend(pd.items.into_iter().map(|d| relabel(d, label)));
     let mut paths_set = std::collections::BTreeSet::new();
     for a in &apis {
         for l in &a.http_lines {
@@ -255,6 +285,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         endpoints: lowered.paths_resolved,
         paths: paths_set.len(),
         borrowed,
+        permissions: permission_figures,
     }
 }
 
@@ -289,8 +320,9 @@ pub fn run_csdl_only(input: &Input) -> Output {
     diags.extend(ds);
     let namespaces: Vec<String> =
         if input.namespaces.is_empty() { schema.namespaces.keys().cloned().collect() } else { input.namespaces.clone() };
-    let lowered = lower::lower_csdl(&schema, &namespaces);
-    diags.extend(lowered.diagnostics);
+    let mut lowered = lower::lower_csdl(&schema, &namespaces);
+    diags.extend(lowered.diagnostics.drain(..));
+    let permission_figures = apply_permissions(input, &schema, &mut lowered.ir, &mut diags);
     let files = match emit::emit_crate(&lowered.ir, &input.settings) {
         Ok(f) => f,
         Err(e) => {
@@ -306,6 +338,7 @@ pub fn run_csdl_only(input: &Input) -> Output {
         files,
         diagnostics: diags.sorted(),
         endpoints,
+        permissions: permission_figures,
         ..Default::default()
     }
 }

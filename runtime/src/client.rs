@@ -34,7 +34,8 @@ use std::time::Duration;
 use http::header::{HeaderValue, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use crate::error::{retry_after, Error};
+use crate::error::{retry_after, Error, MissingScopes};
+use crate::permissions::TokenClaims;
 use crate::page::Page;
 use crate::request::{parse_absolute_uri, parse_response, Request};
 
@@ -118,7 +119,9 @@ impl TokenProvider for StaticToken {
 ///   (seconds or an HTTP date, see [`parse_retry_after`](crate::parse_retry_after)), or
 ///   1 s, 2 s, 4 s, … (capped at 32 s) when the header is missing or unreadable. A
 ///   `Retry-After` longer than [`max_retry_delay`](Client::max_retry_delay) (default 120 s)
-///   is not waited for: the error is returned instead.
+///   is not waited for: the error is returned instead;
+/// * with [`check_token_scopes`](Client::check_token_scopes), refuses before sending a call
+///   whose known permissions the token's `scp` / `roles` claims do not grant.
 #[derive(Clone, Debug)]
 pub struct Client<T, P> {
     base_url: String,
@@ -126,12 +129,35 @@ pub struct Client<T, P> {
     token: P,
     max_retries: u32,
     max_retry_delay: Duration,
+    check_scopes: bool,
 }
 
 impl<T: Transport, P: TokenProvider> Client<T, P> {
     /// A client for `base_url` (e.g. `https://graph.microsoft.com/v1.0`).
     pub fn new(base_url: impl Into<String>, transport: T, token: P) -> Self {
-        Client { base_url: base_url.into(), transport, token, max_retries: 3, max_retry_delay: Duration::from_secs(120) }
+        Client {
+            base_url: base_url.into(),
+            transport,
+            token,
+            max_retries: 3,
+            max_retry_delay: Duration::from_secs(120),
+            check_scopes: false,
+        }
+    }
+
+    /// Before sending a request whose permissions are known
+    /// ([`Request::permissions`]), read the `scp` (delegated) or `roles` (application) claim
+    /// of the bearer token and fail with [`Error::MissingScopes`], naming the
+    /// least-privileged permissions the call needs, when none it accepts is granted; the
+    /// request is then never sent. Off by default.
+    ///
+    /// The token's JWT payload is only decoded, **its signature is not checked** (see
+    /// [`TokenClaims`](crate::TokenClaims)): this saves a 403 round trip, it decides nothing.
+    /// A token that is not a JWT fails the call with [`Error::MissingScopes`] listing no
+    /// granted permission. Calls whose permissions are unknown are sent unchecked.
+    pub fn check_token_scopes(mut self, on: bool) -> Self {
+        self.check_scopes = on;
+        self
     }
 
     /// Maximum number of retries after throttling (`0` disables retries).
@@ -158,7 +184,23 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
 
     /// Sends `req` (with retries) and parses the response as `R`.
     pub async fn send<R: DeserializeOwned>(&self, req: &Request<R>) -> Result<R, Error> {
-        let resp = self.send_http(req.to_http(&self.base_url)?).await?;
+        let http = req.to_http(&self.base_url)?;
+        if self.check_scopes {
+            if let Some(p) = req.permissions() {
+                let token = self.token.token().await?;
+                let claims = TokenClaims::from_jwt(&token).unwrap_or_default();
+                if !claims.allows(p) {
+                    let scheme = claims.scheme();
+                    return Err(Error::MissingScopes(MissingScopes {
+                        call: format!("{} {}", req.method(), req.path().template()),
+                        scheme,
+                        needed: p.least(scheme).to_vec(),
+                        granted: claims.granted().to_vec(),
+                    }));
+                }
+            }
+        }
+        let resp = self.send_http(http).await?;
         parse_response(resp)
     }
 

@@ -249,6 +249,40 @@ pub enum Error {
     Transport(Box<dyn std::error::Error + Send + Sync>),
     /// A URL was invalid or not allowed (e.g. a next link to another host).
     Url(String),
+    /// The bearer token lacks the permissions the call needs; nothing was sent
+    /// (see [`Client::check_token_scopes`](crate::client::Client::check_token_scopes)).
+    MissingScopes(MissingScopes),
+}
+
+/// What [`Error::MissingScopes`] reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingScopes {
+    /// `METHOD /path/template` of the call.
+    pub call: String,
+    /// The scheme the token was issued for.
+    pub scheme: crate::AuthScheme,
+    /// The least-privileged permissions the call needs (any one); empty when the scheme is
+    /// not supported for the call.
+    pub needed: Vec<&'static str>,
+    /// The permissions the token has.
+    pub granted: Vec<String>,
+}
+
+impl fmt::Display for MissingScopes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let granted = if self.granted.is_empty() { "none".to_owned() } else { self.granted.join(", ") };
+        if self.needed.is_empty() {
+            write!(f, "`{}` cannot be called with {} permissions (the token has: {granted}); not sent", self.call, self.scheme)
+        } else {
+            write!(
+                f,
+                "`{}` needs one of {} ({}), which the token lacks (it has: {granted}); not sent",
+                self.call,
+                self.needed.join(", "),
+                self.scheme
+            )
+        }
+    }
 }
 
 impl Error {
@@ -275,6 +309,7 @@ impl fmt::Display for Error {
             Error::InvalidHeader(e) => write!(f, "invalid header: {e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::Url(e) => write!(f, "invalid URL: {e}"),
+            Error::MissingScopes(m) => m.fmt(f),
         }
     }
 }
@@ -286,7 +321,7 @@ impl std::error::Error for Error {
             Error::Json(e) => Some(e),
             Error::Http(e) => Some(e),
             Error::Transport(e) => Some(&**e),
-            Error::InvalidHeader(_) | Error::Url(_) => None,
+            Error::InvalidHeader(_) | Error::Url(_) | Error::MissingScopes(_) => None,
         }
     }
 }

@@ -13,7 +13,10 @@
 //! * [`Error`], [`GraphError`], [`ODataError`] — failures, including Graph's error payload.
 //! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
 //!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`
-//!   feature.
+//!   feature; [`Client::check_token_scopes`](client::Client::check_token_scopes) fails a call
+//!   the token's scopes do not allow before it is sent.
+//! * [`permissions`] — least-privileged permissions per scheme, the scope [`plan`] of a list
+//!   of calls, and [`lookup`] of a URL's operation in a generated crate's index.
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -59,7 +62,7 @@ pub mod filter;
 pub mod testing;
 mod page;
 mod path;
-mod permissions;
+pub mod permissions;
 mod query;
 mod request;
 

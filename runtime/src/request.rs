@@ -11,7 +11,7 @@ use crate::error::{Error, GraphError};
 use crate::filter::Filter;
 use crate::page::{NoContent, Page};
 use crate::path::RequestPath;
-use crate::permissions::{Operation, Permissions};
+use crate::permissions::{AuthScheme, Operation, Permissions};
 use crate::query::{orderby_item, Expand, QueryOptions, Resource};
 
 /// A Graph request whose successful response deserialises to `R`.
@@ -176,6 +176,22 @@ impl<R> Request<R> {
     /// Permissions documented for this request's path template.
     pub fn permissions(&self) -> Option<&'static Permissions> {
         self.operation?.permissions_for(self.path.template())
+    }
+
+    /// Least-privileged permissions of this request under `scheme` (empty when unknown or
+    /// unsupported; see [`supports`](Self::supports)).
+    pub fn least(&self, scheme: AuthScheme) -> &'static [&'static str] {
+        self.permissions().map(|p| p.least(scheme)).unwrap_or(&[])
+    }
+
+    /// Every permission that allows this request under `scheme`, least privileged first.
+    pub fn all(&self, scheme: AuthScheme) -> Vec<&'static str> {
+        self.permissions().map(|p| p.all(scheme).collect()).unwrap_or_default()
+    }
+
+    /// Whether this request can be made under `scheme`; `None` when its permissions are unknown.
+    pub fn supports(&self, scheme: AuthScheme) -> Option<bool> {
+        self.permissions().map(|p| p.supports(scheme))
     }
 
     /// The path plus `?query` when there are query options.

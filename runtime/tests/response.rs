@@ -26,9 +26,9 @@ static UPDATE: Operation = Operation {
     paths: &[PathPermissions {
         template: "/admin/cloudLicensing/allotments/{id}",
         permissions: Some(Permissions {
-            delegated_work: Scheme { least: &["CloudLicensing.ReadWrite"], higher: &["Directory.ReadWrite.All"] },
+            delegated_work: Scheme { least: &["CloudLicensing.ReadWrite"], higher: &["Directory.ReadWrite.All"], also_requires: &[] },
             delegated_personal: Scheme::NOT_SUPPORTED,
-            application: Scheme { least: &["CloudLicensing.ReadWrite.All"], higher: &[] },
+            application: Scheme { least: &["CloudLicensing.ReadWrite.All"], higher: &[], also_requires: &[] },
         }),
     }],
     headers: &[HeaderSpec { name: "Content-Type", value: Some("application/json"), required: true }],

@@ -71,8 +71,8 @@ pub fn load_tree(dir: &Path) -> Result<DocTree, String> {
     Ok(tree)
 }
 
-/// Reads the optional `--csdl` file as (display path, text).
-fn load_csdl(path: Option<&Path>) -> Result<Option<(String, String)>, String> {
+/// Reads an optional input file (`--csdl`, `--permissions`) as (display path, text).
+pub fn load_csdl(path: Option<&Path>) -> Result<Option<(String, String)>, String> {
     path.map(|p| read_text(p).map(|t| (p.display().to_string(), t))).transpose()
 }
 

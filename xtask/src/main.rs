@@ -3,6 +3,7 @@
 mod bench;
 mod fsio;
 mod report;
+mod requests;
 
 use clap::{Parser, Subcommand};
 use codegen::diag::Diagnostic;
@@ -49,6 +50,10 @@ struct RegenArgs {
     /// Namespace to generate (repeatable; default: every namespace of the pages).
     #[arg(long = "namespace")]
     namespaces: Vec<String>,
+    /// Microsoft's permissions data (`permissions.json`): permissions for every operation it
+    /// covers (not used by default).
+    #[arg(long)]
+    permissions: Option<PathBuf>,
     /// Write a complete crate into DIR instead of `generated/` (schema files go to DIR/schema).
     #[arg(long)]
     out: Option<PathBuf>,
@@ -76,6 +81,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The command line named in the headers of a crate written with `--out`.
+fn regen_command(a: &RegenArgs, out: &Path) -> String {
+    let mut c = String::from("cargo xtask regen");
+    if let Some(d) = &a.docs {
+        c.push_str(&format!(" --docs {}", d.display()));
+    }
+    if let Some(x) = &a.csdl {
+        c.push_str(&format!(" --csdl {}", x.display()));
+    }
+    if let Some(p) = &a.permissions {
+        c.push_str(&format!(" --permissions {}", p.display()));
+    }
+    format!("{c} --out {}", out.display())
+}
+
 fn regen(a: RegenArgs) -> ExitCode {
     let start = Instant::now();
     let root = workspace_root();
@@ -87,7 +107,7 @@ fn regen(a: RegenArgs) -> ExitCode {
             let settings = CrateSettings {
                 package: "graph-generated".into(),
                 runtime_path: runtime.display().to_string(),
-                command: format!("cargo xtask regen --out {}", out.display()),
+                command: regen_command(&a, out),
                 deny_warnings: false,
             };
             (out.clone(), out.join("schema"), settings)
@@ -102,8 +122,15 @@ fn regen(a: RegenArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let permissions = match fsio::load_csdl(a.permissions.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let label = fsio::display_prefix(&root, &docs_dir);
-    let input = Input { docs, docs_label: label, csdl_xml, namespaces: a.namespaces.clone(), settings };
+    let input = Input { docs, docs_label: label, csdl_xml, permissions, namespaces: a.namespaces.clone(), settings };
     let out = pipeline::run(&input);
     let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
     if !errors.is_empty() {

@@ -9,19 +9,28 @@ use codegen::csdl::{self, Schema};
 use codegen::diag::{Diagnostic, Origin};
 use codegen::pipeline::{self, Input};
 use serde_json::json;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
-    /// Docs tree to read.
+    /// Docs tree to read (with `--csdl` alone: the metadata only; default with `--requests`:
+    /// none when `--csdl` is given, else `schema/docs`).
     #[arg(long)]
-    pub docs: PathBuf,
+    pub docs: Option<PathBuf>,
     /// Real CSDL XML to reconcile with.
     #[arg(long)]
     pub csdl: Option<PathBuf>,
     #[arg(long = "namespace")]
     pub namespaces: Vec<String>,
+    /// Microsoft's permissions data (`permissions.json`): attach, reconcile with the docs'
+    /// tables, count what it covers.
+    #[arg(long)]
+    pub permissions: Option<PathBuf>,
+    /// Check a list of real calls (`METHOD URL` lines, each optionally followed by a JSON
+    /// body line, or a `.har` file) and print their permissions and the scope plan.
+    #[arg(long)]
+    pub requests: Option<PathBuf>,
     /// One JSON object on stdout instead of the human form.
     #[arg(long)]
     pub json: bool,
@@ -51,33 +60,58 @@ fn base_schema(diags: &mut Vec<Diagnostic>) -> Option<Schema> {
     Some(base)
 }
 
-pub fn run(a: ReportArgs) -> ExitCode {
+/// The pipeline over the report's inputs: the docs tree with the project's schema as base,
+/// or the metadata alone (`--csdl` without `--docs`). `Err` when an input cannot be read.
+pub fn run_inputs(a: &ReportArgs, docs_dir: Option<&Path>) -> Result<(pipeline::Output, String, Option<(String, String)>, Vec<Diagnostic>), String> {
     let root = workspace_root();
-    let (docs, csdl_xml) = match fsio::load_inputs(Some(a.docs.as_path()), a.csdl.as_deref()) {
-        Ok(inputs) => inputs,
+    let (docs, csdl_xml) = fsio::load_inputs(docs_dir, a.csdl.as_deref())?;
+    let permissions = fsio::load_csdl(a.permissions.as_deref())?;
+    let label = docs_dir.map(|d| fsio::display_prefix(&root, d)).unwrap_or_default();
+    let mut extra = Vec::new();
+    let input = Input {
+        docs,
+        docs_label: label.clone(),
+        csdl_xml: csdl_xml.clone(),
+        permissions,
+        namespaces: a.namespaces.clone(),
+        ..Default::default()
+    };
+    let out = match docs_dir {
+        Some(_) => {
+            let base = base_schema(&mut extra);
+            pipeline::run_with_base(&input, base.as_ref())
+        }
+        None => pipeline::run(&input),
+    };
+    Ok((out, label, csdl_xml, extra))
+}
+
+pub fn run(a: ReportArgs) -> ExitCode {
+    if a.requests.is_some() {
+        return crate::requests::run(&a);
+    }
+    let docs_dir = match (&a.docs, &a.csdl) {
+        (Some(d), _) => Some(d.as_path()),
+        (None, Some(_)) => None,
+        (None, None) => {
+            eprintln!("error[input-unreadable]: `report` needs `--docs DIR`, `--csdl FILE` or `--requests FILE`");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (out, label, csdl_xml, extra) = match run_inputs(&a, docs_dir) {
+        Ok(x) => x,
         Err(e) => {
             eprintln!("error[input-unreadable]: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let label = fsio::display_prefix(&root, &a.docs);
-    let mut extra = Vec::new();
-    let base = base_schema(&mut extra);
-    let input = Input {
-        docs,
-        docs_label: label.clone(),
-        csdl_xml: csdl_xml.clone(),
-        namespaces: a.namespaces.clone(),
-        ..Default::default()
-    };
-    let out = pipeline::run_with_base(&input, base.as_ref());
     let checked = codegen::check::check_output(&out, &label);
 
     let mut diags: Vec<Diagnostic> = extra;
     // The check's `example-request-unmatched` replaces the lowering's (same examples).
     diags.extend(out.diagnostics.iter().filter(|d| d.code != codegen::check::REQUEST_UNMATCHED).cloned());
     diags.extend(checked.diagnostics.iter().cloned());
-    if let Some((file, text)) = &csdl_xml {
+    if let (Some((file, text)), Some(_)) = (&csdl_xml, docs_dir) {
         let (real, _) = csdl::xml::read(file, text);
         let ds = codegen::reconcile::reconcile(&out.schema, &real, &out.namespaces, &out.apis);
         diags.extend(ds.into_iter().map(|mut d| {
@@ -120,6 +154,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "endpoints": out.endpoints,
             "paths": out.paths,
             "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok},
+            "permissions": permissions_json(&out.permissions),
             "diagnostics": ds,
         });
         println!("{v}");
@@ -144,6 +179,51 @@ pub fn run(a: ReportArgs) -> ExitCode {
             count(codegen::diag::Severity::Warning),
             count(codegen::diag::Severity::Note),
         );
+        print_permissions(&out.permissions, a.permissions.is_some());
     }
     ExitCode::SUCCESS
+}
+
+/// The report's `permissions` object (DESIGN.md), with the unmatched routes of the data by
+/// category.
+pub fn permissions_json(p: &codegen::permissions::Figures) -> serde_json::Value {
+    let unmatched: serde_json::Map<String, serde_json::Value> = p
+        .unmatched
+        .iter()
+        .map(|(c, routes)| {
+            (c.as_str().to_string(), json!({"count": routes.len(), "resolver_convention": c.is_resolver_convention(), "routes": routes}))
+        })
+        .collect();
+    json!({
+        "operations": p.operations,
+        "with_permissions": p.with_permissions,
+        "paths_in_data": p.paths_in_data,
+        "paths_matched": p.paths_matched,
+        "disagreements": p.disagreements,
+        "routes_in_data": p.routes_in_data,
+        "routes_matched": p.routes_matched,
+        "mirrored": p.mirrored,
+        "unmatched": unmatched,
+    })
+}
+
+fn print_permissions(p: &codegen::permissions::Figures, with_data: bool) {
+    let pct = |a: usize, b: usize| if b == 0 { 0.0 } else { 100.0 * a as f64 / b as f64 };
+    println!(
+        "permissions: {}/{} operations ({:.1}%) carry permissions",
+        p.with_permissions,
+        p.operations,
+        pct(p.with_permissions, p.operations)
+    );
+    if !with_data {
+        return;
+    }
+    println!(
+        "permissions data: {}/{} paths matched ({} of {} method+path routes; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
+        p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.mirrored, p.disagreements
+    );
+    for (c, routes) in &p.unmatched {
+        let kind = if c.is_resolver_convention() { "path convention the resolver does not read" } else { "not in the inputs" };
+        println!("  unmatched {:>5}  {} ({kind}), e.g. {}", routes.len(), c.as_str(), routes.iter().take(2).cloned().collect::<Vec<_>>().join(" | "));
+    }
 }

@@ -208,7 +208,12 @@ pub fn operations_by_namespace(ir: &Ir) -> BTreeMap<String, Vec<&OperationInfo>>
 fn scheme(s: &SchemeFacts) -> TokenStream {
     let least = &s.least;
     let higher = &s.higher;
-    quote!(graph_runtime::Scheme { least: &[#(#least),*], higher: &[#(#higher),*] })
+    let also: Vec<TokenStream> = s
+        .also_requires
+        .iter()
+        .map(|(p, one_of)| quote!(graph_runtime::AlsoRequires { permission: #p, one_of: &[#(#one_of),*] }))
+        .collect();
+    quote!(graph_runtime::Scheme { least: &[#(#least),*], higher: &[#(#higher),*], also_requires: &[#(#also),*] })
 }
 
 fn permissions(p: &Option<PermissionFacts>) -> TokenStream {

@@ -3,6 +3,7 @@
 
 pub mod builders;
 pub mod examples;
+pub mod index;
 pub mod models;
 
 use crate::ir::naming::namespace_module;
@@ -235,6 +236,7 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         }
     }
     files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys(), ops_by_ns.keys(), settings))?);
+    files.insert("src/index.rs".into(), format_file(settings, index::emit_index(ir))?);
     if !ir.examples.is_empty() || ir.features.is_empty() {
         files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
     }
@@ -302,6 +304,8 @@ fn emit_lib<'a>(
         #deny
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
         #(pub mod #mods;)*
+        pub mod index;
+        pub use index::lookup;
         pub use graph_runtime;
         #(#roots)*
         #operations

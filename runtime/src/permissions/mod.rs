@@ -3,19 +3,77 @@
 //! Generated code emits one `static` [`Operation`] per documented operation; requests
 //! point at it, so [`Request::permissions`](crate::Request::permissions) can answer
 //! "which scopes does this call need" before anything is sent.
+//!
+//! * [`Permissions::least`], [`Permissions::all`], [`Permissions::supports`] per
+//!   [`AuthScheme`] (the same on [`Request`](crate::Request) for its own path);
+//! * [`plan`]: the smallest set of scopes that lets every request of a list run;
+//! * [`lookup`]: the operation and permissions of a URL obtained elsewhere, through the
+//!   generated crate's sorted index of (method, path template);
+//! * [`TokenClaims`]: the `scp` / `roles` claims of a bearer token, for the client's check
+//!   before sending ([`Client::check_token_scopes`](crate::client::Client::check_token_scopes)).
+
+mod index;
+mod plan;
+mod token;
+pub use index::*;
+pub use plan::*;
+pub use token::*;
+
+/// The three ways an app can be authorised: the columns of Graph's permission tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AuthScheme {
+    /// Delegated, work or school account.
+    DelegatedWork,
+    /// Delegated, personal Microsoft account.
+    DelegatedPersonal,
+    /// Application (app-only, `roles` claim).
+    Application,
+}
+
+impl AuthScheme {
+    /// Every scheme, in table order.
+    pub const ALL: [AuthScheme; 3] = [AuthScheme::DelegatedWork, AuthScheme::DelegatedPersonal, AuthScheme::Application];
+
+    /// The name used by Microsoft's permissions data (`DelegatedWork`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthScheme::DelegatedWork => "DelegatedWork",
+            AuthScheme::DelegatedPersonal => "DelegatedPersonal",
+            AuthScheme::Application => "Application",
+        }
+    }
+}
+
+impl std::fmt::Display for AuthScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `permission` is accepted only together with one of `one_of` (the data's `AlsoRequires`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AlsoRequires {
+    /// The permission that needs a companion.
+    pub permission: &'static str,
+    /// Any one of these must be granted as well.
+    pub one_of: &'static [&'static str],
+}
 
 /// Permissions of one scheme: the least-privileged ones and the higher-privileged alternatives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Scheme {
     /// Least-privileged permissions (any one suffices).
     pub least: &'static [&'static str],
-    /// Higher-privileged permissions that also work.
+    /// Higher-privileged permissions that also work, least privileged first where the
+    /// permissions data gives privilege levels.
     pub higher: &'static [&'static str],
+    /// Permissions that work only together with another one.
+    pub also_requires: &'static [AlsoRequires],
 }
 
 impl Scheme {
     /// A scheme the operation does not support.
-    pub const NOT_SUPPORTED: Scheme = Scheme { least: &[], higher: &[] };
+    pub const NOT_SUPPORTED: Scheme = Scheme { least: &[], higher: &[], also_requires: &[] };
 
     /// Whether the operation can be called under this scheme.
     pub fn supported(&self) -> bool {
@@ -25,6 +83,16 @@ impl Scheme {
     /// Whether `permission` (least or higher) is accepted.
     pub fn accepts(&self, permission: &str) -> bool {
         self.least.iter().chain(self.higher).any(|p| p.eq_ignore_ascii_case(permission))
+    }
+
+    /// Least-privileged permissions first, then the higher ones.
+    pub fn all(&self) -> impl Iterator<Item = &'static str> {
+        self.least.iter().chain(self.higher).copied()
+    }
+
+    /// The companions `permission` needs (empty when it needs none).
+    pub fn companions(&self, permission: &str) -> &'static [&'static str] {
+        self.also_requires.iter().find(|a| a.permission.eq_ignore_ascii_case(permission)).map(|a| a.one_of).unwrap_or(&[])
     }
 }
 
@@ -37,6 +105,32 @@ pub struct Permissions {
     pub delegated_personal: Scheme,
     /// Application.
     pub application: Scheme,
+}
+
+impl Permissions {
+    /// The permissions of one scheme.
+    pub fn scheme(&self, scheme: AuthScheme) -> &Scheme {
+        match scheme {
+            AuthScheme::DelegatedWork => &self.delegated_work,
+            AuthScheme::DelegatedPersonal => &self.delegated_personal,
+            AuthScheme::Application => &self.application,
+        }
+    }
+
+    /// Least-privileged permissions under `scheme` (any one suffices; empty when unsupported).
+    pub fn least(&self, scheme: AuthScheme) -> &'static [&'static str] {
+        self.scheme(scheme).least
+    }
+
+    /// Every permission accepted under `scheme`: least privileged first, then higher.
+    pub fn all(&self, scheme: AuthScheme) -> impl Iterator<Item = &'static str> {
+        self.scheme(scheme).all()
+    }
+
+    /// Whether the call can be made under `scheme` at all.
+    pub fn supports(&self, scheme: AuthScheme) -> bool {
+        self.scheme(scheme).supported()
+    }
 }
 
 /// A request header documented for an operation.
@@ -97,8 +191,10 @@ impl Operation {
     }
 }
 
-/// `{x}`, `'{x}'` → `{}`; lower-case; no trailing `/`.
-pub(crate) fn normalize_template(t: &str) -> String {
+/// The one rule by which path templates are compared, here and in the code generator:
+/// `{x}` and `'{x}'` → `{}` (parameter names do not matter), ASCII lower case, an empty
+/// argument list `()` dropped (`delta()` = `delta`), no trailing `/`.
+pub fn normalize_template(t: &str) -> String {
     let mut out = String::with_capacity(t.len());
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
@@ -118,6 +214,10 @@ pub(crate) fn normalize_template(t: &str) -> String {
             _ => out.push(c.to_ascii_lowercase()),
         }
     }
+    let mut out = out.replace("()/", "/");
+    if out.ends_with("()") {
+        out.truncate(out.len() - 2);
+    }
     while out.len() > 1 && out.ends_with('/') {
         out.pop();
     }
@@ -135,9 +235,9 @@ mod tests {
             PathPermissions {
                 template: "/admin/cloudLicensing/assignments/{assignment-id}",
                 permissions: Some(Permissions {
-                    delegated_work: Scheme { least: &["CloudLicensing.ReadWrite"], higher: &[] },
+                    delegated_work: Scheme { least: &["CloudLicensing.ReadWrite"], higher: &[], also_requires: &[] },
                     delegated_personal: Scheme::NOT_SUPPORTED,
-                    application: Scheme { least: &["CloudLicensing.ReadWrite.All"], higher: &[] },
+                    application: Scheme { least: &["CloudLicensing.ReadWrite.All"], higher: &[], also_requires: &[] },
                 }),
             },
             PathPermissions { template: "/reports/f(period='{period_value}')", permissions: None },
@@ -157,5 +257,9 @@ mod tests {
         let undocumented = OP.path("/reports/f(period='{p}')").unwrap();
         assert!(undocumented.permissions.is_none());
         assert!(OP.path("/reports/g(period='{p}')").is_none());
+        assert_eq!(normalize_template("/Users/{user-id}/Delta()/"), "/users/{}/delta");
+        assert!(p.supports(AuthScheme::Application) && !p.supports(AuthScheme::DelegatedPersonal));
+        assert_eq!(p.least(AuthScheme::DelegatedWork), ["CloudLicensing.ReadWrite"]);
+        assert_eq!(p.all(AuthScheme::Application).collect::<Vec<_>>(), ["CloudLicensing.ReadWrite.All"]);
     }
 }

@@ -1,0 +1,270 @@
+//! Matching the data's (method, path template) routes to the IR's operations.
+//!
+//! The rule: a route is resolved by the one shared resolver ([`paths::resolve`]) to a
+//! builder node (type × collection or single) and, for a last segment naming a bound
+//! action or function, that operation; the operation of the node is the one with the
+//! route's HTTP method (GET on a collection lists, GET on an item gets, POST on a
+//! collection creates, PATCH / PUT / DELETE on an item), or the bound operation whose
+//! segment has the same name. The route's template then joins that operation's paths,
+//! compared by [`normalize_template`] (parameter names and ASCII case ignored), the rule the
+//! runtime's `Operation::permissions_for` applies to a request's own template.
+//!
+//! `/me/…` and `/users/{id}/…` are matched as written; when the data has only one of the two
+//! for a method, the other template gets the same permissions too.
+//!
+//! Routes that match nothing are not errors: they are counted by why ([`Category`]).
+
+use super::reader::{DataPath, PermissionData};
+use crate::csdl::{split_qualified, Schema};
+use crate::extract::PermissionFacts;
+use crate::ir::{Builder, Ir, OpKind};
+use crate::paths::{self, PathError, SegKind};
+use graph_runtime::permissions::normalize_template;
+use std::collections::BTreeMap;
+
+/// Why a route of the data matched no operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    /// The path carries a query (`?$filter=…`): a variant of another path.
+    QueryInPath,
+    /// Drive items addressed by path (`root:/{path}:`).
+    DriveItemPath,
+    /// A `{id | userPrincipalName}` style alternative key.
+    KeyAlternatives,
+    /// A key in parentheses (`applications(appId={id})`).
+    KeyInParentheses,
+    /// A function called with parameters (`range(address={value})`).
+    FunctionParameters,
+    /// `$value`, `$ref`, `$count`.
+    DollarSegment,
+    /// A qualified segment naming a type (a cast, `…/microsoft.graph.user`).
+    TypeCast,
+    /// A segment that names a child or operation only when compared case-insensitively.
+    SegmentCase,
+    /// Navigation after a function or action (`…/range(…)/format`).
+    AfterOperation,
+    /// The first segment is no entity set or singleton of the metadata (beta-only or newer).
+    UnknownRoot,
+    /// A later segment is in no type of the metadata (beta-only, newer, or another version).
+    UnknownSegment,
+    /// The path resolves, but the node has no builder (nothing useful reached in the inputs).
+    NoBuilder,
+    /// The path resolves, but no generated operation has that method (e.g. Capabilities
+    /// forbid it, or a method the path does not take).
+    MethodNotGenerated,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::QueryInPath => "query-in-path",
+            Category::DriveItemPath => "drive-item-path-addressing",
+            Category::KeyAlternatives => "key-alternatives",
+            Category::KeyInParentheses => "key-in-parentheses",
+            Category::FunctionParameters => "function-parameters",
+            Category::DollarSegment => "dollar-segment",
+            Category::TypeCast => "type-cast",
+            Category::SegmentCase => "segment-case",
+            Category::AfterOperation => "navigation-after-operation",
+            Category::UnknownRoot => "not-in-metadata-root",
+            Category::UnknownSegment => "not-in-metadata-segment",
+            Category::NoBuilder => "no-builder",
+            Category::MethodNotGenerated => "method-not-generated",
+        }
+    }
+
+    /// Whether the route is blocked by a path convention the resolver does not read yet (as
+    /// opposed to a path the metadata lacks).
+    pub fn is_resolver_convention(self) -> bool {
+        !matches!(self, Category::UnknownRoot | Category::UnknownSegment | Category::NoBuilder | Category::MethodNotGenerated)
+    }
+}
+
+/// Routes matched to operations, and the rest by category.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// Operation const → (template, permissions, route key) in route order.
+    pub by_operation: BTreeMap<String, Vec<(String, PermissionFacts)>>,
+    /// Matched route keys.
+    pub matched: Vec<(String, String)>,
+    /// Category → `METHOD template` of each unmatched route.
+    pub unmatched: BTreeMap<Category, Vec<String>>,
+    /// Templates added by the `/me` ↔ `/users/{id}` fallback.
+    pub mirrored: usize,
+}
+
+/// Builders by the node they address: (target type, collection).
+pub struct Nodes<'a> {
+    schema: &'a Schema,
+    by_node: BTreeMap<(&'a str, bool), &'a Builder>,
+}
+
+impl<'a> Nodes<'a> {
+    pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
+        Nodes { schema, by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect() }
+    }
+
+    /// The operation of `method path`: its const name, or why there is none.
+    pub fn operation_of(&self, method: &str, path: &str) -> Result<String, Category> {
+        operation_of(self, method, path)
+    }
+}
+
+fn operation_of(nodes: &Nodes, method: &str, path: &str) -> Result<String, Category> {
+    let schema = nodes.schema;
+    let r = match paths::resolve(schema, path) {
+        Ok(r) => r,
+        Err(e) => return Err(classify(schema, path, &e)),
+    };
+    let t = r.target();
+    let Some(b) = nodes.by_node.get(&(t.ty.name.as_str(), t.ty.collection)) else {
+        return Err(Category::NoBuilder);
+    };
+    let op = match &t.kind {
+        SegKind::Operation { .. } => {
+            let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
+            let want = simple(&t.text);
+            b.operations.iter().find(|o| {
+                o.kind == OpKind::Action && o.segment.as_deref().is_some_and(|s| simple(s) == want) && o.http_method.eq_ignore_ascii_case(method)
+            })
+        }
+        _ => b.operations.iter().find(|o| o.kind != OpKind::Action && o.http_method.eq_ignore_ascii_case(method)),
+    };
+    op.map(|o| o.operation_const.clone()).ok_or(Category::MethodNotGenerated)
+}
+
+/// `/me/x` ↔ `/users/{id}/x` (`None` for other paths).
+fn mirror(template: &str) -> Option<String> {
+    let t = template.trim_end_matches('/');
+    let lower = t.to_ascii_lowercase();
+    if lower == "/me" || lower.starts_with("/me/") {
+        return Some(format!("/users/{{id}}{}", &t[3..]));
+    }
+    if lower.starts_with("/users/{") {
+        let rest = &t[7..];
+        let end = rest.find('}')?;
+        return Some(format!("/me{}", &rest[end + 1..]));
+    }
+    None
+}
+
+pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
+    let nodes = Nodes::new(schema, ir);
+    let mut m = Matches::default();
+    // Node lookups are by builder; one pass over the routes, in key order (deterministic).
+    for ((method, key), route) in &data.routes {
+        match nodes.operation_of(method, &route.template) {
+            Ok(op) => {
+                m.matched.push((method.clone(), key.clone()));
+                let facts = data.facts(route);
+                if let Some(other) = mirror(&route.template) {
+                    if !data.routes.contains_key(&(method.clone(), normalize_template(&other)))
+                        && nodes.operation_of(method, &other).as_ref() == Ok(&op)
+                    {
+                        m.by_operation.entry(op.clone()).or_default().push((other, facts.clone()));
+                        m.mirrored += 1;
+                    }
+                }
+                m.by_operation.entry(op).or_default().push((route.template.clone(), facts));
+            }
+            Err(c) => m.unmatched.entry(c).or_default().push(format!("{method} {}", route.template)),
+        }
+    }
+    m
+}
+
+/// Why `path` does not resolve: the convention of the segment where the resolver stopped.
+pub fn classify(schema: &Schema, path: &str, e: &PathError) -> Category {
+    if path.contains('?') {
+        return Category::QueryInPath;
+    }
+    if path.contains(":/") || path.ends_with(':') || path.contains(":{") {
+        return Category::DriveItemPath;
+    }
+    let parts: Vec<&str> = paths::path_part(path).trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let Some(seg) = parts.get(e.index) else { return Category::UnknownSegment };
+    if seg.contains('|') {
+        return Category::KeyAlternatives;
+    }
+    if seg.starts_with('$') {
+        return Category::DollarSegment;
+    }
+    if e.message.starts_with("nothing can follow") {
+        return Category::AfterOperation;
+    }
+    // What the prefix addresses, to compare names case-insensitively.
+    let children: Vec<String> = if e.index == 0 {
+        schema
+            .container()
+            .map(|(_, c)| c.entity_sets.keys().chain(c.singletons.keys()).cloned().collect())
+            .unwrap_or_default()
+    } else {
+        let prefix = format!("/{}", parts[..e.index].join("/"));
+        match paths::resolve(schema, &prefix) {
+            Ok(r) => {
+                let ty = &r.target().ty.name;
+                let mut names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
+                names.extend(bound_names(schema, &schema.lineage(ty)));
+                names
+            }
+            Err(_) => Vec::new(),
+        }
+    };
+    let named = |name: &str| children.iter().any(|c| c.eq_ignore_ascii_case(name));
+    if let Some((name, _)) = seg.split_once('(') {
+        return if named(name) { Category::KeyInParentheses } else { Category::FunctionParameters };
+    }
+    if seg.contains('.') {
+        let is_type = schema.namespaces.iter().any(|(n, ns)| {
+            ns.types.keys().any(|t| format!("{n}.{t}").eq_ignore_ascii_case(seg))
+        });
+        if is_type {
+            return Category::TypeCast;
+        }
+    }
+    let simple = seg.rsplit('.').next().unwrap_or(seg);
+    if named(seg) || named(simple) {
+        return Category::SegmentCase;
+    }
+    if e.index == 0 {
+        Category::UnknownRoot
+    } else {
+        Category::UnknownSegment
+    }
+}
+
+/// Names of the bound operations whose binding type is one of `lineage` (qualified names).
+fn bound_names(schema: &Schema, lineage: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for ns in schema.namespaces.values() {
+        for (name, ops) in &ns.operations {
+            let bound_here = ops.iter().any(|o| {
+                o.bound && o.parameters.first().is_some_and(|b| lineage.iter().any(|l| l == &b.ty.name || split_qualified(l).1 == b.ty.name))
+            });
+            if bound_here {
+                out.push(name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Used by the reconciliation: the data's route for `method template`, if any.
+pub fn route<'d>(data: &'d PermissionData, method: &str, template: &str) -> Option<&'d DataPath> {
+    data.routes.get(&(method.to_ascii_uppercase(), normalize_template(template)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirrors() {
+        assert_eq!(mirror("/me/messages").as_deref(), Some("/users/{id}/messages"));
+        assert_eq!(mirror("/me").as_deref(), Some("/users/{id}"));
+        assert_eq!(mirror("/users/{user-id}/messages/{id}").as_deref(), Some("/me/messages/{id}"));
+        assert_eq!(mirror("/groups/{id}"), None);
+        assert_eq!(mirror("/users"), None);
+        assert_eq!(mirror("/mentions"), None);
+    }
+}

@@ -1,0 +1,87 @@
+//! Permissions from Microsoft's permissions data, attached to the IR's operations after
+//! lowering: one named pass ([`attach`]), the same whatever the inputs (docs only, CSDL only,
+//! or both).
+//!
+//! - [`reader`]: the file → one table per (method, path template) and scheme;
+//! - [`matching`]: each route → the operation it calls, by the shared path resolver;
+//! - [`reconcile`]: the docs' tables against the data (the data wins; see there).
+
+pub mod matching;
+pub mod reader;
+pub mod reconcile;
+
+use crate::csdl::Schema;
+use crate::diag::Diagnostic;
+use crate::ir::Ir;
+pub use matching::Category;
+pub use reader::{read, PermissionData};
+use graph_runtime::permissions::normalize_template;
+use std::collections::BTreeMap;
+
+/// The report's `permissions` figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Figures {
+    /// Operations generated, and those with permissions (from any source) on some path.
+    pub operations: usize,
+    pub with_permissions: usize,
+    /// Distinct normalised path templates of the data, and those with a matched route.
+    pub paths_in_data: usize,
+    pub paths_matched: usize,
+    /// (method, path) routes of the data, and those matched.
+    pub routes_in_data: usize,
+    pub routes_matched: usize,
+    /// Templates added by the `/me` ↔ `/users/{id}` fallback.
+    pub mirrored: usize,
+    /// Differences between the docs' tables and the data (see [`reconcile::DISAGREEMENTS`]).
+    pub disagreements: usize,
+    /// Unmatched routes by category: `METHOD template` each.
+    pub unmatched: BTreeMap<Category, Vec<String>>,
+}
+
+/// Operations, and those with permissions on at least one path.
+pub fn coverage(ir: &Ir) -> (usize, usize) {
+    let with = ir.operations.values().filter(|o| o.paths.iter().any(|(_, p)| p.is_some())).count();
+    (ir.operations.len(), with)
+}
+
+/// The pass: reconciles the docs' tables with `data`, then gives every operation the data's
+/// permissions for each of its routes (the data wins where both speak). Returns the
+/// reconciliation diagnostics and the figures.
+pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagnostic>, Figures) {
+    let mut diags = Vec::new();
+    for op in ir.operations.values() {
+        for (template, docs) in &op.paths {
+            let Some(docs) = docs else { continue };
+            let route = format!("{} {template}", op.method);
+            match matching::route(data, &op.method, template) {
+                Some(r) => diags.extend(reconcile::compare(&route, docs, &data.facts(r), data)),
+                None => diags.push(reconcile::not_in_data(&route, docs, data)),
+            }
+        }
+    }
+    let m = matching::match_routes(schema, ir, data);
+    for (c, entries) in m.by_operation {
+        let Some(op) = ir.operations.get_mut(&c) else { continue };
+        for (template, facts) in entries {
+            let key = normalize_template(&template);
+            match op.paths.iter_mut().find(|(t, _)| normalize_template(t) == key) {
+                Some((_, p)) => *p = Some(facts),
+                None => op.paths.push((template, Some(facts))),
+            }
+        }
+    }
+    let (operations, with_permissions) = coverage(ir);
+    let matched_paths: std::collections::BTreeSet<&str> = m.matched.iter().map(|(_, p)| p.as_str()).collect();
+    let figures = Figures {
+        operations,
+        with_permissions,
+        paths_in_data: data.paths().len(),
+        paths_matched: matched_paths.len(),
+        routes_in_data: data.routes.len(),
+        routes_matched: m.matched.len(),
+        mirrored: m.mirrored,
+        disagreements: diags.iter().filter(|d| reconcile::DISAGREEMENTS.contains(&d.code)).count(),
+        unmatched: m.unmatched,
+    };
+    (diags, figures)
+}

@@ -1,0 +1,215 @@
+//! Reading Microsoft's permissions data (`permissions.json` of microsoft-graph-devx-content)
+//! into one table per (method, path template): least-privileged and higher permissions per
+//! scheme, and `AlsoRequires`.
+//!
+//! The file's shape: `{"permissions": {NAME: {"schemes": {SCHEME: {"privilegeLevel": n, …}},
+//! "pathSets": [{"schemeKeys": [..], "methods": [..], "paths": {PATH: "markers"}}]}}}`, where
+//! markers are `;`-separated: `least=SCHEME,…` (this permission is least privileged for
+//! those schemes on that path), `AlsoRequires=PERM,…` (it works only with one of those), or
+//! nothing (valid, not least privileged). Unknown fields and scheme names are ignored; a file
+//! that is not JSON of this shape is one located diagnostic, never a panic.
+
+use crate::diag::{Diagnostic, Origin};
+use crate::extract::{PermissionFacts, SchemeFacts};
+use graph_runtime::permissions::normalize_template;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const DATA_INVALID: &str = "permissions-data-invalid";
+
+#[derive(Deserialize)]
+struct FileDef {
+    permissions: BTreeMap<String, PermissionDef>,
+}
+
+#[derive(Deserialize)]
+struct PermissionDef {
+    #[serde(default)]
+    schemes: BTreeMap<String, SchemeDef>,
+    #[serde(default, rename = "pathSets")]
+    path_sets: Vec<PathSet>,
+}
+
+#[derive(Deserialize)]
+struct SchemeDef {
+    #[serde(default, rename = "privilegeLevel")]
+    privilege_level: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct PathSet {
+    #[serde(default, rename = "schemeKeys")]
+    scheme_keys: Vec<String>,
+    #[serde(default)]
+    methods: Vec<String>,
+    #[serde(default)]
+    paths: BTreeMap<String, String>,
+}
+
+/// Index of a scheme in `[delegated work, delegated personal, application]`.
+pub fn scheme_index(key: &str) -> Option<usize> {
+    match key {
+        "DelegatedWork" => Some(0),
+        "DelegatedPersonal" => Some(1),
+        "Application" => Some(2),
+        _ => None,
+    }
+}
+
+/// One scheme of one (method, path).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataScheme {
+    pub least: BTreeSet<String>,
+    pub higher: BTreeSet<String>,
+    pub also_requires: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The permissions of one (method, path template).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataPath {
+    /// The template as the file first writes it (files are read in permission-name order).
+    pub template: String,
+    pub schemes: [DataScheme; 3],
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PermissionData {
+    /// Display path of the file.
+    pub file: String,
+    /// `(METHOD, normalised template)` → permissions.
+    pub routes: BTreeMap<(String, String), DataPath>,
+    /// Every permission named, with its privilege level per scheme where given.
+    pub known: BTreeMap<String, [Option<i64>; 3]>,
+}
+
+impl PermissionData {
+    /// Distinct normalised path templates (whatever the method).
+    pub fn paths(&self) -> BTreeSet<&str> {
+        self.routes.keys().map(|(_, p)| p.as_str()).collect()
+    }
+
+    /// Whether the data names `permission` at all (ASCII case-insensitive).
+    pub fn knows(&self, permission: &str) -> bool {
+        self.known.contains_key(permission) || self.known.keys().any(|k| k.eq_ignore_ascii_case(permission))
+    }
+
+    /// The route as permission facts: least and higher ordered by privilege level, then name.
+    pub fn facts(&self, route: &DataPath) -> PermissionFacts {
+        let scheme = |i: usize| {
+            let s = &route.schemes[i];
+            let order = |set: &BTreeSet<String>| {
+                let mut v: Vec<String> = set.iter().cloned().collect();
+                v.sort_by_key(|p| (self.known.get(p).and_then(|l| l[i]).unwrap_or(i64::MAX), p.clone()));
+                v
+            };
+            let higher: BTreeSet<String> = s.higher.difference(&s.least).cloned().collect();
+            SchemeFacts {
+                least: order(&s.least),
+                higher: order(&higher),
+                also_requires: s.also_requires.iter().map(|(p, c)| (p.clone(), c.iter().cloned().collect())).collect(),
+            }
+        };
+        PermissionFacts {
+            delegated_work: scheme(0),
+            delegated_personal: scheme(1),
+            application: scheme(2),
+            origin: Origin::file(self.file.clone()),
+        }
+    }
+}
+
+/// Reads the file. `Err` is a `permissions-data-invalid` error at the line and column where
+/// the JSON or its shape goes wrong.
+pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
+    let def: FileDef = serde_json::from_str(text).map_err(|e| {
+        Diagnostic::error(
+            DATA_INVALID,
+            Origin::new(file, e.line() as u32, e.column() as u32),
+            format!("not Microsoft's permissions data: {e}"),
+        )
+    })?;
+    let mut data = PermissionData { file: file.to_string(), ..Default::default() };
+    for (name, p) in &def.permissions {
+        let mut levels = [None; 3];
+        for (k, s) in &p.schemes {
+            if let Some(i) = scheme_index(k) {
+                levels[i] = s.privilege_level;
+            }
+        }
+        data.known.insert(name.clone(), levels);
+        for set in &p.path_sets {
+            let schemes: Vec<usize> = set.scheme_keys.iter().filter_map(|k| scheme_index(k)).collect();
+            for (path, markers) in &set.paths {
+                let mut least: BTreeSet<usize> = BTreeSet::new();
+                let mut also: BTreeSet<String> = BTreeSet::new();
+                for m in markers.split(';').map(str::trim).filter(|m| !m.is_empty()) {
+                    let (k, v) = m.split_once('=').unwrap_or((m, ""));
+                    let list = v.split(',').map(str::trim).filter(|x| !x.is_empty());
+                    if k.trim().eq_ignore_ascii_case("least") {
+                        least.extend(list.filter_map(scheme_index));
+                    } else if k.trim().eq_ignore_ascii_case("alsorequires") {
+                        also.extend(list.map(str::to_string));
+                    }
+                }
+                for method in &set.methods {
+                    let key = (method.trim().to_ascii_uppercase(), normalize_template(path));
+                    let route = data.routes.entry(key).or_insert_with(|| DataPath { template: path.clone(), ..Default::default() });
+                    for &i in &schemes {
+                        let s = &mut route.schemes[i];
+                        if least.contains(&i) {
+                            s.least.insert(name.clone());
+                        } else {
+                            s.higher.insert(name.clone());
+                        }
+                        if !also.is_empty() {
+                            s.also_requires.entry(name.clone()).or_default().extend(also.iter().cloned());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(data)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DATA: &str = r#"{"$schema": "x", "permissions": {
+      "User.Read": {"authorizationType": "oAuth2", "schemes": {"DelegatedWork": {"privilegeLevel": 1}, "Future": {}},
+        "pathSets": [{"schemeKeys": ["DelegatedWork"], "methods": ["GET"], "paths": {"/me": "least=DelegatedWork", "/users/{id}": ""}}]},
+      "User.Read.All": {"schemes": {"DelegatedWork": {"privilegeLevel": 3}, "Application": {"privilegeLevel": 3}},
+        "pathSets": [{"schemeKeys": ["DelegatedWork", "Application"], "methods": ["GET"],
+          "paths": {"/me": "", "/Users/{user-id}": "least=DelegatedWork,Application;AlsoRequires=Directory.Read.All"}}], "ownerInfo": {}}
+    }}"#;
+
+    #[test]
+    fn reads_routes_schemes_and_markers() {
+        let d = read("p.json", DATA).unwrap();
+        let me = &d.routes[&("GET".to_string(), "/me".to_string())];
+        assert_eq!(me.schemes[0].least, BTreeSet::from(["User.Read".to_string()]));
+        let f = d.facts(me);
+        assert_eq!(f.delegated_work.least, ["User.Read"]);
+        assert_eq!(f.delegated_work.higher, ["User.Read.All"]);
+        assert!(f.application.least.is_empty() && !f.application.higher.is_empty());
+        let user = &d.routes[&("GET".to_string(), "/users/{}".to_string())];
+        assert_eq!(user.template, "/users/{id}", "first spelling in permission-name order");
+        let f = d.facts(user);
+        assert_eq!(f.delegated_work.least, ["User.Read.All"]);
+        assert_eq!(f.delegated_work.higher, ["User.Read"]);
+        assert_eq!(f.application.also_requires, [("User.Read.All".to_string(), vec!["Directory.Read.All".to_string()])]);
+        assert!(d.knows("user.read") && !d.knows("Mail.Read"));
+    }
+
+    #[test]
+    fn malformed_files_are_located() {
+        let e = read("p.json", "{\"permissions\": {\n  \"A\": {\"pathSets\": 3}}}").unwrap_err();
+        assert_eq!((e.code, e.origin.line), (DATA_INVALID, 2));
+        assert!(e.origin.col > 0);
+        assert!(read("p.json", "").is_err());
+        assert!(read("p.json", "[]").is_err());
+        assert!(read("p.json", "{}").is_err(), "no `permissions` object");
+        assert!(read("p.json", r#"{"permissions": {}}"#).unwrap().routes.is_empty());
+    }
+}
