@@ -9,6 +9,8 @@
 )]
 pub mod cloud_licensing;
 pub mod microsoft_graph;
+pub mod index;
+pub use index::lookup;
 pub use graph_runtime;
 /// `/admin`: entry point of the request builders.
 pub fn admin() -> microsoft_graph::requests::AdminItem {

@@ -34,6 +34,9 @@ pub struct ReportArgs {
     /// One JSON object on stdout instead of the human form.
     #[arg(long)]
     pub json: bool,
+    /// Count pages with errors as used (as `regen --strict` would stop on them).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// The project's derived schema files, read as one base schema.
@@ -62,7 +65,7 @@ fn base_schema(diags: &mut Vec<Diagnostic>) -> Option<Schema> {
 
 /// The pipeline over the report's inputs: the docs tree with the project's schema as base,
 /// or the metadata alone (`--csdl` without `--docs`). `Err` when an input cannot be read.
-pub fn run_inputs(a: &ReportArgs, docs_dir: Option<&Path>) -> Result<(pipeline::Output, String, Option<(String, String)>, Vec<Diagnostic>), String> {
+pub fn run_inputs(a: &ReportArgs, docs_dir: Option<&Path>) -> Result<(pipeline::Output, String, Vec<Diagnostic>), String> {
     let root = workspace_root();
     let (docs, csdl_xml) = fsio::load_inputs(docs_dir, a.csdl.as_deref())?;
     let permissions = fsio::load_csdl(a.permissions.as_deref())?;
@@ -71,9 +74,11 @@ pub fn run_inputs(a: &ReportArgs, docs_dir: Option<&Path>) -> Result<(pipeline::
     let input = Input {
         docs,
         docs_label: label.clone(),
-        csdl_xml: csdl_xml.clone(),
+        csdl_xml,
         permissions,
         namespaces: a.namespaces.clone(),
+        strict: a.strict,
+        skip_emit: true,
         ..Default::default()
     };
     let out = match docs_dir {
@@ -83,7 +88,7 @@ pub fn run_inputs(a: &ReportArgs, docs_dir: Option<&Path>) -> Result<(pipeline::
         }
         None => pipeline::run(&input),
     };
-    Ok((out, label, csdl_xml, extra))
+    Ok((out, label, extra))
 }
 
 pub fn run(a: ReportArgs) -> ExitCode {
@@ -98,7 +103,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (out, label, csdl_xml, extra) = match run_inputs(&a, docs_dir) {
+    let (out, label, extra) = match run_inputs(&a, docs_dir) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error[input-unreadable]: {e}");
@@ -111,17 +116,6 @@ pub fn run(a: ReportArgs) -> ExitCode {
     // The check's `example-request-unmatched` replaces the lowering's (same examples).
     diags.extend(out.diagnostics.iter().filter(|d| d.code != codegen::check::REQUEST_UNMATCHED).cloned());
     diags.extend(checked.diagnostics.iter().cloned());
-    if let (Some((file, text)), Some(_)) = (&csdl_xml, docs_dir) {
-        let (real, _) = csdl::xml::read(file, text);
-        let ds = codegen::reconcile::reconcile(&out.schema, &real, &out.namespaces, &out.apis);
-        diags.extend(ds.into_iter().map(|mut d| {
-            let f = &d.origin.file;
-            if !f.starts_with(&label) && !f.ends_with(".yaml") && !f.ends_with(".xml") {
-                d.origin.file = format!("{label}{f}");
-            }
-            d
-        }));
-    }
     let mut all = codegen::diag::Diagnostics::default();
     all.extend(diags);
     let diags = all.sorted();
@@ -149,7 +143,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
             })
             .collect();
         let v = json!({
-            "pages": {"read": c.read, "resource": c.resource, "api": c.api, "enum": c.r#enum, "other": c.other, "tolerant": c.tolerant},
+            "pages": {"read": c.read, "resource": c.resource, "api": c.api, "enum": c.r#enum, "other": c.other, "tolerant": c.tolerant, "skipped": c.skipped},
             "types": types,
             "endpoints": out.endpoints,
             "paths": out.paths,
@@ -164,8 +158,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
         }
         let count = |s: codegen::diag::Severity| diags.iter().filter(|d| d.severity == s).count();
         println!(
-            "report: {} pages read ({} resource, {} api, {} enum, {} other, {} read tolerantly), {} types, {} endpoints, {} paths",
-            c.read, c.resource, c.api, c.r#enum, c.other, c.tolerant,
+            "report: {} pages read ({} resource, {} api, {} enum, {} other, {} read tolerantly, {} skipped), {} types, {} endpoints, {} paths",
+            c.read, c.resource, c.api, c.r#enum, c.other, c.tolerant, c.skipped,
             types,
             out.endpoints, out.paths
         );
@@ -204,6 +198,8 @@ pub fn permissions_json(p: &codegen::permissions::Figures) -> serde_json::Value 
         "routes_matched": p.routes_matched,
         "mirrored": p.mirrored,
         "unmatched": unmatched,
+        "without_permissions_by_kind": p.without_by_kind,
+        "operations_without_permissions": p.without,
     })
 }
 
@@ -218,6 +214,8 @@ fn print_permissions(p: &codegen::permissions::Figures, with_data: bool) {
     if !with_data {
         return;
     }
+    let kinds: Vec<String> = p.without_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("  without permissions, by kind: {}", kinds.join(", "));
     println!(
         "permissions data: {}/{} paths matched ({} of {} method+path routes; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
         p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.mirrored, p.disagreements

@@ -1,11 +1,13 @@
 //! Matching the data's (method, path template) routes to the IR's operations.
 //!
-//! The rule: a route is resolved by the one shared resolver ([`paths::resolve`]) to a
-//! builder node (type × collection or single) and, for a last segment naming a bound
-//! action or function, that operation; the operation of the node is the one with the
-//! route's HTTP method (GET on a collection lists, GET on an item gets, POST on a
-//! collection creates, PATCH / PUT / DELETE on an item), or the bound operation whose
-//! segment has the same name. The route's template then joins that operation's paths,
+//! The rule: a route is resolved by the one shared resolver ([`paths::resolve`]) and
+//! classified by the one request rule ([`crate::ir::classify::classify`]: GET on a collection
+//! lists, GET on an item gets, POST on a collection creates, PATCH / PUT / DELETE on an item,
+//! `$count`, `$ref`, `$value`, or a bound action or function) to a builder node (type ×
+//! collection or single) and an operation kind; the operation is the node's builder method
+//! of that kind (bound operations by name, case-insensitively, whatever method the data
+//! gives). Paths the resolver reads only relative to a parent are not matched.
+//! The route's template then joins that operation's paths,
 //! compared by [`normalize_template`] (parameter names and ASCII case ignored), the rule the
 //! runtime's `Operation::permissions_for` applies to a request's own template.
 //!
@@ -50,8 +52,14 @@ pub enum Category {
     /// The path resolves, but the node has no builder (nothing useful reached in the inputs).
     NoBuilder,
     /// The path resolves, but no generated operation has that method (e.g. Capabilities
-    /// forbid it, or a method the path does not take).
+    /// forbid it).
     MethodNotGenerated,
+    /// The method is no operation on what the path addresses (`DELETE` on a collection).
+    NotAnOperation,
+    /// The path starts below a parent (no entity set or singleton leads to it).
+    Relative,
+    /// The path elides segments (`…`).
+    Elided,
 }
 
 impl Category {
@@ -70,13 +78,19 @@ impl Category {
             Category::UnknownSegment => "not-in-metadata-segment",
             Category::NoBuilder => "no-builder",
             Category::MethodNotGenerated => "method-not-generated",
+            Category::NotAnOperation => "method-not-an-operation",
+            Category::Relative => "relative-path",
+            Category::Elided => "elided-path",
         }
     }
 
     /// Whether the route is blocked by a path convention the resolver does not read yet (as
     /// opposed to a path the metadata lacks).
     pub fn is_resolver_convention(self) -> bool {
-        !matches!(self, Category::UnknownRoot | Category::UnknownSegment | Category::NoBuilder | Category::MethodNotGenerated)
+        !matches!(
+            self,
+            Category::UnknownRoot | Category::UnknownSegment | Category::NoBuilder | Category::MethodNotGenerated | Category::NotAnOperation
+        )
     }
 }
 
@@ -116,20 +130,27 @@ fn operation_of(nodes: &Nodes, method: &str, path: &str) -> Result<String, Categ
         Ok(r) => r,
         Err(e) => return Err(classify(schema, path, &e)),
     };
-    let t = r.target();
-    let Some(b) = nodes.by_node.get(&(t.ty.name.as_str(), t.ty.collection)) else {
+    // A path documented below a parent is no template a request has.
+    if r.segments.iter().any(|s| matches!(s.kind, SegKind::Relative { .. })) {
+        return Err(Category::Relative);
+    }
+    let c = match crate::ir::classify::classify(method, &r) {
+        Ok(c) => c,
+        Err(_) => return Err(Category::NotAnOperation),
+    };
+    let Some(b) = nodes.by_node.get(&(c.node.0.as_str(), c.node.1)) else {
         return Err(Category::NoBuilder);
     };
-    let op = match &t.kind {
-        SegKind::Operation { .. } => {
-            let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
-            let want = simple(&t.text);
-            b.operations.iter().find(|o| {
-                o.kind == OpKind::Action && o.segment.as_deref().is_some_and(|s| simple(s) == want) && o.http_method.eq_ignore_ascii_case(method)
-            })
-        }
-        _ => b.operations.iter().find(|o| o.kind != OpKind::Action && o.http_method.eq_ignore_ascii_case(method)),
-    };
+    let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
+    let op = b.operations.iter().find(|o| {
+        o.kind == c.kind
+            && match (&o.segment, &c.segment) {
+                // Bound operations by name, whatever the method the data gives (workbook
+                // functions are documented with POST as well as GET).
+                (Some(a), Some(b)) if c.kind == OpKind::Action => simple(a) == simple(b),
+                (a, b) => a.as_deref().map(str::to_ascii_lowercase) == b.as_deref().map(str::to_ascii_lowercase),
+            }
+    });
     op.map(|o| o.operation_const.clone()).ok_or(Category::MethodNotGenerated)
 }
 
@@ -175,6 +196,9 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
 
 /// Why `path` does not resolve: the convention of the segment where the resolver stopped.
 pub fn classify(schema: &Schema, path: &str, e: &PathError) -> Category {
+    if e.kind == paths::PathErrorKind::Elided {
+        return Category::Elided;
+    }
     if path.contains('?') {
         return Category::QueryInPath;
     }

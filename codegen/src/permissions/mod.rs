@@ -36,12 +36,39 @@ pub struct Figures {
     pub disagreements: usize,
     /// Unmatched routes by category: `METHOD template` each.
     pub unmatched: BTreeMap<Category, Vec<String>>,
+    /// Operations without permissions: `METHOD template` of their first path.
+    pub without: Vec<String>,
+    /// Operations without permissions by kind (`list`, `count`, `action`, …).
+    pub without_by_kind: BTreeMap<String, usize>,
 }
 
 /// Operations, and those with permissions on at least one path.
 pub fn coverage(ir: &Ir) -> (usize, usize) {
     let with = ir.operations.values().filter(|o| o.paths.iter().any(|(_, p)| p.is_some())).count();
     (ir.operations.len(), with)
+}
+
+/// Operations without permissions, by the kind of their builder method.
+pub fn without_by_kind(ir: &Ir) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for b in ir.builders.values() {
+        for m in &b.operations {
+            let Some(o) = ir.operations.get(&m.operation_const) else { continue };
+            if !o.paths.iter().any(|(_, p)| p.is_some()) {
+                *out.entry(format!("{:?}", m.kind).to_ascii_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `METHOD template` (first path) of each operation without permissions.
+pub fn without_permissions(ir: &Ir) -> Vec<String> {
+    ir.operations
+        .values()
+        .filter(|o| !o.paths.iter().any(|(_, p)| p.is_some()))
+        .map(|o| format!("{} {}", o.method, o.paths.first().map(|(t, _)| t.as_str()).unwrap_or("")))
+        .collect()
 }
 
 /// The pass: reconciles the docs' tables with `data`, then gives every operation the data's
@@ -82,6 +109,8 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
         mirrored: m.mirrored,
         disagreements: diags.iter().filter(|d| reconcile::DISAGREEMENTS.contains(&d.code)).count(),
         unmatched: m.unmatched,
+        without: without_permissions(ir),
+        without_by_kind: without_by_kind(ir),
     };
     (diags, figures)
 }

@@ -15,14 +15,17 @@ pub static DIRECTORY_OBJECT_GET: graph_runtime::Operation = graph_runtime::Opera
                         "Directory.Read.All",
                         "Directory.ReadWrite.All",
                     ],
+                    also_requires: &[],
                 },
                 delegated_personal: graph_runtime::Scheme {
                     least: &[],
                     higher: &[],
+                    also_requires: &[],
                 },
                 application: graph_runtime::Scheme {
                     least: &["CloudLicensing.Read.All"],
                     higher: &["Directory.Read.All", "Directory.ReadWrite.All"],
+                    also_requires: &[],
                 },
             }),
         },
