@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const PREFIXES: &[&str] = &["doc", "example", "csdl", "schema", "reconcile", "emit", "input", "output", "write"];
+const PREFIXES: &[&str] = &["doc", "example", "csdl", "schema", "reconcile", "permissions", "request", "emit", "input", "output", "write"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()

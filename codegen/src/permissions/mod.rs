@@ -12,6 +12,7 @@ pub mod reconcile;
 
 use crate::csdl::Schema;
 use crate::diag::Diagnostic;
+use crate::extract::PermissionFacts;
 use crate::ir::Ir;
 pub use matching::Category;
 pub use reader::{read, PermissionData};
@@ -76,12 +77,18 @@ pub fn without_permissions(ir: &Ir) -> Vec<String> {
 /// reconciliation diagnostics and the figures.
 pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagnostic>, Figures) {
     let mut diags = Vec::new();
-    for op in ir.operations.values() {
+    // The docs' tables against the data, path by path; `decided` is what each such path gets.
+    let mut decided: BTreeMap<(String, String), PermissionFacts> = BTreeMap::new();
+    for (c, op) in &ir.operations {
         for (template, docs) in &op.paths {
             let Some(docs) = docs else { continue };
             let route = format!("{} {template}", op.method);
             match matching::route(data, &op.method, template) {
-                Some(r) => diags.extend(reconcile::compare(&route, docs, &data.facts(r), data)),
+                Some(r) => {
+                    let (facts, ds) = reconcile::decide(&route, docs, r, data);
+                    diags.extend(ds);
+                    decided.insert((c.clone(), normalize_template(template)), facts);
+                }
                 None => diags.push(reconcile::not_in_data(&route, docs, data)),
             }
         }
@@ -92,8 +99,17 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
         for (template, facts) in entries {
             let key = normalize_template(&template);
             match op.paths.iter_mut().find(|(t, _)| normalize_template(t) == key) {
-                Some((_, p)) => *p = Some(facts),
+                Some((_, p)) => *p = Some(decided.remove(&(c.clone(), key)).unwrap_or(facts)),
                 None => op.paths.push((template, Some(facts))),
+            }
+        }
+    }
+    // Documented paths the data lists under an operation the matching did not reach keep
+    // the decision too.
+    for ((c, key), facts) in decided {
+        if let Some(op) = ir.operations.get_mut(&c) {
+            if let Some((_, p)) = op.paths.iter_mut().find(|(t, _)| normalize_template(t) == key) {
+                *p = Some(facts);
             }
         }
     }

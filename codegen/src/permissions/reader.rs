@@ -94,17 +94,27 @@ impl PermissionData {
     }
 
     /// The route as permission facts: least and higher ordered by privilege level, then name.
+    /// Where the data lists permissions for a scheme but marks none least privileged, those
+    /// of the lowest privilege level (the data's `privilegeLevel`) are the least privileged.
     pub fn facts(&self, route: &DataPath) -> PermissionFacts {
         let scheme = |i: usize| {
             let s = &route.schemes[i];
+            let level = |p: &String| self.known.get(p).and_then(|l| l[i]).unwrap_or(i64::MAX);
             let order = |set: &BTreeSet<String>| {
                 let mut v: Vec<String> = set.iter().cloned().collect();
-                v.sort_by_key(|p| (self.known.get(p).and_then(|l| l[i]).unwrap_or(i64::MAX), p.clone()));
+                v.sort_by_key(|p| (level(p), p.clone()));
                 v
             };
-            let higher: BTreeSet<String> = s.higher.difference(&s.least).cloned().collect();
+            let mut least = s.least.clone();
+            let mut higher: BTreeSet<String> = s.higher.difference(&s.least).cloned().collect();
+            if least.is_empty() {
+                if let Some(min) = higher.iter().map(level).min() {
+                    least = higher.iter().filter(|p| level(p) == min).cloned().collect();
+                    higher.retain(|p| level(p) != min);
+                }
+            }
             SchemeFacts {
-                least: order(&s.least),
+                least: order(&least),
                 higher: order(&higher),
                 also_requires: s.also_requires.iter().map(|(p, c)| (p.clone(), c.iter().cloned().collect())).collect(),
             }
@@ -192,7 +202,8 @@ mod tests {
         let f = d.facts(me);
         assert_eq!(f.delegated_work.least, ["User.Read"]);
         assert_eq!(f.delegated_work.higher, ["User.Read.All"]);
-        assert!(f.application.least.is_empty() && !f.application.higher.is_empty());
+        assert_eq!(f.application.least, ["User.Read.All"], "none marked: the lowest privilege level");
+        assert!(f.application.higher.is_empty());
         let user = &d.routes[&("GET".to_string(), "/users/{}".to_string())];
         assert_eq!(user.template, "/users/{id}", "first spelling in permission-name order");
         let f = d.facts(user);

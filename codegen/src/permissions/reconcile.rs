@@ -3,10 +3,12 @@
 //! **The data wins** where both speak: the docs' tables are generated from it (Microsoft's
 //! permission includes say "Automatically generated file"), it is per path where a page's
 //! one table serves every path the page lists, and it is newer than any copy of the pages.
-//! Every difference is a `permissions-*` diagnostic at the docs' table, so a page that is
-//! out of date is named and the value that was not used stays visible.
+//! One exception, where the data itself is silent: a scheme whose permissions the data lists
+//! without marking any least privileged keeps the docs' least privileged (the data's join
+//! the higher ones); see [`decide`]. Every difference is a `permissions-*` diagnostic at the
+//! docs' table, so a page that is out of date is named and the value not used stays visible.
 
-use super::reader::PermissionData;
+use super::reader::{DataPath, PermissionData};
 use crate::diag::Diagnostic;
 use crate::extract::{PermissionFacts, SchemeFacts};
 use std::collections::BTreeSet;
@@ -38,15 +40,25 @@ fn list(v: &[String]) -> String {
     }
 }
 
-/// Differences between the docs' table `docs` and the data's `data_facts` for `route`
-/// (`METHOD template`), located at the docs' table.
-pub fn compare(route: &str, docs: &PermissionFacts, data_facts: &PermissionFacts, data: &PermissionData) -> Vec<Diagnostic> {
+/// What `route` (`METHOD template`) gets where the docs' table `docs` and the data's
+/// `data_route` both speak, and every difference, located at the docs' table. Per scheme:
+/// - the data marks least-privileged permissions: the data's table;
+/// - the data lists the path but no permission of the scheme: not supported (the data's);
+/// - the data lists permissions without marking any least privileged: the docs' least
+///   privileged stay, the data's permissions join the higher privileged ones.
+pub fn decide(route: &str, docs: &PermissionFacts, data_route: &DataPath, data: &PermissionData) -> (PermissionFacts, Vec<Diagnostic>) {
     let mut out = Vec::new();
+    let x_all = data.facts(data_route);
+    let mut result = x_all.clone();
+    result.origin = docs.origin.clone();
     let at = || docs.origin.clone();
-    for (i, (d, x)) in schemes(docs).into_iter().zip(schemes(data_facts)).enumerate() {
+    let results: [&mut SchemeFacts; 3] = [&mut result.delegated_work, &mut result.delegated_personal, &mut result.application];
+    for (i, ((d, x), r)) in schemes(docs).into_iter().zip(schemes(&x_all)).zip(results).enumerate() {
         let scheme = SCHEMES[i];
+        let raw = &data_route.schemes[i];
         let d_on = !d.least.is_empty() || !d.higher.is_empty();
-        let x_on = !x.least.is_empty() || !x.higher.is_empty();
+        let x_on = !raw.least.is_empty() || !raw.higher.is_empty();
+        let marked = !raw.least.is_empty();
         if d_on != x_on {
             let (yes, no) = if d_on { ("the docs' table", "the permissions data") } else { ("the permissions data", "the docs' table") };
             out.push(Diagnostic::warning(
@@ -54,6 +66,31 @@ pub fn compare(route: &str, docs: &PermissionFacts, data_facts: &PermissionFacts
                 at(),
                 format!("`{route}`: {yes} supports {scheme} permissions, {no} does not (the data is used: least {}, higher {})", list(&x.least), list(&x.higher)),
             ));
+            continue;
+        }
+        if !d_on {
+            continue;
+        }
+        if !marked && !d.least.is_empty() {
+            // The data says what is accepted, not what is least privileged: the docs say that.
+            let mut higher: Vec<String> = d.higher.clone();
+            for p in x.least.iter().chain(&x.higher) {
+                if !d.least.iter().chain(&higher).any(|q| q.eq_ignore_ascii_case(p)) {
+                    higher.push(p.clone());
+                }
+            }
+            if set(&d.higher) != set(&higher) || set(&d.least) != set(&x.least) {
+                out.push(Diagnostic::warning(
+                    LEAST_DIFFERS,
+                    at(),
+                    format!(
+                        "`{route}`: the permissions data marks no least privileged {scheme} permission (it accepts {}); the docs' least privileged {} are kept, the data's join the higher privileged",
+                        list(&[x.least.clone(), x.higher.clone()].concat()),
+                        list(&d.least)
+                    ),
+                ));
+            }
+            *r = SchemeFacts { least: d.least.clone(), higher, also_requires: x.also_requires.clone() };
             continue;
         }
         if set(&d.least) != set(&x.least) {
@@ -85,7 +122,7 @@ pub fn compare(route: &str, docs: &PermissionFacts, data_facts: &PermissionFacts
     for p in unknown {
         out.push(Diagnostic::warning(UNKNOWN, at(), format!("`{route}`: the docs' table names `{p}`, a permission the permissions data does not know")));
     }
-    out
+    (result, out)
 }
 
 /// A docs' table for a path the data does not list (the docs' table is kept).
