@@ -101,6 +101,7 @@ fn regen(a: RegenArgs) -> ExitCode {
                 runtime_path: runtime.display().to_string(),
                 command: format!("cargo xtask regen --out {}", out.display()),
                 deny_warnings: false,
+                default_features: Vec::new(),
             };
             (out.clone(), out.join("schema"), settings)
         }

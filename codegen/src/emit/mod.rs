@@ -30,6 +30,9 @@ pub struct CrateSettings {
     /// Emit `#![deny(warnings)]` in `lib.rs` (golden crates; never for published crates,
     /// where a new compiler lint would break downstream builds).
     pub deny_warnings: bool,
+    /// Cargo features on by default (goldens: `full`, so their example tests run in the
+    /// workspace; never for a crate users take, whose areas they choose).
+    pub default_features: Vec<String>,
 }
 
 impl Default for CrateSettings {
@@ -39,6 +42,7 @@ impl Default for CrateSettings {
             runtime_path: "../runtime".into(),
             command: "cargo xtask regen".into(),
             deny_warnings: false,
+            default_features: Vec::new(),
         }
     }
 }
@@ -385,8 +389,9 @@ serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
 http = \"1\"\n\
 \n\
 [features]\n\
-default = []\n\
+default = [{defaults}]\n\
 {marker}\n{features}",
+        defaults = settings.default_features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
         cmd = settings.command,
         pkg = settings.package,
         rt = settings.runtime_path,

@@ -4,6 +4,7 @@
 #![allow(clippy::needless_borrows_for_generic_args)]
 use graph_runtime::testing::{assert_request, round_trip};
 #[test]
+#[cfg(feature = "things")]
 fn nametest_thing_get_example_1() {
     let request = graph::things()
         .by_id("t/1")
@@ -29,6 +30,7 @@ fn nametest_thing_get_example_1() {
     );
 }
 #[test]
+#[cfg(feature = "things")]
 fn nametest_thing_list_requests_example_1() {
     let request = graph::things().by_id("t1").requests().list().top(2u32);
     assert_request(
@@ -46,6 +48,7 @@ fn nametest_thing_list_requests_example_1() {
     );
 }
 #[test]
+#[cfg(feature = "things")]
 fn nametest_thing_update_example_1() {
     let body: graph::name_test::ThingUpdate = serde_json::from_str(
             "{\n  \"type\": \"new\",\n  \"2fa\": true\n}",

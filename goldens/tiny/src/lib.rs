@@ -11,13 +11,8 @@
 pub mod microsoft_graph;
 pub mod tiny;
 pub use graph_runtime;
-/// `/me`: entry point of the request builders.
-pub fn me() -> microsoft_graph::requests::UserItem {
-    microsoft_graph::requests::UserItem::new(
-        graph_runtime::RequestPath::root().segment("me"),
-    )
-}
 /// `/users`: entry point of the request builders.
+#[cfg(feature = "users")]
 pub fn users() -> microsoft_graph::requests::UserCollection {
     microsoft_graph::requests::UserCollection::new(
         graph_runtime::RequestPath::root().segment("users"),
@@ -29,6 +24,7 @@ pub fn users() -> microsoft_graph::requests::UserCollection {
 pub fn operations() -> Vec<&'static graph_runtime::Operation> {
     #[allow(unused_mut)]
     let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.extend(microsoft_graph::operations::all());
     all.extend(tiny::operations::all());
     all
 }

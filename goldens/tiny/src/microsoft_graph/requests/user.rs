@@ -16,6 +16,45 @@ impl UserCollection {
     pub fn by_id(&self, id: &str) -> crate::microsoft_graph::requests::UserItem {
         crate::microsoft_graph::requests::UserItem::new(self.path.key("user-id", id))
     }
+    /// list `microsoft.graph.user`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /users`: not documented
+    pub fn list(
+        &self,
+    ) -> graph_runtime::Request<graph_runtime::Page<crate::microsoft_graph::User>> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.clone(),
+            Some(&crate::microsoft_graph::operations::USER_LIST),
+        )
+    }
+    /// create `microsoft.graph.user`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /users`: not documented
+    pub fn create(
+        &self,
+        body: &crate::microsoft_graph::User,
+    ) -> graph_runtime::Request<crate::microsoft_graph::User> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::USER_CREATE),
+            )
+            .with_json_body(body)
+    }
+    /// count `microsoft.graph.user`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /users/$count`: not documented
+    pub fn count(&self) -> graph_runtime::Request<graph_runtime::Count> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.segment("$count"),
+            Some(&crate::microsoft_graph::operations::USER_COUNT),
+        )
+    }
 }
 /// Requests on one `microsoft.graph.user`.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,5 +72,42 @@ impl UserItem {
     /// `…/widgets`
     pub fn widgets(&self) -> crate::tiny::requests::WidgetCollection {
         crate::tiny::requests::WidgetCollection::new(self.path.segment("widgets"))
+    }
+    /// get `microsoft.graph.user`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /users/{user-id}`: not documented
+    pub fn get(&self) -> graph_runtime::Request<crate::microsoft_graph::User> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.clone(),
+            Some(&crate::microsoft_graph::operations::USER_GET),
+        )
+    }
+    /// update `microsoft.graph.user`: `PATCH`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `PATCH /users/{user-id}`: not documented
+    pub fn update(
+        &self,
+        body: &crate::microsoft_graph::User,
+    ) -> graph_runtime::Request<crate::microsoft_graph::User> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::PATCH,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::USER_UPDATE),
+            )
+            .with_json_body(body)
+    }
+    /// delete `microsoft.graph.user`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /users/{user-id}`: not documented
+    pub fn delete(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.clone(),
+            Some(&crate::microsoft_graph::operations::USER_DELETE),
+        )
     }
 }
