@@ -136,7 +136,7 @@ pub fn path_part(url: &str) -> &str {
         p = p.find('/').map(|i| &p[i..]).unwrap_or("/");
     }
     for v in ["/beta/", "/v1.0/"] {
-        if p.len() >= v.len() && p[..v.len()].eq_ignore_ascii_case(v) {
+        if p.get(..v.len()).is_some_and(|h| h.eq_ignore_ascii_case(v)) {
             p = &p[v.len() - 1..];
             break;
         }
@@ -166,6 +166,15 @@ fn split_outside_quotes<'a>(s: &'a str, seps: &[char]) -> (&'a str, Option<&'a s
 /// Bound operations whose binding parameter is `ty` (or a base type of it) with the given
 /// collection flag, by simple name (or `namespace.name`); exact match first, then any case.
 pub fn bound_operation<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
+    bound_operation_exact(schema, ty, name).or_else(|| bound_operation_in(schema, ty, name, false))
+}
+
+/// [`bound_operation`], names compared exactly only.
+pub fn bound_operation_exact<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
+    bound_operation_in(schema, ty, name, true)
+}
+
+fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: bool) -> Option<(String, &'a Operation)> {
     let lineage = schema.lineage(&ty.name);
     let find = |exact: bool| {
         for (ns_name, ns) in &schema.namespaces {
@@ -192,7 +201,7 @@ pub fn bound_operation<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Opti
         }
         None
     };
-    find(true).or_else(|| find(false))
+    find(exact)
 }
 
 /// Qualified name of a structured type found in `schema`.
@@ -266,6 +275,11 @@ fn unquote(v: &str) -> String {
         Some(inner) => inner.replace("''", "'"),
         None => v.to_string(),
     }
+}
+
+/// A segment written as a call (`f()`, `f(a=1)`) or a name that is no key placeholder.
+fn looks_like_call(seg: &str) -> bool {
+    seg.ends_with(')')
 }
 
 fn is_elision(seg: &str) -> bool {
@@ -465,7 +479,16 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         _ => {}
     }
     let (name, args) = split_call(part);
-    if let Some((qname, op)) = bound_operation(schema, &cur.ty, name) {
+    // Exact names first (operation, property), then any case: a segment that names a
+    // property exactly never pays for a case-insensitive scan of every operation.
+    let props = schema.all_properties(&cur.ty.name);
+    let exact_prop = !cur.ty.collection && props.iter().any(|p| p.name == name);
+    let op = match bound_operation_exact(schema, &cur.ty, name) {
+        Some(hit) => Some(hit),
+        None if exact_prop || (cur.ty.collection && !looks_like_call(part)) => None,
+        None => bound_operation_in(schema, &cur.ty, name, false),
+    };
+    if let Some((qname, op)) = op {
         let args = args.map(split_args).unwrap_or_default();
         // As written when it names the operation exactly; else as the builders call it (simple
         // name in the default namespace, qualified elsewhere).
@@ -507,7 +530,6 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         push(segments, &text, SegKind::Key { param }, TypeRef::new(&cur.ty.name, false));
         return Ok(());
     }
-    let props = schema.all_properties(&cur.ty.name);
     match find_name(props.iter().map(|p| (p.name.as_str(), *p)), name) {
         Some((_, p)) if p.ty.name == "Edm.Stream" && !p.is_navigation() && args.is_none() => {
             push(segments, &p.name, SegKind::Stream, cur.ty.clone());

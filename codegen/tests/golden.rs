@@ -26,7 +26,10 @@ fn tiny_input() -> Input {
             runtime_path: "../../runtime".into(),
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
+            default_features: vec!["full".into()],
         },
+        strict: true,
+        skip_emit: false,
         ..Default::default()
     }
 }

@@ -158,6 +158,15 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         }
                     };
                 }
+                OpKind::RemoveRef if b.collection => {
+                    return quote! {
+                        #d
+                        /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
+                        pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
+                            #new_request.param("$id", odata_id) #(#headers)*
+                        }
+                    };
+                }
                 OpKind::AddRef | OpKind::SetRef => {
                     return quote! {
                         #d

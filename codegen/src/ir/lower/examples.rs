@@ -40,6 +40,20 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                     Some(RawBody::Reference(id, doc))
                 }
                 OpKind::PutContent => Some(RawBody::Content(req.body.clone().unwrap_or_default())),
+                OpKind::RemoveRef if op_collection(ir, &op) => {
+                    let id = paths::query_part(&req.url).and_then(|q| {
+                        crate::odata_query::parse(q, '&').into_iter().find(|o| o.name == "$id").map(|o| o.value)
+                    });
+                    let Some(id) = id else {
+                        diags.push(Diagnostic::warning(
+                            "example-reference-body",
+                            origin,
+                            format!("`{} {}`: removing a reference from a collection names it with `$id`", req.method, req.url),
+                        ));
+                        continue;
+                    };
+                    Some(RawBody::RefById(id))
+                }
                 _ => None,
             };
             let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
@@ -56,10 +70,16 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                 // The documented URL as the schema spells it (declared case, keys as segments).
                 url: paths::resolve(schema, &req.url).map(|r| r.canonical()).unwrap_or_default()
                     + &paths::query_part(&req.url).map(|q| format!("?{q}")).unwrap_or_default(),
-                query: paths::query_part(&req.url).map(str::to_string),
+                query: paths::query_part(&req.url)
+                    .map(|q| if matches!(raw_body, Some(RawBody::RefById(_))) { without_option(q, "$id") } else { q.to_string() })
+                    .filter(|q| !q.is_empty()),
                 body,
                 response,
                 raw_body,
+                response_lines: ex.response.as_ref().map(|r| {
+                    let n = r.body.as_deref().map(|b| b.lines().count() as u32).unwrap_or(0);
+                    (r.line, r.body_line.max(r.line) + n)
+                }),
             });
         }
     }
@@ -122,4 +142,14 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
     };
     chain.push(Call::Op(op.method_name.clone(), op.body.is_some(), args));
     Some((chain, op.clone()))
+}
+
+/// True when `op` belongs to a collection builder.
+fn op_collection(ir: &Ir, op: &OpMethod) -> bool {
+    ir.builders.values().any(|b| b.collection && b.operations.iter().any(|o| o.operation_const == op.operation_const))
+}
+
+/// The query `q` without the option `name`.
+fn without_option(q: &str, name: &str) -> String {
+    q.split('&').filter(|kv| kv.split('=').next() != Some(name)).collect::<Vec<_>>().join("&")
 }
