@@ -97,8 +97,9 @@ impl Category {
 /// Routes matched to operations, and the rest by category.
 #[derive(Debug, Clone, Default)]
 pub struct Matches {
-    /// Operation const → (template, permissions, route key) in route order.
-    pub by_operation: BTreeMap<String, Vec<(String, PermissionFacts)>>,
+    /// Operation const → (template, permissions, mirrored?) in route order; a mirrored
+    /// template (the `/me` ↔ `/users/{id}` fallback) fills only a path nothing else speaks for.
+    pub by_operation: BTreeMap<String, Vec<(String, PermissionFacts, bool)>>,
     /// Matched route keys.
     pub matched: Vec<(String, String)>,
     /// Category → `METHOD template` of each unmatched route.
@@ -182,11 +183,11 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
                     if !data.routes.contains_key(&(method.clone(), normalize_template(&other)))
                         && nodes.operation_of(method, &other).as_ref() == Ok(&op)
                     {
-                        m.by_operation.entry(op.clone()).or_default().push((other, facts.clone()));
+                        m.by_operation.entry(op.clone()).or_default().push((other, facts.clone(), true));
                         m.mirrored += 1;
                     }
                 }
-                m.by_operation.entry(op).or_default().push((route.template.clone(), facts));
+                m.by_operation.entry(op).or_default().push((route.template.clone(), facts, false));
             }
             Err(c) => m.unmatched.entry(c).or_default().push(format!("{method} {}", route.template)),
         }

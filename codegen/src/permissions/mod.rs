@@ -96,9 +96,14 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
     let m = matching::match_routes(schema, ir, data);
     for (c, entries) in m.by_operation {
         let Some(op) = ir.operations.get_mut(&c) else { continue };
-        for (template, facts) in entries {
+        for (template, facts, mirrored) in entries {
             let key = normalize_template(&template);
             match op.paths.iter_mut().find(|(t, _)| normalize_template(t) == key) {
+                Some((_, p)) if mirrored => {
+                    if p.is_none() {
+                        *p = Some(facts);
+                    }
+                }
                 Some((_, p)) => *p = Some(decided.remove(&(c.clone(), key)).unwrap_or(facts)),
                 None => op.paths.push((template, Some(facts))),
             }
