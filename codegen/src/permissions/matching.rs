@@ -33,7 +33,7 @@ pub enum Category {
     DriveItemPath,
     /// A `{id | userPrincipalName}` style alternative key.
     KeyAlternatives,
-    /// A key in parentheses (`applications(appId={id})`).
+    /// A key in parentheses (`applications(appId={id})`): an alternate key builders do not address.
     KeyInParentheses,
     /// A function called with parameters (`range(address={value})`).
     FunctionParameters,
@@ -43,6 +43,9 @@ pub enum Category {
     TypeCast,
     /// A segment that names a child or operation only when compared case-insensitively.
     SegmentCase,
+    /// A literal segment after a collection read as a key: an operation name in another case
+    /// (`/directoryobjects/getbyids`), or a name the metadata lacks.
+    LiteralAsKey,
     /// Navigation after a function or action (`…/range(…)/format`).
     AfterOperation,
     /// The first segment is no entity set or singleton of the metadata (beta-only or newer).
@@ -74,6 +77,7 @@ impl Category {
             Category::TypeCast => "type-cast",
             Category::SegmentCase => "segment-case",
             Category::AfterOperation => "navigation-after-operation",
+            Category::LiteralAsKey => "literal-read-as-key",
             Category::UnknownRoot => "not-in-metadata-root",
             Category::UnknownSegment => "not-in-metadata-segment",
             Category::NoBuilder => "no-builder",
@@ -134,6 +138,12 @@ fn operation_of(nodes: &Nodes, method: &str, path: &str) -> Result<String, Categ
     // A path documented below a parent is no template a request has.
     if r.segments.iter().any(|s| matches!(s.kind, SegKind::Relative { .. })) {
         return Err(Category::Relative);
+    }
+    // The data writes every key as `{…}`: a literal read as a key is a name the resolver
+    // did not recognise (e.g. `getbyids` for `getByIds` after a collection).
+    if let Some(k) = r.segments.iter().find(|s| matches!(s.kind, SegKind::Key { param: None })) {
+        // `applications(appId={value})`: an alternate key, which builders never address.
+        return Err(if k.text.starts_with('{') { Category::KeyInParentheses } else { Category::LiteralAsKey });
     }
     let c = match crate::ir::classify::classify(method, &r) {
         Ok(c) => c,
