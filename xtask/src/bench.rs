@@ -42,6 +42,10 @@ pub struct BenchArgs {
     /// Rounds of the side-by-side comparison; the order of the builds rotates each round.
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,
+    /// Permissions data for the with/without `--permissions` generation figure (default:
+    /// ../shared/permissions/permissions.json; skipped when absent).
+    #[arg(long)]
+    pub permissions: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -57,6 +61,9 @@ pub struct ChildArgs {
     pub csdl: PathBuf,
     #[arg(long, default_value_t = 1)]
     pub copies: usize,
+    /// Attach this permissions data after lowering (as `regen --permissions`).
+    #[arg(long)]
+    pub permissions: Option<PathBuf>,
 }
 
 /// The text of the document with every namespace (and schema alias) renamed for copy `i`.
@@ -139,11 +146,30 @@ pub fn child(a: ChildArgs) -> ExitCode {
     // The renamed copies are made before the clock starts: only generation is measured.
     let texts: Vec<String> = (1..=a.copies.max(1)).map(|i| renamed_copy(&text, i)).collect();
     drop(text);
+    let permissions = match a.permissions.as_deref().map(crate::fsio::read_text).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error[input-unreadable]: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let start = Instant::now();
     let schema = scaled_schema(&texts);
     let read = start.elapsed();
     let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
-    let lowered = lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
+    let mut lowered = lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
+    // The permissions pass (reading the data included), as `regen --permissions` runs it.
+    if let Some(text) = &permissions {
+        match codegen::permissions::read("permissions.json", text) {
+            Ok(data) => {
+                codegen::permissions::attach(&schema, &mut lowered.ir, &data);
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     let lowered_at = start.elapsed();
     let files = match emit::emit_crate(&lowered.ir, &CrateSettings::default()) {
         Ok(f) => f,
@@ -177,11 +203,13 @@ fn field(line: &str, key: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn run_child(exe: &Path, csdl: &Path, copies: usize) -> Result<String, String> {
-    let out = Command::new(exe)
-        .args(["bench-child", "--csdl"])
-        .arg(csdl)
-        .args(["--copies", &copies.to_string()])
+fn run_child(exe: &Path, csdl: &Path, copies: usize, permissions: Option<&Path>) -> Result<String, String> {
+    let mut cmd = Command::new(exe);
+    cmd.args(["bench-child", "--csdl"]).arg(csdl).args(["--copies", &copies.to_string()]);
+    if let Some(p) = permissions {
+        cmd.arg("--permissions").arg(p);
+    }
+    let out = cmd
         .output()
         .map_err(|e| format!("{}: {e}", exe.display()))?;
     if !out.status.success() {
@@ -222,7 +250,7 @@ pub fn run(a: BenchArgs) -> ExitCode {
     for copies in [1usize, 2, 4] {
         let mut best: Option<String> = None;
         for _ in 0..a.runs.max(1) {
-            match run_child(&exe, &csdl, copies) {
+            match run_child(&exe, &csdl, copies, None) {
                 Ok(line) => {
                     if best.as_ref().is_none_or(|b| field(&line, "wall_ms") < field(b, "wall_ms")) {
                         best = Some(line);
@@ -251,6 +279,28 @@ pub fn run(a: BenchArgs) -> ExitCode {
             field(&line, "builders"),
             field(&line, "files"),
             field(&line, "bytes") as f64 / 1e6
+        );
+    }
+
+    // With and without the permissions data, side by side (1×, fastest of `runs` each, the
+    // runs interleaved so that a busy machine slows both alike).
+    let permissions = a.permissions.clone().unwrap_or_else(|| root.join("../shared/permissions/permissions.json"));
+    if permissions.exists() {
+        let (mut without, mut with) = (u64::MAX, u64::MAX);
+        for _ in 0..a.runs.max(1) {
+            for (p, best) in [(None, &mut without), (Some(permissions.as_path()), &mut with)] {
+                match run_child(&exe, &csdl, 1, p) {
+                    Ok(line) => *best = (*best).min(field(&line, "wall_ms")),
+                    Err(e) => {
+                        eprintln!("error: bench child failed: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
+        }
+        println!(
+            "generation with --permissions: {with} ms against {without} ms without (+{:.1}%; target at most +10%)",
+            100.0 * (with as f64 - without as f64) / without.max(1) as f64
         );
     }
 
