@@ -41,4 +41,23 @@ for docs in ../shared/graph-docs/beta ../shared/seeds; do
   fi
   rm -f "$out" "$err"
 done
+
+# The calls of the requests fixture (2020 corpus) against the v1.0 metadata and Microsoft's
+# permissions data: one run checks the permissions pass at full scale and `report --requests`.
+fixture=xtask/tests/fixtures/requests-2020.txt
+if [ -f ../shared/csdl/graph-v1.0.csdl.xml ] && [ -f ../shared/permissions/permissions.json ]; then
+  out=$(mktemp) err=$(mktemp)
+  if ! cargo xtask report --requests "$fixture" --csdl ../shared/csdl/graph-v1.0.csdl.xml \
+      --permissions ../shared/permissions/permissions.json --json >"$out" 2>"$err" || grep -q panicked "$err"; then
+    echo "report.sh: \`report --requests $fixture\` failed:" >&2; tail -n 20 "$err" >&2; status=1
+  else
+    read -r calls covered with < <(jq -r '[.requests, .covered, .with_permissions] | @tsv' "$out")
+    want=$(jq -r '.["requests-2020"].with_permissions // 0' "$baseline")
+    echo "report --requests $fixture: $covered/$calls covered, $with with permissions (baseline: $want)"
+    if [ "$with" -lt "$want" ]; then
+      echo "report.sh: calls with permissions dropped to $with (baseline $want)" >&2; status=1
+    fi
+  fi
+  rm -f "$out" "$err"
+fi
 exit $status
