@@ -108,7 +108,7 @@ pub struct Example {
     pub response: Option<ExampleResponse>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiFacts {
     pub file: String,
     pub title: String,

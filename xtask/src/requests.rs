@@ -175,14 +175,6 @@ pub fn run(a: &ReportArgs) -> ExitCode {
     let api = ApiFacts {
         file: shown.clone(),
         title: "requests".into(),
-        description: None,
-        http_lines: Vec::new(),
-        permission_groups: Vec::new(),
-        headers: Vec::new(),
-        body_properties: Vec::new(),
-        body_relationships: Vec::new(),
-        query_options: Vec::new(),
-        response: None,
         examples: calls
             .iter()
             .map(|c| Example {
@@ -198,6 +190,7 @@ pub fn run(a: &ReportArgs) -> ExitCode {
                 response: None,
             })
             .collect(),
+        ..Default::default()
     };
     let checked = codegen::check::check(&out.schema, &out.ir, std::slice::from_ref(&api), &[], &label);
     let nodes = Nodes::new(&out.schema, &out.ir);
