@@ -199,7 +199,7 @@ pub fn run(a: &ReportArgs) -> ExitCode {
         let at = Origin::new(shown.clone(), c.line, 1);
         let mut problems: Vec<Diagnostic> =
             checked.diagnostics.iter().filter(|d| d.is_error() && d.origin.line == c.line && d.origin.file.ends_with(&shown)).cloned().collect();
-        let op = nodes.operation_of(&c.method, &paths::path_part(&c.url).replace("%20", " "));
+        let op = nodes.operation_of_url(&c.method, &c.url);
         let permissions = op.as_ref().ok().and_then(|o| permissions_for(&out.ir, &out.schema, o, &c.url));
         if let (Ok(o), Some(body)) = (&op, &c.body) {
             let found = out.ir.builders.values().find_map(|b| b.operations.iter().find(|m| &m.operation_const == o).map(|m| (b, m)));

@@ -123,13 +123,19 @@ impl<'a> Nodes<'a> {
         Nodes { schema, by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect() }
     }
 
-    /// The operation of `method path`: its const name, or why there is none.
+    /// The operation of the template `method path` (keys written `{…}`, as in the data): its
+    /// const name, or why there is none.
     pub fn operation_of(&self, method: &str, path: &str) -> Result<String, Category> {
-        operation_of(self, method, path)
+        operation_of(self, method, path, true)
+    }
+
+    /// The same for a concrete URL (keys are values: `/users/a@b.c/messages`).
+    pub fn operation_of_url(&self, method: &str, url: &str) -> Result<String, Category> {
+        operation_of(self, method, url, false)
     }
 }
 
-fn operation_of(nodes: &Nodes, method: &str, path: &str) -> Result<String, Category> {
+fn operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
     let schema = nodes.schema;
     let r = match paths::resolve(schema, path) {
         Ok(r) => r,
@@ -141,7 +147,7 @@ fn operation_of(nodes: &Nodes, method: &str, path: &str) -> Result<String, Categ
     }
     // The data writes every key as `{…}`: a literal read as a key is a name the resolver
     // did not recognise (e.g. `getbyids` for `getByIds` after a collection).
-    if let Some(k) = r.segments.iter().find(|s| matches!(s.kind, SegKind::Key { param: None })) {
+    if let Some(k) = r.segments.iter().find(|s| template && matches!(s.kind, SegKind::Key { param: None })) {
         // `applications(appId={value})`: an alternate key, which builders never address.
         return Err(if k.text.starts_with('{') { Category::KeyInParentheses } else { Category::LiteralAsKey });
     }
