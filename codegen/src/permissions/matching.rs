@@ -17,7 +17,7 @@
 //! Routes that match nothing are not errors: they are counted by why ([`Category`]).
 
 use super::reader::{DataPath, PermissionData};
-use crate::csdl::{split_qualified, Schema};
+use crate::csdl::Schema;
 use crate::extract::PermissionFacts;
 use crate::ir::{Builder, Ir, OpKind};
 use crate::paths::{self, PathError, SegKind};
@@ -116,11 +116,21 @@ pub struct Matches {
 pub struct Nodes<'a> {
     schema: &'a Schema,
     by_node: BTreeMap<(&'a str, bool), &'a Builder>,
+    /// Names of bound operations by binding type (qualified), for classifying misses.
+    bound: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
-        Nodes { schema, by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect() }
+        let mut bound: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for ns in schema.namespaces.values() {
+            for (name, ops) in &ns.operations {
+                for b in ops.iter().filter(|o| o.bound).filter_map(|o| o.parameters.first()) {
+                    bound.entry(b.ty.name.clone()).or_default().push(name.clone());
+                }
+            }
+        }
+        Nodes { schema, by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(), bound }
     }
 
     /// The operation of the template `method path` (keys written `{…}`, as in the data): its
@@ -139,7 +149,7 @@ fn operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Resu
     let schema = nodes.schema;
     let r = match paths::resolve(schema, path) {
         Ok(r) => r,
-        Err(e) => return Err(classify(schema, path, &e)),
+        Err(e) => return Err(classify(nodes, path, &e)),
     };
     // A path documented below a parent is no template a request has.
     if r.segments.iter().any(|s| matches!(s.kind, SegKind::Relative { .. })) {
@@ -189,19 +199,31 @@ fn mirror(template: &str) -> Option<String> {
 pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
     let nodes = Nodes::new(schema, ir);
     let mut m = Matches::default();
-    // Node lookups are by builder; one pass over the routes, in key order (deterministic).
-    for ((method, key), route) in &data.routes {
-        match nodes.operation_of(method, &route.template) {
+    // Each route is resolved on its own (pure), on every core; results come back in route
+    // order, so the outcome does not depend on the thread count.
+    let routes: Vec<(&(String, String), &DataPath)> = data.routes.iter().collect();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
+    let found = crate::emit::parallel_map_with(cores, &routes, |((method, _), route)| {
+        let op = nodes.operation_of(method, &route.template);
+        let mirrored = match (&op, mirror(&route.template)) {
+            (Ok(op), Some(other))
+                if !data.routes.contains_key(&(method.clone(), normalize_template(&other)))
+                    && nodes.operation_of(method, &other).as_ref() == Ok(op) =>
+            {
+                Some(other)
+            }
+            _ => None,
+        };
+        (op, mirrored)
+    });
+    for (((method, key), route), (op, mirrored)) in routes.into_iter().zip(found) {
+        match op {
             Ok(op) => {
                 m.matched.push((method.clone(), key.clone()));
                 let facts = data.facts(route);
-                if let Some(other) = mirror(&route.template) {
-                    if !data.routes.contains_key(&(method.clone(), normalize_template(&other)))
-                        && nodes.operation_of(method, &other).as_ref() == Ok(&op)
-                    {
-                        m.by_operation.entry(op.clone()).or_default().push((other, facts.clone(), true));
-                        m.mirrored += 1;
-                    }
+                if let Some(other) = mirrored {
+                    m.by_operation.entry(op.clone()).or_default().push((other, facts.clone(), true));
+                    m.mirrored += 1;
                 }
                 m.by_operation.entry(op).or_default().push((route.template.clone(), facts, false));
             }
@@ -212,7 +234,8 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
 }
 
 /// Why `path` does not resolve: the convention of the segment where the resolver stopped.
-pub fn classify(schema: &Schema, path: &str, e: &PathError) -> Category {
+pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
+    let schema = nodes.schema;
     if e.kind == paths::PathErrorKind::Elided {
         return Category::Elided;
     }
@@ -245,7 +268,9 @@ pub fn classify(schema: &Schema, path: &str, e: &PathError) -> Category {
             Ok(r) => {
                 let ty = &r.target().ty.name;
                 let mut names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
-                names.extend(bound_names(schema, &schema.lineage(ty)));
+                for t in schema.lineage(ty) {
+                    names.extend(nodes.bound.get(&t).into_iter().flatten().cloned());
+                }
                 names
             }
             Err(_) => Vec::new(),
@@ -272,22 +297,6 @@ pub fn classify(schema: &Schema, path: &str, e: &PathError) -> Category {
     } else {
         Category::UnknownSegment
     }
-}
-
-/// Names of the bound operations whose binding type is one of `lineage` (qualified names).
-fn bound_names(schema: &Schema, lineage: &[String]) -> Vec<String> {
-    let mut out = Vec::new();
-    for ns in schema.namespaces.values() {
-        for (name, ops) in &ns.operations {
-            let bound_here = ops.iter().any(|o| {
-                o.bound && o.parameters.first().is_some_and(|b| lineage.iter().any(|l| l == &b.ty.name || split_qualified(l).1 == b.ty.name))
-            });
-            if bound_here {
-                out.push(name.clone());
-            }
-        }
-    }
-    out
 }
 
 /// Used by the reconciliation: the data's route for `method template`, if any.
