@@ -170,6 +170,8 @@ pub struct Child {
     pub method: String,
     pub segment: String,
     pub builder: String,
+    /// A composable function: its parameters as (wire, Rust) names.
+    pub function_params: Option<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -291,4 +293,6 @@ pub enum Call {
     Op(String, bool, Vec<String>),
     /// `by_path` with the item path.
     ByPath(String),
+    /// A composable function that continues the chain, with its documented arguments.
+    Function(String, Vec<String>),
 }

@@ -125,7 +125,21 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 }
                 chain.push(Call::ByPath(path.clone()));
             }
-            // The operation ends the chain; a builder never continues after a function call.
+            // A composable function continues the chain on what it returns.
+            SegKind::Operation { returns: Some(_), args, .. } => {
+                let b = builder?;
+                let c = b.children.iter().find(|c| c.segment == seg.text && c.function_params.is_some())?;
+                let params = c.function_params.as_ref()?;
+                let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
+                // Arguments by name; a lone positional one (`range('A1')`) fills a single parameter.
+                let values: Vec<String> = match (args.as_slice(), params.len()) {
+                    ([(k, v)], 1) if k.is_empty() => vec![v.clone()],
+                    _ => params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?,
+                };
+                chain.push(Call::Function(c.method.clone(), values));
+                builder = ir.builders.get(&c.builder);
+            }
+            // The operation ends the chain.
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count if i == last => break,
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => return None,
         }
