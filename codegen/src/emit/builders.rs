@@ -176,6 +176,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                 OpKind::RemoveRef if b.collection => {
                     return quote! {
                         #d
+                        #[doc = ""]
                         /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
                         pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
                             #new_request.param("$id", odata_id) #(#headers)*
@@ -185,6 +186,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                 OpKind::AddRef | OpKind::SetRef => {
                     return quote! {
                         #d
+                        #[doc = ""]
                         /// `odata_id`: the absolute URL of the entity referred to.
                         pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
                             #new_request.with_reference(odata_id) #(#headers)*

@@ -73,6 +73,7 @@ impl DirectoryObjectItem {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `PUT /users/{user-id}/widgets/{widget-id}/owner/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity referred to.
     pub fn set_ref(
         &self,
