@@ -1,4 +1,4 @@
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 //! Loopback tests through real reqwest: the HTTP server of `sdk-demo/tests/support` (one
 //! copy, included here by path) and a client for it.
 
