@@ -374,3 +374,107 @@ mod with_chrono {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::edm::{Date, DateTimeOffset, Duration, TimeOfDay};
+
+    fn dto(s: &str) -> DateTimeOffset {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn parts_and_durations_without_features() {
+        let d = dto("2025-07-18T09:30:00.1234567+05:30");
+        assert_eq!(DateTimeOffset::from_parts(d.parts()).unwrap(), d);
+        assert_eq!(DateTimeOffset::from_parts(dto("2025-07-18T09:30Z").parts()).unwrap().as_str(), "2025-07-18T09:30:00Z");
+        let mut p = d.parts();
+        p.year = 10_000;
+        assert!(DateTimeOffset::from_parts(p).is_err());
+        let t: TimeOfDay = "23:59:60.5".parse().unwrap();
+        assert_eq!(t.parts(), (23, 59, 60, 500_000_000));
+        assert_eq!(TimeOfDay::from_parts(8, 5, 0, 0).unwrap().as_str(), "08:05:00");
+        assert!(TimeOfDay::from_parts(24, 0, 0, 0).is_err());
+        for (text, nanos) in [("PT1H30M", 5_400_000_000_000i128), ("P1W", 604_800_000_000_000), ("-PT0.5S", -500_000_000), ("P1DT2H3M4.25S", 93_784_250_000_000), ("PT0S", 0)] {
+            let d: Duration = text.parse().unwrap();
+            assert_eq!(d.total_nanos(), Some(nanos), "{text}");
+        }
+        assert_eq!("P1Y".parse::<Duration>().unwrap().total_nanos(), None);
+        assert_eq!("P1M".parse::<Duration>().unwrap().total_nanos(), None);
+        for (nanos, text) in [(0, "PT0S"), (93_784_250_000_000i128, "P1DT2H3M4.25S"), (86_400_000_000_000, "P1D"), (-1_000_000_000, "-PT1S"), (3_600_000_000_000, "PT1H"), (60_000_000_001, "PT1M0.000000001S")] {
+            assert_eq!(Duration::from_nanos(nanos).as_str(), text);
+        }
+        let std_d = std::time::Duration::try_from(&"PT1M30.5S".parse::<Duration>().unwrap()).unwrap();
+        assert_eq!(std_d, std::time::Duration::from_millis(90_500));
+        assert_eq!(Duration::from(std_d).as_str(), "PT1M30.5S");
+        assert!(std::time::Duration::try_from(&"-PT1S".parse::<Duration>().unwrap()).is_err());
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn guids_and_uuids() {
+        use crate::edm::Guid;
+        let g: Guid = "4B9405B0-7788-4568-ADD1-99614E613B69".parse().unwrap();
+        let u = uuid::Uuid::from(&g);
+        assert_eq!(u, uuid::Uuid::parse_str("4b9405b0-7788-4568-add1-99614e613b69").unwrap());
+        assert_eq!(Guid::from(u).as_str(), "4b9405b0-7788-4568-add1-99614e613b69");
+        assert_eq!(uuid::Uuid::from(Guid::from(u)), u);
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_types_both_ways() {
+        use time::{Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+        let ymd = |y, m, d| time::Date::from_calendar_date(y, Month::try_from(m).unwrap(), d).unwrap();
+        let at = |h, m, s, n| Time::from_hms_nano(h, m, s, n).unwrap();
+        let dt = |date, time, offset| PrimitiveDateTime::new(date, time).assume_offset(offset);
+        let d = dto("2025-07-18T09:30:15.1234567-02:30");
+        let t = OffsetDateTime::try_from(&d).unwrap();
+        assert_eq!(t, dt(ymd(2025, 7, 18), at(9, 30, 15, 123_456_700), UtcOffset::from_hms(-2, -30, 0).unwrap()));
+        assert_eq!(DateTimeOffset::try_from(t).unwrap().as_str(), "2025-07-18T09:30:15.1234567-02:30");
+        assert_eq!(DateTimeOffset::try_from(dt(ymd(2000, 2, 29), at(0, 0, 0, 0), UtcOffset::UTC)).unwrap().as_str(), "2000-02-29T00:00:00Z");
+        assert!(OffsetDateTime::try_from(&dto("2025-02-30T00:00:00Z")).is_err());
+        assert!(OffsetDateTime::try_from(&dto("2016-12-31T23:59:60Z")).is_err(), "time has no leap seconds");
+        assert!(DateTimeOffset::try_from(dt(ymd(2025, 1, 1), at(0, 0, 0, 0), UtcOffset::from_hms(1, 0, 30).unwrap())).is_err());
+        assert!(DateTimeOffset::try_from(dt(ymd(-5, 1, 1), at(0, 0, 0, 0), UtcOffset::UTC)).is_err());
+        let day: Date = "2025-09-30".parse().unwrap();
+        assert_eq!(time::Date::try_from(&day).unwrap(), ymd(2025, 9, 30));
+        assert_eq!(Date::try_from(ymd(999, 1, 2)).unwrap().as_str(), "0999-01-02");
+        let tod: TimeOfDay = "07:08:09.5".parse().unwrap();
+        assert_eq!(Time::try_from(&tod).unwrap(), at(7, 8, 9, 500_000_000));
+        assert_eq!(TimeOfDay::from(at(23, 0, 0, 0)).as_str(), "23:00:00");
+        let dur: Duration = "-P1DT1S".parse().unwrap();
+        assert_eq!(time::Duration::try_from(&dur).unwrap(), -time::Duration::seconds(86_401));
+        assert_eq!(Duration::from(time::Duration::milliseconds(-1500)).as_str(), "-PT1.5S");
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_types_both_ways() {
+        use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
+        let d = dto("2025-07-18T09:30:15.5+05:30");
+        let c = DateTime::<FixedOffset>::try_from(&d).unwrap();
+        assert_eq!(c, FixedOffset::east_opt(19_800).unwrap().with_ymd_and_hms(2025, 7, 18, 9, 30, 15).unwrap() + TimeDelta::milliseconds(500));
+        assert_eq!(DateTimeOffset::try_from(c).unwrap(), d);
+        let utc = DateTime::<Utc>::try_from(&d).unwrap();
+        assert_eq!(utc, Utc.with_ymd_and_hms(2025, 7, 18, 4, 0, 15).unwrap() + TimeDelta::milliseconds(500));
+        assert_eq!(DateTimeOffset::try_from(utc).unwrap().as_str(), "2025-07-18T04:00:15.5Z");
+        // chrono keeps leap seconds; they survive both ways.
+        let leap = dto("2016-12-31T23:59:60Z");
+        assert_eq!(DateTimeOffset::try_from(DateTime::<Utc>::try_from(&leap).unwrap()).unwrap(), leap);
+        assert!(DateTimeOffset::try_from(Utc.with_ymd_and_hms(12_000, 1, 1, 0, 0, 0).unwrap()).is_err());
+        let day: Date = "2024-02-29".parse().unwrap();
+        assert_eq!(NaiveDate::try_from(&day).unwrap(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap());
+        assert!(NaiveDate::try_from(&"2023-02-29".parse::<Date>().unwrap()).is_err());
+        assert_eq!(Date::try_from(NaiveDate::from_ymd_opt(1, 12, 31).unwrap()).unwrap().as_str(), "0001-12-31");
+        let tod: TimeOfDay = "12:34:56.000001".parse().unwrap();
+        let nt = NaiveTime::try_from(&tod).unwrap();
+        assert_eq!(nt, NaiveTime::from_hms_micro_opt(12, 34, 56, 1).unwrap());
+        assert_eq!(TimeOfDay::from(nt), tod);
+        let dur: Duration = "PT36H".parse().unwrap();
+        assert_eq!(TimeDelta::try_from(&dur).unwrap(), TimeDelta::hours(36));
+        assert_eq!(Duration::from(TimeDelta::hours(36)).as_str(), "P1DT12H");
+        assert_eq!(Duration::from(TimeDelta::milliseconds(-2250)).as_str(), "-PT2.25S");
+        assert_eq!(TimeDelta::try_from(&"-PT2.25S".parse::<Duration>().unwrap()).unwrap(), TimeDelta::milliseconds(-2250));
+    }
+}
