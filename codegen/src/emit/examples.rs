@@ -241,6 +241,14 @@ fn example_gate(ir: &Ir, chain: &[Call]) -> TokenStream {
     }
     let mut builder: Option<&Builder> = None;
     let mut gates: Vec<&Vec<String>> = Vec::new();
+    // The root function is gated by its own area.
+    let root_feature = match chain.first() {
+        Some(Call::Root(r)) => vec![crate::ir::lower::feature_name(r)],
+        _ => Vec::new(),
+    };
+    if !root_feature.is_empty() {
+        gates.push(&root_feature);
+    }
     for c in chain {
         let next = match (c, builder) {
             (Call::Root(r), _) => ir.roots.iter().find(|x| &x.fn_name == r).map(|x| x.builder.clone()),

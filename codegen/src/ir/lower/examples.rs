@@ -59,6 +59,8 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
             let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
             let body = match (&op.body, &req.body) {
                 (Some(t), Some(b)) => Some((t.clone(), b.clone())),
+                // The operation takes a body the example does not show: an empty one.
+                (Some(t), None) if raw_body.is_none() => Some((t.clone(), "{}".to_string())),
                 _ => None,
             };
             ir.examples.push(ExampleTest {
