@@ -178,33 +178,33 @@ pub fn bound_operation_exact<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -
 }
 
 fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: bool) -> Option<(String, &'a Operation)> {
-    let lineage = schema.lineage(&ty.name);
-    let find = |exact: bool| {
-        for (ns_name, ns) in &schema.namespaces {
-            // `microsoft.graph.delta` names the operation `delta` of that namespace.
-            let simple = name
-                .get(..ns_name.len())
-                .filter(|h| h.eq_ignore_ascii_case(ns_name))
-                .and_then(|_| name.get(ns_name.len()..))
-                .and_then(|rest| rest.strip_prefix('.'))
-                .unwrap_or(name);
-            let hits: Vec<(&String, &Vec<Operation>)> = if exact {
-                ns.operations.get_key_value(simple).into_iter().collect()
-            } else {
-                ns.operations.iter().filter(|(k, _)| k.eq_ignore_ascii_case(simple)).collect()
-            };
-            for (op_name, ops) in hits {
-                for op in ops {
-                    let Some(b) = op.parameters.first().filter(|_| op.bound) else { continue };
-                    if b.ty.collection == ty.collection && lineage.iter().any(|c| c == &b.ty.name) {
-                        return Some((format!("{ns_name}.{op_name}"), op));
-                    }
-                }
-            }
+    // Every overload of the name, in any namespace (`microsoft.graph.delta` names `delta` of
+    // that namespace).
+    let mut candidates: Vec<(String, &Operation)> = Vec::new();
+    for (ns_name, ns) in &schema.namespaces {
+        let simple = name
+            .get(..ns_name.len())
+            .filter(|h| h.eq_ignore_ascii_case(ns_name))
+            .and_then(|_| name.get(ns_name.len()..))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .unwrap_or(name);
+        let hits: Vec<(&String, &Vec<Operation>)> = if exact {
+            ns.operations.get_key_value(simple).into_iter().collect()
+        } else {
+            ns.operations.iter().filter(|(k, _)| k.eq_ignore_ascii_case(simple)).collect()
+        };
+        for (op_name, ops) in hits {
+            candidates.extend(ops.iter().filter(|o| o.bound).map(|o| (format!("{ns_name}.{op_name}"), o)));
         }
-        None
-    };
-    find(exact)
+    }
+    // The nearest binding wins: the type itself, then its base types in order.
+    for t in schema.lineage(&ty.name) {
+        let hit = candidates.iter().find(|(_, o)| o.parameters.first().is_some_and(|b| b.ty.collection == ty.collection && b.ty.name == t));
+        if let Some((q, o)) = hit {
+            return Some((q.clone(), *o));
+        }
+    }
+    None
 }
 
 /// Qualified name of a structured type found in `schema`.
