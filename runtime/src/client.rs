@@ -211,6 +211,12 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
     pub fn pages<I: DeserializeOwned>(&self, req: Request<Page<I>>) -> Pager<'_, I, T, P> {
         Pager { client: self, state: PagerState::First(Box::new(req)) }
     }
+
+    /// Pages through a collection from a next or delta link (absolute, on the base URL's
+    /// host, as for [`pages`](Client::pages)), sending `headers` with every request.
+    pub fn pages_from_link<I: DeserializeOwned>(&self, url: impl Into<String>, headers: http::HeaderMap) -> Pager<'_, I, T, P> {
+        Pager { client: self, state: PagerState::Next { url: url.into(), headers } }
+    }
 }
 
 /// Iterates over the pages of a collection; see [`Client::pages`].

@@ -14,6 +14,8 @@
 //! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
 //!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`
 //!   feature.
+//! * [`delta`] — delta queries as [`Change`](delta::Change)s and a resumable
+//!   [`DeltaToken`](delta::DeltaToken).
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -51,6 +53,7 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 pub mod client;
+pub mod delta;
 pub mod edm;
 pub mod wire;
 mod enums;

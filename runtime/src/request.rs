@@ -286,6 +286,21 @@ impl<R> Request<R> {
         self.set_header(http::header::IF_MATCH, etag, false);
         self
     }
+
+    /// The same request, its response read as `U` (e.g. a delta query's `Page<T>` as
+    /// `Page<Change<T>>`).
+    pub fn with_response<U>(self) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            operation: self.operation,
+            deferred_error: self.deferred_error,
+            _r: PhantomData,
+        }
+    }
 }
 
 impl<R: Shape> Request<R>
