@@ -16,6 +16,8 @@
 //!   feature.
 //! * [`delta`] — delta queries as [`Change`](delta::Change)s and a resumable
 //!   [`DeltaToken`](delta::DeltaToken).
+//! * [`upload`] — large files in ranges through an upload session, never sending
+//!   `Authorization` to its pre-authenticated URL.
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -54,6 +56,7 @@
 
 pub mod client;
 pub mod delta;
+pub mod upload;
 pub mod edm;
 pub mod wire;
 mod enums;
