@@ -143,6 +143,8 @@ impl ChunkSize {
     pub const LIMIT: usize = 60 * 1024 * 1024;
 
     /// A chunk size of `bytes`, if it is a non-zero multiple of 320 KiB under 60 MiB.
+    // `usize::is_multiple_of` is newer than the crate's MSRV (1.80).
+    #[allow(clippy::manual_is_multiple_of)]
     pub fn new(bytes: usize) -> Result<Self, InvalidUpload> {
         if bytes == 0 || bytes % Self::UNIT != 0 || bytes >= Self::LIMIT {
             return Err(InvalidUpload::ChunkSize(bytes));
