@@ -18,6 +18,8 @@
 //!   [`DeltaToken`](delta::DeltaToken).
 //! * [`upload`] — large files in ranges through an upload session, never sending
 //!   `Authorization` to its pre-authenticated URL.
+//! * [`notifications`] — change notification payloads, the webhook handshake and (feature
+//!   `notifications-crypto`) decryption of rich notifications.
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -62,6 +64,7 @@ pub mod wire;
 mod enums;
 mod error;
 pub mod filter;
+pub mod notifications;
 pub mod testing;
 mod page;
 mod path;
