@@ -226,7 +226,7 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
     /// Runs a delta query from its start (`users().delta()`, …): the first round of a sync.
     pub fn delta<I: DeserializeOwned>(&self, req: Request<Page<I>>) -> Delta<'_, I, T, P> {
         let headers = token_headers(req.headers());
-        Delta { base_url: self.base_url().to_owned(), headers, pages: self.pages(req.with_response()), token: None }
+        Delta { base_url: self.base_url().to_owned(), headers, pages: self.pages(req.with_response()), token: None, buffered: Default::default() }
     }
 
     /// Resumes a delta query from the token of the last sync: only what changed since.
@@ -237,7 +237,7 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
             return Err(Error::Url(format!("delta token of {} resumed on a client for {}", token.base_url(), self.base_url())));
         }
         let pages = self.pages_from_link(token.delta_link(), token.header_map()?);
-        Ok(Delta { base_url: self.base_url().to_owned(), headers: token.headers.clone(), pages, token: None })
+        Ok(Delta { base_url: self.base_url().to_owned(), headers: token.headers.clone(), pages, token: None, buffered: Default::default() })
     }
 }
 
@@ -258,6 +258,7 @@ pub struct Delta<'c, I, T, P> {
     headers: Vec<(String, String)>,
     pages: Pager<'c, Change<I>, T, P>,
     token: Option<DeltaToken>,
+    buffered: std::collections::VecDeque<Change<I>>,
 }
 
 impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Delta<'_, I, T, P> {
@@ -281,6 +282,20 @@ impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Delta<'_, I, T, P> {
             }
         }
         Some(Ok(page.value))
+    }
+
+    /// The next change, reading pages as needed; `None` after the last one (then
+    /// [`token`](Self::token) is set) or after an error.
+    pub async fn next_change(&mut self) -> Option<Result<Change<I>, Error>> {
+        loop {
+            if let Some(change) = self.buffered.pop_front() {
+                return Some(Ok(change));
+            }
+            match self.next_page().await? {
+                Ok(page) => self.buffered.extend(page),
+                Err(e) => return Some(Err(e)),
+            }
+        }
     }
 
     /// The token to resume from, once the last page has been read.

@@ -78,7 +78,12 @@ async fn delta_sync_pages_tombstones_token_and_resume() {
     // Stored and read back, then resumed.
     let saved = serde_json::to_string(&token).unwrap();
     let token: DeltaToken = serde_json::from_str(&saved).unwrap();
-    let (changes, next) = client.delta_resume::<User>(&token).unwrap().collect_all().await.unwrap();
+    let mut resumed = client.delta_resume::<User>(&token).unwrap();
+    let mut changes = Vec::new();
+    while let Some(change) = resumed.next_change().await {
+        changes.push(change.unwrap());
+    }
+    let next = resumed.token().unwrap().clone();
     assert_eq!(changes[0].upserted().and_then(|u| u.display_name.as_deref()), Some("Adele V."));
     assert_eq!(changes[1].removed().map(|r| (r.id.as_str(), r.reason.clone())), Some(("u2", RemovalReason::Deleted)));
     assert_eq!(next.delta_link(), format!("{}/users/delta()?$deltatoken=t2", server.base));
@@ -120,6 +125,11 @@ async fn resume_stays_on_the_clients_host() {
     let err = client.delta_resume::<User>(&forged).unwrap().collect_all().await.unwrap_err();
     assert!(matches!(err, Error::Url(_)), "{err}");
     assert!(server.received().is_empty());
+    // Changes read back as they were sent.
+    for entry in [json!({"id": "u9", "@removed": {"reason": "changed"}, "@odata.type": "#microsoft.graph.user"}), json!({"id": "u9", "@removed": {}}), json!({"id": "u9", "displayName": "X"})] {
+        let change: Change<User> = serde_json::from_value(entry.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&change).unwrap(), entry);
+    }
     // A tombstone needs an id.
     let bad = serde_json::from_value::<Change<User>>(json!({"@removed": {"reason": "deleted"}}));
     assert!(bad.unwrap_err().to_string().contains("without an `id`"));

@@ -13,28 +13,14 @@ use serde_json::json;
 
 const SECRET: &str = "secretClientValue";
 
-/// The request the test server received, as the `http::Request` a web framework would hand over.
-fn to_http(r: &Received) -> http::Request<Vec<u8>> {
-    let mut b = http::Request::builder().method(r.method.as_str()).uri(r.target.as_str());
-    for (k, v) in &r.headers {
-        b = b.header(k, v);
-    }
-    b.body(r.body.clone()).unwrap()
-}
-
-fn to_reply(resp: http::Response<Vec<u8>>) -> Reply {
-    let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned())).collect();
-    Reply { status: resp.status().as_u16(), headers, body: resp.into_body() }
-}
-
 /// A webhook endpoint: answers the handshake, keeps the notifications whose `clientState`
 /// matches, acknowledges with 202; a body that is not a notification collection gets 400.
 fn endpoint(kept: Arc<Mutex<Vec<ChangeNotification>>>) -> impl Fn(&Received, &str) -> Reply + Send + Sync {
-    move |r, _| match read_webhook(&to_http(r)) {
-        Ok(Webhook::Validation(token)) => to_reply(validation_response(&token)),
+    move |r, _| match read_webhook(&r.to_http()) {
+        Ok(Webhook::Validation(token)) => Reply::from_http(validation_response(&token)),
         Ok(Webhook::Notifications(batch)) => {
             kept.lock().unwrap().extend(batch.value.into_iter().filter(|n| n.client_state_matches(SECRET)));
-            to_reply(accepted())
+            Reply::from_http(accepted())
         }
         Err(e) => Reply::text(400, "text/plain", &e.to_string()),
     }

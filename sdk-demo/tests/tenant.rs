@@ -55,15 +55,7 @@ fn graph(total: usize) -> impl Fn(&Received, &str) -> Reply + Send + Sync {
 
 /// The app's webhook endpoint: the tool's inbox behind the test server.
 fn webhook(inbox: Arc<NotificationInbox>) -> impl Fn(&Received, &str) -> Reply + Send + Sync {
-    move |r, _| {
-        let mut b = graph_runtime::http::Request::builder().method(r.method.as_str()).uri(r.target.as_str());
-        for (k, v) in &r.headers {
-            b = b.header(k, v);
-        }
-        let resp = inbox.handle(&b.body(r.body.clone()).unwrap());
-        let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap().to_owned())).collect();
-        Reply { status: resp.status().as_u16(), headers, body: resp.into_body() }
-    }
+    move |r, _| Reply::from_http(inbox.handle(&r.to_http()))
 }
 
 #[tokio::test]
