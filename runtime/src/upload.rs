@@ -35,7 +35,7 @@ use crate::request::{parse_absolute_uri, parse_response, Request};
 use crate::wire::{Fields, Object, WireModel};
 
 /// An upload session, as `createUploadSession` returns it and as its status URL reports it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct UploadSession {
     /// The pre-authenticated, absolute URL the bytes go to.
     pub upload_url: String,
@@ -210,13 +210,19 @@ pub struct LargeFileUpload<'a> {
 impl<'a> LargeFileUpload<'a> {
     /// An upload of `data` (at least one byte) into `session`, in ranges of the default
     /// [`ChunkSize`], starting at the session's first missing range (so a session read back
-    /// with [`UploadSession::status`] continues where it stopped).
+    /// with [`UploadSession::status`] continues where it stopped; no ranges listed means
+    /// from the start).
     pub fn new(session: UploadSession, data: &'a [u8]) -> Result<Self, InvalidUpload> {
         if data.is_empty() {
             return Err(InvalidUpload::Empty);
         }
         if parse_absolute_uri(&session.upload_url).is_err() {
             return Err(InvalidUpload::UploadUrl(session.upload_url));
+        }
+        let mut session = session;
+        if session.next_expected_ranges.is_empty() {
+            // A new session need not list its ranges: everything is missing.
+            session.next_expected_ranges = vec!["0-".to_owned()];
         }
         Ok(LargeFileUpload { session, data, chunk: ChunkSize::default(), max_retries: 3 })
     }
@@ -283,7 +289,8 @@ impl<'a> LargeFileUpload<'a> {
                 return parse_response(resp);
             }
             if status == http::StatusCode::ACCEPTED {
-                let next: UploadSession = parse_response(resp)?;
+                // An empty 202 is read as "go on after this range".
+                let next = parse_response::<Option<UploadSession>>(resp)?.unwrap_or_default();
                 self.session.next_expected_ranges = next.next_expected_ranges;
                 if next.expiration_date_time.is_some() {
                     self.session.expiration_date_time = next.expiration_date_time;

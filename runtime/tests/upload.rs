@@ -161,3 +161,20 @@ fn chunk_sizes_are_multiples_of_320_kib_under_60_mib() {
     let session = UploadSession { upload_url: "https://h/up".into(), ..session };
     assert_eq!(LargeFileUpload::new(session, b"").unwrap_err(), InvalidUpload::Empty);
 }
+
+#[tokio::test]
+async fn an_empty_202_goes_on_after_the_range_and_200_ends_it() {
+    let bytes = data(UNIT + 10);
+    let server = Server::start(|r, _| match r.header("content-range") {
+        Some(range) if range.starts_with("bytes 0-") => Reply::empty(202),
+        _ => Reply::json(200, &json!({"id": "done"})),
+    })
+    .await;
+    let session = UploadSession { upload_url: format!("{}/up/s1?sig=a%2Bb", server.base), ..Default::default() };
+    let item: serde_json::Value = LargeFileUpload::new(session, &bytes).unwrap().chunk_size(ChunkSize::new(UNIT).unwrap()).send(&reqwest_transport(), |_| {}).await.unwrap();
+    assert_eq!(item["id"], "done");
+    let got = server.received();
+    assert_eq!(got.len(), 2);
+    assert_range(&got[0], &bytes, 0, UNIT - 1);
+    assert_range(&got[1], &bytes, UNIT, UNIT + 9);
+}
