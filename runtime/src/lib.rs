@@ -71,6 +71,15 @@ mod path;
 mod permissions;
 mod query;
 mod request;
+mod response;
+mod trace;
+#[cfg(feature = "batch")]
+pub mod batch;
+pub mod cloud;
+pub mod auth;
+#[cfg(feature = "futures")]
+mod stream;
+mod edm_conv;
 
 pub use enums::*;
 pub use error::*;
@@ -79,6 +88,7 @@ pub use path::*;
 pub use permissions::*;
 pub use query::*;
 pub use request::*;
+pub use response::*;
 
 pub use http;
 pub use serde;

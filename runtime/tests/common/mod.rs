@@ -104,14 +104,3 @@ impl WireEnum for AssigneeTypes {
 }
 
 graph_runtime::wire_enum_serde!(AssigneeTypes);
-
-/// The loopback HTTP server of the SDK demo's tests (records what it receives), shared
-/// rather than copied.
-#[path = "../../../sdk-demo/tests/support/mod.rs"]
-pub mod server;
-
-/// reqwest without proxies: loopback traffic must never go through one.
-#[cfg(feature = "reqwest")]
-pub fn reqwest_transport() -> graph_runtime::client::ReqwestTransport {
-    graph_runtime::client::ReqwestTransport::from_client(reqwest::Client::builder().no_proxy().build().unwrap())
-}

@@ -2,11 +2,11 @@
 //! runtime's handshake and payload functions, called with reqwest as Graph calls it; plus
 //! decryption of rich notifications (feature `notifications-crypto`) with a generated key.
 
-mod common;
+mod loopback;
 
 use std::sync::{Arc, Mutex};
 
-use common::server::{q, Received, Reply, Server};
+use loopback::{q, Received, Reply, Server};
 use graph_runtime::notifications::{accepted, read_webhook, validation_response, ChangeNotification, ChangeType, LifecycleEvent, Webhook};
 use serde::Deserialize;
 use serde_json::json;

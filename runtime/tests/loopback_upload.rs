@@ -1,12 +1,12 @@
 //! Large-file upload over real HTTP: reqwest against a server on 127.0.0.1 playing the
 //! upload session, checking every range it received and that none carried `Authorization`.
 
-mod common;
+mod loopback;
 
 use std::sync::{Arc, Mutex};
 
-use common::reqwest_transport;
-use common::server::{q, Received, Reply, Server};
+use loopback::transport;
+use loopback::{q, Received, Reply, Server};
 use graph_runtime::client::{Client, StaticToken};
 use graph_runtime::upload::{ChunkSize, InvalidUpload, LargeFileUpload, Progress, UploadSession};
 use graph_runtime::{Request, RequestPath};
@@ -82,7 +82,7 @@ fn assert_range(r: &Received, bytes: &[u8], first: usize, last: usize) {
 async fn upload_in_ranges_without_authorization_resuming_after_a_failed_range() {
     let bytes = data(3 * UNIT + 1000);
     let server = Server::start(session_server(bytes.len(), Some(UNIT))).await;
-    let client = Client::new(server.base.clone(), reqwest_transport(), StaticToken::new("tok"));
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
 
     let session = UploadSession::create(&client, &create_session()).await.unwrap();
     assert_eq!(session.upload_url, format!("{}/up/s1?sig=a%2Bb", server.base));
@@ -116,7 +116,7 @@ async fn upload_in_ranges_without_authorization_resuming_after_a_failed_range() 
 async fn cancel_deletes_the_session_and_errors_end_or_bound_the_upload() {
     let bytes = data(UNIT + 1);
     let server = Server::start(session_server(bytes.len(), None)).await;
-    let client = Client::new(server.base.clone(), reqwest_transport(), StaticToken::new("tok"));
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
     let session = UploadSession::create(&client, &create_session()).await.unwrap();
     session.cancel(client.transport()).await.unwrap();
     let got = server.received();
@@ -171,7 +171,7 @@ async fn an_empty_202_goes_on_after_the_range_and_200_ends_it() {
     })
     .await;
     let session = UploadSession { upload_url: format!("{}/up/s1?sig=a%2Bb", server.base), ..Default::default() };
-    let item: serde_json::Value = LargeFileUpload::new(session, &bytes).unwrap().chunk_size(ChunkSize::new(UNIT).unwrap()).send(&reqwest_transport(), |_| {}).await.unwrap();
+    let item: serde_json::Value = LargeFileUpload::new(session, &bytes).unwrap().chunk_size(ChunkSize::new(UNIT).unwrap()).send(&transport(), |_| {}).await.unwrap();
     assert_eq!(item["id"], "done");
     let got = server.received();
     assert_eq!(got.len(), 2);

@@ -1,10 +1,10 @@
 //! Delta queries over real HTTP: reqwest against a server on 127.0.0.1 that checks what it
 //! received, page by page, through a sync and its resume.
 
-mod common;
+mod loopback;
 
-use common::server::{q, Received, Reply, Server};
-use common::reqwest_transport;
+use loopback::{q, Received, Reply, Server};
+use loopback::transport;
 use graph_runtime::client::{Client, StaticToken};
 use graph_runtime::delta::{Change, DeltaToken, RemovalReason};
 use graph_runtime::{Error, Page, Request, RequestPath};
@@ -56,7 +56,7 @@ async fn delta_sync_pages_tombstones_token_and_resume() {
         }
     })
     .await;
-    let client = Client::new(server.base.clone(), reqwest_transport(), StaticToken::new("tok"));
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
 
     let mut sync = client.delta(users_delta());
     let first = sync.next_page().await.unwrap().unwrap();
@@ -105,7 +105,7 @@ async fn a_round_without_a_delta_link_is_an_error() {
         _ => Reply::json(200, &json!({"value": [{"id": "u1"}]})),
     })
     .await;
-    let client = Client::new(server.base.clone(), reqwest_transport(), StaticToken::new("tok"));
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
     for req in [users_delta(), users_delta().top(1)] {
         let err = client.delta(req).collect_all().await.unwrap_err();
         assert!(matches!(&err, Error::Json(e) if e.to_string().contains("@odata.deltaLink")), "{err}");
@@ -116,7 +116,7 @@ async fn a_round_without_a_delta_link_is_an_error() {
 #[tokio::test]
 async fn resume_stays_on_the_clients_host() {
     let server = Server::start(|_, _| Reply::json(200, &json!({"value": [], "@odata.deltaLink": "x"}))).await;
-    let client = Client::new(server.base.clone(), reqwest_transport(), StaticToken::new("tok"));
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
     // A token of another cloud is refused before any request.
     let other = DeltaToken::new("https://graph.microsoft.us/v1.0", "https://graph.microsoft.us/v1.0/users/delta()?$deltatoken=1");
     assert!(matches!(client.delta_resume::<User>(&other), Err(Error::Url(_))));
