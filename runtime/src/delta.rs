@@ -316,3 +316,28 @@ impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Delta<'_, I, T, P> {
         }
     }
 }
+
+/// An item of [`Delta::into_stream`]: a change, and last the token of the next sync.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DeltaEvent<T> {
+    /// One change.
+    Change(Change<T>),
+    /// The end of the round: where the next sync starts.
+    Token(DeltaToken),
+}
+
+#[cfg(feature = "futures")]
+impl<'c, I: DeserializeOwned + 'c, T: Transport, P: TokenProvider> Delta<'c, I, T, P> {
+    /// The sync as a [`futures::Stream`] (feature `futures`): every change, then the
+    /// [`DeltaToken`]. An error ends the stream after it is yielded.
+    pub fn into_stream(self) -> impl futures::Stream<Item = Result<DeltaEvent<I>, Error>> + 'c {
+        futures::stream::unfold(Some(self), |delta| async move {
+            let mut delta = delta?;
+            match delta.next_change().await {
+                Some(Ok(change)) => Some((Ok(DeltaEvent::Change(change)), Some(delta))),
+                Some(Err(e)) => Some((Err(e), None)),
+                None => delta.token.take().map(|t| (Ok(DeltaEvent::Token(t)), None)),
+            }
+        })
+    }
+}

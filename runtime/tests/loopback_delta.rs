@@ -134,3 +134,27 @@ async fn resume_stays_on_the_clients_host() {
     let bad = serde_json::from_value::<Change<User>>(json!({"@removed": {"reason": "deleted"}}));
     assert!(bad.unwrap_err().to_string().contains("without an `id`"));
 }
+
+#[cfg(feature = "futures")]
+#[tokio::test]
+async fn a_sync_as_a_stream_ends_with_its_token() {
+    use futures::TryStreamExt;
+    use graph_runtime::delta::DeltaEvent;
+    let server = Server::start(|r, base| match r.query.first().map(|(k, _)| k.as_str()) {
+        Some("$select") => Reply::json(200, &json!({"value": [{"id": "u1"}], "@odata.nextLink": format!("{base}/users/delta()?$skiptoken=2")})),
+        _ => Reply::json(200, &json!({"value": [{"id": "u2", "@removed": {}}], "@odata.deltaLink": format!("{base}/users/delta()?$deltatoken=3")})),
+    })
+    .await;
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
+    let events: Vec<DeltaEvent<serde_json::Value>> = client.delta(users_delta().with_response()).into_stream().try_collect().await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert!(matches!(&events[0], DeltaEvent::Change(Change::Upsert(v)) if v["id"] == "u1"));
+    assert!(matches!(&events[1], DeltaEvent::Change(Change::Removed(r)) if r.id == "u2" && r.reason == RemovalReason::Unspecified));
+    assert!(matches!(&events[2], DeltaEvent::Token(t) if t.delta_link() == format!("{}/users/delta()?$deltatoken=3", server.base)));
+    let got = server.received();
+    assert_eq!(got.iter().map(|r| r.query.clone()).collect::<Vec<_>>(), [q(&[("$select", "displayName")]), q(&[("$skiptoken", "2")])]);
+    for r in &got {
+        assert_eq!((r.method.as_str(), r.path.as_str(), r.header("authorization")), ("GET", "/users/delta()", Some("Bearer tok")));
+        assert_eq!(r.header("prefer"), Some("odata.maxpagesize=2"));
+    }
+}
