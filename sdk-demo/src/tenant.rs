@@ -1,15 +1,20 @@
-//! A tenant tool: keeps a user directory in step with Graph through delta queries (resumed
-//! from a saved token), reacts to change notifications on a webhook, and uploads files in
-//! ranges through an upload session.
+//! A tenant tool: reads several things in one `$batch`, streams a paged list, keeps a user
+//! directory in step with Graph through delta queries (resumed from a saved token), reacts
+//! to change notifications on a webhook, and uploads files in ranges through an upload
+//! session.
 //!
-//! Everything goes through the runtime: [`Client::delta`] / [`Client::delta_resume`],
+//! Everything goes through the runtime: [`Client::send_batch`], `Pager::into_items`,
+//! [`Client::delta`] / [`Client::delta_resume`],
 //! [`notifications`](graph_runtime::notifications), [`upload`](graph_runtime::upload).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::Mutex;
 
-use graph::microsoft_graph::User;
+use futures::TryStreamExt;
+use graph::cloud_licensing::{Allotment, Assignment};
+use graph::microsoft_graph::{DirectoryObject, User};
+use graph_runtime::batch::Batch;
 use graph_runtime::client::{Client, TokenProvider, Transport};
 use graph_runtime::delta::{Change, DeltaToken};
 use graph_runtime::http;
@@ -20,6 +25,43 @@ use graph_runtime::{Error, Page, Request, RequestPath};
 
 /// Errors of the tool's steps.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The three reads of [`read_assignment`], each its own result (a failed step is that
+/// step's typed error, the others still stand).
+#[derive(Debug)]
+pub struct AssignmentReads {
+    /// `GET /admin/cloudLicensing/allotments/{id}`.
+    pub allotment: Result<Allotment, Error>,
+    /// `GET /admin/cloudLicensing/assignments/{id}`.
+    pub assignment: Result<Assignment, Error>,
+    /// `GET /admin/cloudLicensing/assignments/{id}/assignedTo`.
+    pub assigned_to: Result<DirectoryObject, Error>,
+    /// HTTP round trips the batch took.
+    pub round_trips: usize,
+}
+
+/// Reads an allotment, an assignment and whom it is assigned to in one `$batch`.
+pub async fn read_assignment<T: Transport, P: TokenProvider>(client: &Client<T, P>, allotment_id: &str, assignment_id: &str) -> Result<AssignmentReads, Error> {
+    let cl = graph::admin().cloud_licensing();
+    let mut batch = Batch::new();
+    let allotment = batch.add(&cl.allotments().by_id(allotment_id).get())?;
+    let assignment = batch.add(&cl.assignments().by_id(assignment_id).get())?;
+    let assigned_to = batch.add(&cl.assignments().by_id(assignment_id).assigned_to().get())?;
+    let replies = client.send_batch(&batch).await?;
+    Ok(AssignmentReads {
+        allotment: replies.get(&allotment),
+        assignment: replies.get(&assignment),
+        assigned_to: replies.get(&assigned_to),
+        round_trips: replies.round_trips(),
+    })
+}
+
+/// The ids of every assignment, streamed item by item across pages
+/// (`GET /admin/cloudLicensing/assignments`, following `@odata.nextLink`).
+pub async fn assignment_ids<T: Transport, P: TokenProvider>(client: &Client<T, P>) -> Result<Vec<String>, Error> {
+    let items = client.pages(graph::admin().cloud_licensing().assignments().list().top(2)).into_items();
+    items.try_filter_map(|a: Assignment| std::future::ready(Ok(a.id))).try_collect().await
+}
 
 /// `GET /users/delta()?$select=displayName,mail` (in the v1.0 crate this is
 /// `graph::users().delta()`; the docs this crate is generated from do not document it, so

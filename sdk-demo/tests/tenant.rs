@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use graph_runtime::client::{Client, ReqwestTransport, StaticToken};
 use graph_runtime::delta::DeltaToken;
 use graph_runtime::upload::{ChunkSize, Progress};
-use graph_sdk_demo::tenant::{react, upload_file, NotificationInbox, SyncSummary, UserDirectory};
+use graph_sdk_demo::tenant::{assignment_ids, react, read_assignment, upload_file, NotificationInbox, SyncSummary, UserDirectory};
 use serde_json::json;
 use support::*;
 
@@ -139,4 +139,58 @@ async fn delta_sync_notification_resume_and_upload() {
         ("POST".to_owned(), "/notify".to_owned(), q(&[])),
     ]);
     assert_eq!(hooks[1].json(), note);
+}
+
+#[tokio::test]
+async fn three_reads_in_one_batch_and_a_streamed_list() {
+    let server = Server::start(|r, base| match (r.method.as_str(), r.path.as_str()) {
+        ("POST", "/$batch") => {
+            let responses: Vec<_> = r.json()["requests"].as_array().unwrap().iter().map(|step| {
+                let body = match step["url"].as_str().unwrap() {
+                    "/admin/cloudLicensing/allotments/a1" => json!({"id": "a1", "skuPartNumber": "EMS", "allottedUnits": 10}),
+                    "/admin/cloudLicensing/assignments/as1" => json!({"id": "as1"}),
+                    "/admin/cloudLicensing/assignments/as1/assignedTo" => json!({"@odata.type": "#microsoft.graph.user", "id": "u1", "displayName": "Adele"}),
+                    other => panic!("unexpected step {other}"),
+                };
+                json!({"id": step["id"], "status": 200, "headers": {"content-type": "application/json"}, "body": body})
+            }).collect();
+            Reply::json(200, &json!({"responses": responses}))
+        }
+        ("GET", "/admin/cloudLicensing/assignments") if r.query.iter().any(|(k, _)| k == "$skiptoken") => Reply::json(200, &json!({"value": [{"id": "as3"}]})),
+        ("GET", "/admin/cloudLicensing/assignments") => Reply::json(200, &json!({
+            "value": [{"id": "as1"}, {"id": "as2"}],
+            "@odata.nextLink": format!("{base}/admin/cloudLicensing/assignments?$top=2&$skiptoken=p2")})),
+        _ => Reply::json(400, &json!({"error": {"code": "NoRoute", "message": r.target.clone()}})),
+    })
+    .await;
+    let client = Client::new(server.base.clone(), transport(), StaticToken::new("tok"));
+
+    let reads = read_assignment(&client, "a1", "as1").await.unwrap();
+    assert_eq!(reads.round_trips, 1);
+    let allotment = reads.allotment.unwrap();
+    assert_eq!((allotment.id.as_deref(), allotment.allotted_units), (Some("a1"), Some(10)));
+    assert_eq!(reads.assignment.unwrap().id.as_deref(), Some("as1"));
+    assert_eq!(reads.assigned_to.unwrap().additional["displayName"], "Adele");
+
+    assert_eq!(assignment_ids(&client).await.unwrap(), ["as1", "as2", "as3"]);
+
+    let got = server.received();
+    let lines: Vec<_> = got.iter().map(Received::line).collect();
+    let want = [
+        ("POST", "/$batch", q(&[])),
+        ("GET", "/admin/cloudLicensing/assignments", q(&[("$top", "2")])),
+        ("GET", "/admin/cloudLicensing/assignments", q(&[("$top", "2"), ("$skiptoken", "p2")])),
+    ]
+    .map(|(m, p, q)| (m.to_owned(), p.to_owned(), q));
+    assert_eq!(lines, want);
+    for r in &got {
+        assert_eq!(r.header("authorization"), Some("Bearer tok"), "{}", r.target);
+    }
+    assert_eq!(got[0].header("content-type"), Some("application/json"));
+    assert_eq!(got[0].json(), json!({"requests": [
+        {"id": "1", "method": "GET", "url": "/admin/cloudLicensing/allotments/a1"},
+        {"id": "2", "method": "GET", "url": "/admin/cloudLicensing/assignments/as1"},
+        {"id": "3", "method": "GET", "url": "/admin/cloudLicensing/assignments/as1/assignedTo"},
+    ]}));
+    assert!(got[1].body.is_empty() && got[2].body.is_empty());
 }
