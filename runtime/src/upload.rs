@@ -262,6 +262,8 @@ impl<'a> LargeFileUpload<'a> {
                         self.session = status;
                         check_status = false;
                     }
+                    // The session is gone: nothing to resume.
+                    Err(e) if e.status() == Some(http::StatusCode::NOT_FOUND) => return Err(e),
                     Err(e) => {
                         self.back_off(transport, &mut failures, e, None).await?;
                         continue;

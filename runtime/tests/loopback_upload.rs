@@ -178,3 +178,20 @@ async fn an_empty_202_goes_on_after_the_range_and_200_ends_it() {
     assert_range(&got[0], &bytes, 0, UNIT - 1);
     assert_range(&got[1], &bytes, UNIT, UNIT + 9);
 }
+
+#[tokio::test]
+async fn a_session_found_gone_after_a_failed_range_ends_the_upload() {
+    let server = Server::start(|r, _| match r.method.as_str() {
+        "PUT" => Reply::empty(500).header("Retry-After", "0"),
+        _ => Reply::json(404, &json!({"error": {"code": "itemNotFound", "message": "The upload session was not found"}})),
+    })
+    .await;
+    let session = UploadSession { upload_url: format!("{}/up/s1?sig=a%2Bb", server.base), ..Default::default() };
+    let bytes = data(10);
+    let err = LargeFileUpload::new(session, &bytes).unwrap().send::<serde_json::Value, _>(&transport(), |_| {}).await.unwrap_err();
+    assert_eq!(err.as_graph().and_then(|g| g.code()), Some("itemNotFound"));
+    let got = server.received();
+    assert_eq!(got.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(), ["PUT", "GET"]);
+    got.iter().for_each(assert_to_upload_url);
+    assert_range(&got[0], &bytes, 0, 9);
+}
