@@ -162,3 +162,61 @@ impl<T: Transport> TokenProvider for ClientCredentials<T> {
         Ok(token)
     }
 }
+
+#[cfg(feature = "azure-identity")]
+pub use self::azure::AzureIdentity;
+
+#[cfg(feature = "azure-identity")]
+mod azure {
+    use std::sync::Arc;
+
+    use azure_core::credentials::TokenCredential;
+
+    use crate::client::TokenProvider;
+    use crate::cloud::Cloud;
+    use crate::error::Error;
+
+    /// Any `azure_identity` credential (`ClientSecretCredential`, `ManagedIdentityCredential`,
+    /// `AzureCliCredential`, `WorkloadIdentityCredential`, …) as a [`TokenProvider`], for the
+    /// default scope of a [`Cloud`] or given scopes. The credential caches and refreshes its
+    /// tokens itself.
+    ///
+    /// ```no_run
+    /// # fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// use graph_runtime::auth::AzureIdentity;
+    /// use graph_runtime::cloud::Cloud;
+    /// let credential = azure_identity::ManagedIdentityCredential::new(None)?;
+    /// let tokens = AzureIdentity::new(credential, Cloud::Global);
+    /// # Ok(()) }
+    /// ```
+    #[derive(Clone, Debug)]
+    pub struct AzureIdentity {
+        credential: Arc<dyn TokenCredential>,
+        scopes: Vec<String>,
+    }
+
+    impl AzureIdentity {
+        /// Tokens from `credential` for `cloud`'s default scope (`https://<graph host>/.default`).
+        pub fn new(credential: Arc<dyn TokenCredential>, cloud: Cloud) -> Self {
+            AzureIdentity { credential, scopes: vec![cloud.default_scope()] }
+        }
+
+        /// Tokens for other scopes (e.g. delegated `User.Read` with a user credential).
+        pub fn with_scopes<S: Into<String>>(credential: Arc<dyn TokenCredential>, scopes: impl IntoIterator<Item = S>) -> Self {
+            AzureIdentity { credential, scopes: scopes.into_iter().map(Into::into).collect() }
+        }
+
+        /// The scopes asked for.
+        pub fn scopes(&self) -> &[String] {
+            &self.scopes
+        }
+    }
+
+    impl TokenProvider for AzureIdentity {
+        async fn token(&self) -> Result<String, Error> {
+            let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+            let token = self.credential.get_token(&scopes, None).await.map_err(|e| Error::Transport(Box::new(e)))?;
+            Ok(token.token.secret().to_owned())
+        }
+    }
+}

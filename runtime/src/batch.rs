@@ -41,8 +41,8 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 
-use crate::client::{retry_delay, Client, TokenProvider, Transport};
-use crate::error::{Error, GraphError};
+use crate::client::{retry_delay, throttled, Client, TokenProvider, Transport};
+use crate::error::Error;
 use crate::request::{parse_absolute_uri, parse_response, Request};
 use crate::response::{parse_response_with_headers, Response};
 
@@ -324,10 +324,6 @@ impl State {
     }
 }
 
-fn throttled(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE
-}
-
 impl<T: Transport, P: TokenProvider> Client<T, P> {
     /// Sends `batch` in as many `$batch` requests as needed (see the
     /// [module documentation](crate::batch)). Fails only when a `$batch` request itself
@@ -356,12 +352,7 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
             let body = serde_json::to_vec(&batch.payload(&chunk))?;
             let resp = self.execute(&http::Method::POST, &uri, &headers, &body, "/$batch").await?;
             round_trips += 1;
-            let (parts, body) = resp.into_parts();
-            if !parts.status.is_success() {
-                let odata = serde_json::from_slice(&body).ok();
-                return Err(Error::Graph(GraphError { status: parts.status, headers: parts.headers, odata, raw_body: body }));
-            }
-            let replies: Value = serde_json::from_slice(&body)?;
+            let replies: Value = parse_response(resp)?;
             let mut answered = Vec::new();
             for r in replies.get("responses").and_then(Value::as_array).into_iter().flatten() {
                 let (id, step) = StepResponse::from_json(r)?;

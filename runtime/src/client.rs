@@ -213,8 +213,7 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
             let req = builder.body(body.to_vec())?;
             let resp = self.transport.send(req).await?;
             let status = resp.status();
-            let throttled = status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE;
-            if throttled && *attempt < self.max_retries {
+            if throttled(status) && *attempt < self.max_retries {
                 let delay = retry_delay(resp.headers(), *attempt);
                 if delay <= self.max_retry_delay {
                     crate::trace::retrying(status, delay);
@@ -244,6 +243,11 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
         let template = parse_absolute_uri(&url).map(|u| u.path().to_owned()).unwrap_or_default();
         Pager { client: self, state: PagerState::Next { url, headers, template } }
     }
+}
+
+/// Whether a status asks to come back later (`429 Too Many Requests`, `503 Service Unavailable`).
+pub(crate) fn throttled(status: http::StatusCode) -> bool {
+    status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE
 }
 
 /// The wait before retry number `attempt + 1` of a throttled request: its `Retry-After`,

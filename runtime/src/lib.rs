@@ -20,6 +20,15 @@
 //!   `Authorization` to its pre-authenticated URL.
 //! * [`notifications`] — change notification payloads, the webhook handshake and (feature
 //!   `notifications-crypto`) decryption of rich notifications.
+//! * [`Response`], [`ETagged`] — status and headers of any call
+//!   ([`Client::send_with_headers`](client::Client::send_with_headers)); `If-Match` from a
+//!   model's `@odata.etag` ([`Request::if_match_from`]).
+//! * `batch` (feature `batch`) — JSON `$batch` with typed steps, `dependsOn`, chunks of 20
+//!   and inner throttling retries.
+//! * [`cloud`], [`auth`] — national clouds; client-credentials and (feature
+//!   `azure-identity`) `azure_identity` token providers.
+//! * Features `futures` (the pager as a `Stream`), `tracing` (a span per request), `uuid`,
+//!   `time`, `chrono` (conversions of the [`edm`] types).
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};

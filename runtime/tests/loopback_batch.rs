@@ -42,18 +42,16 @@ fn reply(id: &Value, status: u16, body: Value) -> Value {
     json!({"id": id, "status": status, "headers": {"Content-Type": "application/json"}, "body": body})
 }
 
-fn batch_reply(responses: Vec<Value>) -> Reply {
-    Reply::json(200, &json!({ "responses": responses }))
+/// A Graph stand-in answering each step of each `$batch` with `answer(step)`.
+async fn batch_server(answer: impl Fn(&Value) -> Value + Send + Sync + 'static) -> Server {
+    Server::start(move |r, _| Reply::json(200, &json!({ "responses": steps(r).iter().map(&answer).collect::<Vec<_>>() }))).await
 }
 
 #[tokio::test]
 async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
-    let server = Server::start(|r, _| {
-        let responses = steps(r)
-            .iter()
-            .map(|s| {
-                let id = &s["id"];
-                match s["url"].as_str().unwrap() {
+    let server = batch_server(|s| {
+        let id = &s["id"];
+        match s["url"].as_str().unwrap() {
                     "/admin/cloudLicensing/allotments/a%2F1?$select=id,allottedUnits" => reply(id, 200, json!({"id": "a/1", "allottedUnits": 5})),
                     "/admin/cloudLicensing/allotments/missing" => json!({"id": id, "status": 404,
                         "headers": {"Content-Type": "application/json; odata.metadata=minimal", "request-id": "step-404"},
@@ -63,11 +61,8 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
                     "/admin/cloudLicensing/assignments" => reply(id, 201, json!({"id": "new"})),
                     "/me/drive/root:/notes.txt:/content" => reply(id, 201, json!({"id": "file", "size": 5})),
                     "/admin/cloudLicensing/assignments/old" => json!({"id": id, "status": 204, "headers": {}}),
-                    other => panic!("unexpected step {other}"),
-                }
-            })
-            .collect();
-        batch_reply(responses)
+            other => panic!("unexpected step {other}"),
+        }
     })
     .await;
     let mut batch = Batch::new();
@@ -133,11 +128,7 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
 
 #[tokio::test]
 async fn a_batch_of_one_step() {
-    let server = Server::start(|r, _| {
-        let s = steps(r);
-        batch_reply(vec![reply(&s[0]["id"], 200, json!({"value": [{"id": "a"}], "@odata.count": 1}))])
-    })
-    .await;
+    let server = batch_server(|s| reply(&s["id"], 200, json!({"value": [{"id": "a"}], "@odata.count": 1}))).await;
     let mut batch = Batch::new();
     let list = batch.add(&Request::<Page<Allotment>>::new(http::Method::GET, RequestPath::root().segment("admin").segment("cloudLicensing").segment("allotments"), None).top(1)).unwrap();
     let replies = client(&server).send_batch(&batch).await.unwrap();
@@ -151,19 +142,9 @@ async fn a_batch_of_one_step() {
 async fn more_than_twenty_steps_go_in_chunks_that_keep_dependency_chains() {
     // Step 5 fails; 30 depends on it. Steps 19 → 20 → 21 → 22 are a chain across the
     // first chunk boundary.
-    let server = Server::start(|r, _| {
-        let responses = steps(r)
-            .iter()
-            .map(|s| {
-                let id = s["id"].as_str().unwrap();
-                if id == "5" {
-                    reply(&s["id"], 404, json!({"error": {"code": "NotFound", "message": "gone"}}))
-                } else {
-                    reply(&s["id"], 200, json!({"id": format!("a{id}")}))
-                }
-            })
-            .collect();
-        batch_reply(responses)
+    let server = batch_server(|s| match s["id"].as_str().unwrap() {
+        "5" => reply(&s["id"], 404, json!({"error": {"code": "NotFound", "message": "gone"}})),
+        id => reply(&s["id"], 200, json!({"id": format!("a{id}")})),
     })
     .await;
     let mut batch = Batch::new();
@@ -212,28 +193,17 @@ async fn throttled_steps_are_sent_again_after_retry_after() {
     // with 424; step 1 succeeds at once.
     let attempts: Arc<Mutex<BTreeMap<String, u32>>> = Arc::default();
     let seen = attempts.clone();
-    let server = Server::start(move |r, _| {
+    let server = batch_server(move |s| {
         let mut seen = seen.lock().unwrap();
-        let mut throttled = Vec::new();
-        let responses = steps(r)
-            .iter()
-            .map(|s| {
-                let id = s["id"].as_str().unwrap().to_owned();
-                let n = seen.entry(id.clone()).or_default();
-                *n += 1;
-                let first = *n == 1;
-                match id.as_str() {
-                    "2" if first => {
-                        throttled.push(id);
-                        json!({"id": "2", "status": 429, "headers": {"Retry-After": "1", "Content-Type": "application/json"},
-                               "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}})
-                    }
-                    "3" if throttled.contains(&"2".to_owned()) => reply(&s["id"], 424, json!({"error": {"code": "FailedDependency", "message": "2 failed"}})),
-                    _ => reply(&s["id"], 200, json!({"id": format!("a{id}")})),
-                }
-            })
-            .collect();
-        batch_reply(responses)
+        let id = s["id"].as_str().unwrap().to_owned();
+        *seen.entry(id.clone()).or_default() += 1;
+        match (id.as_str(), seen.get("2").copied().unwrap_or(0)) {
+            ("2", 1) => json!({"id": "2", "status": 429, "headers": {"Retry-After": "1", "Content-Type": "application/json"},
+                               "body": {"error": {"code": "TooManyRequests", "message": "slow down"}}}),
+            // Sent with step 2 (which comes first) while 2 is throttled.
+            ("3", 1) => reply(&s["id"], 424, json!({"error": {"code": "FailedDependency", "message": "2 failed"}})),
+            _ => reply(&s["id"], 200, json!({"id": format!("a{id}")})),
+        }
     })
     .await;
     let mut batch = Batch::new();
@@ -263,14 +233,7 @@ async fn throttled_steps_are_sent_again_after_retry_after() {
 
 #[tokio::test]
 async fn inner_retries_are_bounded() {
-    let server = Server::start(|r, _| {
-        let responses = steps(r)
-            .iter()
-            .map(|s| json!({"id": s["id"], "status": 503, "headers": {"Retry-After": "0"}}))
-            .collect();
-        batch_reply(responses)
-    })
-    .await;
+    let server = batch_server(|s| json!({"id": s["id"], "status": 503, "headers": {"Retry-After": "0"}})).await;
     let mut batch = Batch::new();
     let h = batch.add(&allotment("1")).unwrap();
     let replies = client(&server).max_retries(2).send_batch(&batch).await.unwrap();
