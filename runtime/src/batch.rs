@@ -231,15 +231,22 @@ impl StepResponse {
         let status = status.ok_or_else(|| bad(&format!("step {id} has no valid status")))?;
         let mut headers = HeaderMap::new();
         for (k, v) in v.get("headers").and_then(Value::as_object).into_iter().flatten() {
-            let (Ok(name), Some(Ok(value))) = (HeaderName::from_bytes(k.as_bytes()), v.as_str().map(HeaderValue::from_str)) else {
+            let text = match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            let (Ok(name), Ok(value)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&text)) else {
                 return Err(bad(&format!("step {id} has an invalid header {k:?}")));
             };
             headers.append(name, value);
         }
         let body = match v.get("body") {
             None | Some(Value::Null) => Vec::new(),
-            // Non-JSON content arrives base64-encoded (`Content-Type` says what it is).
-            Some(Value::String(s)) if !is_json(&headers) => BASE64_STANDARD.decode(s).map_err(|e| bad(&format!("step {id}: body is not base64: {e}")))?,
+            // Non-JSON content arrives base64-encoded, its `Content-Type` saying what it is
+            // (text that is not base64 is kept as it is).
+            Some(Value::String(s)) if headers.contains_key(CONTENT_TYPE) && !is_json(&headers) => {
+                BASE64_STANDARD.decode(s).unwrap_or_else(|_| s.clone().into_bytes())
+            }
             Some(other) => serde_json::to_vec(other)?,
         };
         Ok((id, StepResponse { status, headers, body }))

@@ -37,6 +37,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{retry_after, Error};
 use crate::page::Page;
 use crate::request::{parse_absolute_uri, parse_response, Request};
+use crate::response::{parse_response_with_headers, Response};
 
 /// Moves bytes: sends one HTTP request and returns the whole response. Also provides the
 /// timer used between retries, so the client stays independent of any async runtime.
@@ -271,18 +272,23 @@ enum PagerState<I> {
 impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Pager<'_, I, T, P> {
     /// The next page, or `None` after the last one (or after an error).
     pub async fn next_page(&mut self) -> Option<Result<Page<I>, Error>> {
+        Some(self.next_response().await?.map(Response::into_value))
+    }
+
+    /// Like [`next_page`](Self::next_page), with the page response's status and headers.
+    pub async fn next_response(&mut self) -> Option<Result<Response<Page<I>>, Error>> {
         let state = std::mem::replace(&mut self.state, PagerState::Done);
         let (result, mut headers, template) = match state {
             PagerState::Done => return None,
             PagerState::First(req) => {
                 let headers = req.headers().clone();
-                (self.client.send(&req).await, headers, req.path().template().to_owned())
+                (self.client.send_with_headers(&req).await, headers, req.path().template().to_owned())
             }
             PagerState::Next { url, headers, template } => (self.fetch_next(&url, &headers, &template).await, headers, template),
         };
         match result {
             Ok(page) => {
-                if let Some(next) = &page.next_link {
+                if let Some(next) = &page.value.next_link {
                     headers.remove(CONTENT_TYPE);
                     headers.remove(CONTENT_LENGTH);
                     self.state = PagerState::Next { url: next.clone(), headers, template };
@@ -293,14 +299,14 @@ impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Pager<'_, I, T, P> {
         }
     }
 
-    async fn fetch_next(&self, url: &str, headers: &http::HeaderMap, template: &str) -> Result<Page<I>, Error> {
+    async fn fetch_next(&self, url: &str, headers: &http::HeaderMap, template: &str) -> Result<Response<Page<I>>, Error> {
         let uri = parse_absolute_uri(url)?;
         let base = parse_absolute_uri(&self.client.base_url)?;
         if uri.scheme() != base.scheme() || uri.authority().map(|a| a.as_str().to_ascii_lowercase()) != base.authority().map(|a| a.as_str().to_ascii_lowercase()) {
             return Err(Error::Url(format!("next link {url} is not on {}", self.client.base_url)));
         }
         let resp = self.client.execute(&http::Method::GET, &uri, headers, &[], template).await?;
-        parse_response(resp)
+        parse_response_with_headers(resp)
     }
 
     /// All remaining items of all remaining pages.

@@ -377,7 +377,7 @@ mod with_chrono {
 
 #[cfg(test)]
 mod tests {
-    use crate::edm::{Date, DateTimeOffset, Duration, TimeOfDay};
+    use crate::edm::{DateTimeOffset, Duration, TimeOfDay};
 
     fn dto(s: &str) -> DateTimeOffset {
         s.parse().unwrap()
@@ -424,6 +424,7 @@ mod tests {
     #[cfg(feature = "time")]
     #[test]
     fn time_types_both_ways() {
+        use crate::edm::Date;
         use time::{Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
         let ymd = |y, m, d| time::Date::from_calendar_date(y, Month::try_from(m).unwrap(), d).unwrap();
         let at = |h, m, s, n| Time::from_hms_nano(h, m, s, n).unwrap();
@@ -451,6 +452,7 @@ mod tests {
     #[cfg(feature = "chrono")]
     #[test]
     fn chrono_types_both_ways() {
+        use crate::edm::Date;
         use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
         let d = dto("2025-07-18T09:30:15.5+05:30");
         let c = DateTime::<FixedOffset>::try_from(&d).unwrap();

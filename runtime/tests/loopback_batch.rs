@@ -61,6 +61,8 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
                     "/admin/cloudLicensing/assignments" => reply(id, 201, json!({"id": "new"})),
                     "/me/drive/root:/notes.txt:/content" => reply(id, 201, json!({"id": "file", "size": 5})),
                     "/admin/cloudLicensing/assignments/old" => json!({"id": id, "status": 204, "headers": {}}),
+            "/reports/x.csv" => json!({"id": id, "status": 200, "headers": {"Content-Type": "text/csv", "Content-Length": 8}, "body": "aWQsbmFtZQo="}),
+            "/reports/note" => json!({"id": id, "status": 200, "body": "plain"}),
             other => panic!("unexpected step {other}"),
         }
     })
@@ -85,6 +87,8 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
         )
         .unwrap();
     let delete = batch.add(&Request::<NoContent>::new(http::Method::DELETE, RequestPath::root().segment("admin").segment("cloudLicensing").segment("assignments").key("id", "old"), None)).unwrap();
+    let csv = batch.add(&Request::<Value>::new(http::Method::GET, RequestPath::root().segment("reports").segment("x.csv"), None)).unwrap();
+    let note = batch.add(&Request::<String>::new(http::Method::GET, RequestPath::root().segment("reports").segment("note"), None)).unwrap();
 
     let replies = client(&server).send_batch(&batch).await.unwrap();
 
@@ -100,7 +104,9 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
              "body": {"allotment@odata.bind": "https://graph.microsoft.com/beta/admin/cloudLicensing/allotments/a1"}},
             {"id": "5", "method": "PUT", "url": "/me/drive/root:/notes.txt:/content", "dependsOn": ["4"],
              "headers": {"content-type": "text/plain"}, "body": "aGVsbG8="},
-            {"id": "6", "method": "DELETE", "url": "/admin/cloudLicensing/assignments/old"}
+            {"id": "6", "method": "DELETE", "url": "/admin/cloudLicensing/assignments/old"},
+            {"id": "7", "method": "GET", "url": "/reports/x.csv"},
+            {"id": "8", "method": "GET", "url": "/reports/note"}
         ])
     );
 
@@ -114,6 +120,10 @@ async fn typed_steps_their_bodies_and_failed_steps_as_odata_errors() {
     let jpeg = replies.step(photo.id()).unwrap();
     assert_eq!((jpeg.status.as_u16(), &jpeg.body[..4]), (200, &[0xff, 0xd8, 0xff, 0xe0][..]));
     assert_eq!(jpeg.headers["content-type"], "image/jpeg");
+    let csv = replies.step(csv.id()).unwrap();
+    assert_eq!((&csv.body[..], csv.headers["content-length"].to_str().unwrap()), (&b"id,name\n"[..], "8"));
+    // A string body without a content type is a JSON string.
+    assert_eq!(replies.get(&note).unwrap(), "plain");
     // The failed step is a typed OData error with its own status and headers.
     let err = replies.get(&missing).unwrap_err();
     let g = err.as_graph().expect("a Graph error");

@@ -139,7 +139,7 @@ fn paged_users(r: &Received, base: &str) -> Reply {
     if let Some(next) = next {
         body["@odata.nextLink"] = json!(format!("{base}/users?$count=true&$skiptoken={next}"));
     }
-    Reply::json(200, &body)
+    Reply::json(200, &body).header("request-id", &format!("rid-{}", token.unwrap_or("/users?")))
 }
 
 fn assert_three_pages_with_the_first_headers(received: &[Received]) {
@@ -169,12 +169,16 @@ async fn every_next_page_carries_the_first_requests_headers() {
     let client = client(&server);
     let mut pager = client.pages(users_request());
     let mut ids = Vec::new();
-    while let Some(page) = pager.next_page().await {
+    let mut request_ids = Vec::new();
+    while let Some(page) = pager.next_response().await {
         let page = page.unwrap();
-        assert_eq!(page.count, Some(5));
-        ids.extend(page.value.into_iter().map(|v| v["id"].as_str().unwrap().to_owned()));
+        assert_eq!((page.status.as_u16(), page.value.count), (200, Some(5)));
+        request_ids.push(page.request_id().unwrap().to_owned());
+        ids.extend(page.value.value.into_iter().map(|v| v["id"].as_str().unwrap().to_owned()));
     }
     assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    // Each page's own response headers.
+    assert_eq!(request_ids, ["rid-/users?", "rid-p2", "rid-p3"]);
     assert_three_pages_with_the_first_headers(&server.received());
 }
 
