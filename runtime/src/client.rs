@@ -235,6 +235,15 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
     pub fn pages<I: DeserializeOwned>(&self, req: Request<Page<I>>) -> Pager<'_, I, T, P> {
         Pager { client: self, state: PagerState::First(Box::new(req)) }
     }
+
+    /// Pages through a collection from a next or delta link (absolute, on the base URL's
+    /// host, as for [`pages`](Client::pages)), sending `headers` with every request.
+    pub fn pages_from_link<I: DeserializeOwned>(&self, url: impl Into<String>, headers: http::HeaderMap) -> Pager<'_, I, T, P> {
+        let url = url.into();
+        // Traced with the link's literal path, as `send_http` is: a link has no template.
+        let template = parse_absolute_uri(&url).map(|u| u.path().to_owned()).unwrap_or_default();
+        Pager { client: self, state: PagerState::Next { url, headers, template } }
+    }
 }
 
 /// Whether a status asks to come back later (`429 Too Many Requests`, `503 Service Unavailable`).

@@ -15,6 +15,12 @@
 //! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
 //!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`
 //!   feature.
+//! * [`delta`] — delta queries as [`Change`](delta::Change)s and a resumable
+//!   [`DeltaToken`](delta::DeltaToken).
+//! * [`upload`] — large files in ranges through an upload session, never sending
+//!   `Authorization` to its pre-authenticated URL.
+//! * [`notifications`] — change notification payloads, the webhook handshake and (feature
+//!   `notifications-crypto`) decryption of rich notifications.
 //! * [`Response`], [`ETagged`] — status and headers of any call
 //!   ([`Client::send_with_headers`](client::Client::send_with_headers)); `If-Match` from a
 //!   model's `@odata.etag` ([`Request::if_match_from`]).
@@ -62,11 +68,14 @@
 
 pub mod client;
 mod content;
+pub mod delta;
+pub mod upload;
 pub mod edm;
 pub mod wire;
 mod enums;
 mod error;
 pub mod filter;
+pub mod notifications;
 pub mod testing;
 mod page;
 mod path;

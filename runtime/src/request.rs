@@ -293,6 +293,21 @@ impl<R> Request<R> {
         self
     }
 
+    /// The same request, its response read as `U` (e.g. a delta query's `Page<T>` as
+    /// `Page<Change<T>>`).
+    pub fn with_response<U>(self) -> Request<U> {
+        Request {
+            method: self.method,
+            path: self.path,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            operation: self.operation,
+            deferred_error: self.deferred_error,
+            _r: PhantomData,
+        }
+    }
+
     /// `If-Match` with the entity tag of `model` (its `@odata.etag`, see
     /// [`ETagged`](crate::ETagged)): an update of what was read, failing with `412` if it
     /// changed since. A model without one (e.g. read with a `$select` that left it out) is
