@@ -41,7 +41,7 @@ const CASES: &[(&str, &str, &str, OpKind, &str, bool)] = &[
     // Functions with parameters, inline and as aliases; functions without parentheses.
     ("GET", "/reports/getUsagePages(period='D7')", "/reports/getUsagePages(period='D7')", OpKind::Action, "microsoft.graph.reportRoot", false),
     ("GET", "/reports/getUsagePages(period=@p)?@p='D7'", "/reports/getUsagePages(period=@p)", OpKind::Action, "microsoft.graph.reportRoot", false),
-    ("GET", "/users/delta()", "/users/delta", OpKind::Action, "microsoft.graph.user", true),
+    ("GET", "/users/delta", "/users/delta()", OpKind::Action, "microsoft.graph.user", true),
     // A composable function, then the type it returns.
     ("GET", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", OpKind::Get, "Edm.String", false),
     // Paths documented relative to a parent: the one type whose navigation starts them.
@@ -99,6 +99,7 @@ fn each_convention_has_a_builder_a_user_can_call() {
                 Call::Method(m) => format!(".{m}()"),
                 Call::ById(id) => format!(".by_id({id:?})"),
                 Call::ByPath(p) => format!(".by_path({p:?})"),
+                Call::Function(m, args) => format!(".{m}({})", args.join(", ")),
                 Call::Op(m, body, args) => format!(".{m}({}{})", if *body { "body" } else { "" }, args.join(", ")),
             })
             .collect()
@@ -113,6 +114,7 @@ fn each_convention_has_a_builder_a_user_can_call() {
         ("GET", "/me/drive/items/i/content", "me().drive().items().by_id(\"i\").get_content()"),
         ("GET", "/me/drive/root:/a/b.txt:", "me().drive().root().by_path(\"a/b.txt\").get()"),
         ("GET", "/reports/getUsagePages(period='D7')", "reports().get_usage_pages('D7')"),
+        ("GET", "/me/drive/items/i/workbook/worksheets/w/range(address='A1')", "me().drive().items().by_id(\"i\").workbook().worksheets().by_id(\"w\").range('A1').get()"),
         ("GET", "/users('u')/contactFolders", "users().by_id(\"u\").contact_folders().list()"),
     ];
     for (m, url, want) in golden {

@@ -18,6 +18,21 @@
 //!   the token's scopes do not allow before it is sent.
 //! * [`permissions`] — least-privileged permissions per scheme, the scope [`plan`] of a list
 //!   of calls, and [`lookup`] of a URL's operation in a generated crate's index.
+//! * [`delta`] — delta queries as [`Change`](delta::Change)s and a resumable
+//!   [`DeltaToken`](delta::DeltaToken).
+//! * [`upload`] — large files in ranges through an upload session, never sending
+//!   `Authorization` to its pre-authenticated URL.
+//! * [`notifications`] — change notification payloads, the webhook handshake and (feature
+//!   `notifications-crypto`) decryption of rich notifications.
+//! * [`Response`], [`ETagged`] — status and headers of any call
+//!   ([`Client::send_with_headers`](client::Client::send_with_headers)); `If-Match` from a
+//!   model's `@odata.etag` ([`Request::if_match_from`]).
+//! * `batch` (feature `batch`) — JSON `$batch` with typed steps, `dependsOn`, chunks of 20
+//!   and inner throttling retries.
+//! * [`cloud`], [`auth`] — national clouds; client-credentials and (feature
+//!   `azure-identity`) `azure_identity` token providers.
+//! * Features `futures` (the pager as a `Stream`), `tracing` (a span per request), `uuid`,
+//!   `time`, `chrono` (conversions of the [`edm`] types).
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -56,17 +71,29 @@
 
 pub mod client;
 mod content;
+pub mod delta;
+pub mod upload;
 pub mod edm;
 pub mod wire;
 mod enums;
 mod error;
 pub mod filter;
+pub mod notifications;
 pub mod testing;
 mod page;
 mod path;
 pub mod permissions;
 mod query;
 mod request;
+mod response;
+mod trace;
+#[cfg(feature = "batch")]
+pub mod batch;
+pub mod cloud;
+pub mod auth;
+#[cfg(feature = "futures")]
+mod stream;
+mod edm_conv;
 
 pub use content::*;
 pub use enums::*;
@@ -76,6 +103,7 @@ pub use path::*;
 pub use permissions::*;
 pub use query::*;
 pub use request::*;
+pub use response::*;
 
 pub use http;
 pub use serde;

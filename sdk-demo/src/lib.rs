@@ -6,6 +6,10 @@
 //! write models, and the runtime [`Client`] sends them over any [`Transport`] (the demo
 //! uses [`ReqwestTransport`](graph_runtime::client::ReqwestTransport)).
 //!
+//! [`tenant`] is a tenant tool on the same pieces: a user directory kept current by delta
+//! queries (resumed from a saved token), a webhook inbox for change notifications, and
+//! large-file upload in ranges.
+//!
 //! The example `examples/license_report.rs` runs [`run_demo`] against Graph; the
 //! integration test `tests/over_http.rs` runs it against a local HTTP server that serves
 //! the docs' example responses.
@@ -20,6 +24,8 @@ use graph_runtime::edm::Guid;
 use graph_runtime::Error;
 
 pub use graph_runtime::client::StaticToken;
+
+pub mod tenant;
 
 /// Every allotment of the tenant (`GET /admin/cloudLicensing/allotments`, all pages).
 pub async fn list_allotments<T: Transport, P: TokenProvider>(client: &Client<T, P>) -> Result<Vec<Allotment>, Error> {

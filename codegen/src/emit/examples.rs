@@ -141,6 +141,11 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     let id = crate::odata_query::decode(id);
                     chain.push(quote!(.by_id(#id)));
                 }
+                Call::Function(m, args) => {
+                    let f = format_ident!("{}", m);
+                    let args: Vec<TokenStream> = args.iter().map(|a| literal_arg(a)).collect();
+                    chain.push(quote!(.#f(#(#args),*)));
+                }
                 Call::ByPath(p) => {
                     let p = crate::odata_query::decode(p);
                     chain.push(quote!(.by_path(#p)));
@@ -195,14 +200,9 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
             Some((shape, text)) => shape_type(ir, shape).map(|t| quote!(round_trip::<#t>(#text, #origin);)),
             None => None,
         };
-        // An area feature compiles only its own examples.
-        let gate = match ex.chain.first() {
-            Some(Call::Root(r)) if !ir.features.is_empty() => {
-                let f = crate::ir::lower::feature_name(r);
-                quote!(#[cfg(feature = #f)])
-            }
-            _ => quote!(),
-        };
+        // An area feature compiles only its own examples: an example is on when every builder
+        // of its chain is (a cast may reach a builder of another area).
+        let gate = example_gate(ir, &ex.chain);
         tests.push(quote! {
             #[test]
             #gate
@@ -232,4 +232,52 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
 
         #(#tests)*
     })
+}
+
+/// `#[cfg(all(…))]` of the gates of the builders an example's chain goes through.
+fn example_gate(ir: &Ir, chain: &[Call]) -> TokenStream {
+    if ir.features.is_empty() {
+        return quote!();
+    }
+    let mut builder: Option<&Builder> = None;
+    let mut gates: Vec<&Vec<String>> = Vec::new();
+    // The root function is gated by its own area.
+    let root_feature = match chain.first() {
+        Some(Call::Root(r)) => vec![crate::ir::lower::feature_name(r)],
+        _ => Vec::new(),
+    };
+    if !root_feature.is_empty() {
+        gates.push(&root_feature);
+    }
+    for c in chain {
+        let next = match (c, builder) {
+            (Call::Root(r), _) => ir.roots.iter().find(|x| &x.fn_name == r).map(|x| x.builder.clone()),
+            (Call::Method(m) | Call::Function(m, _), Some(b)) => {
+                b.children.iter().chain(b.casts.iter()).find(|x| &x.method == m).map(|x| x.builder.clone())
+            }
+            (Call::ById(_), Some(b)) => b.item.as_ref().map(|(i, _)| i.clone()),
+            _ => None,
+        };
+        if let Some(n) = next {
+            if let Some(g) = ir.builder_gates.get(&n) {
+                if !gates.contains(&g) {
+                    gates.push(g);
+                }
+            }
+            builder = ir.builders.get(&n);
+        }
+    }
+    let parts: Vec<TokenStream> = gates
+        .into_iter()
+        .map(|g| match g.as_slice() {
+            [] => quote!(feature = "full"),
+            [f] => quote!(feature = #f),
+            fs => quote!(any(#(feature = #fs),*)),
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => quote!(),
+        [one] => quote!(#[cfg(#one)]),
+        _ => quote!(#[cfg(all(#(#parts),*))]),
+    }
 }

@@ -170,6 +170,8 @@ pub struct Child {
     pub method: String,
     pub segment: String,
     pub builder: String,
+    /// A composable function: its parameters as (wire, Rust) names.
+    pub function_params: Option<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -259,8 +261,8 @@ pub struct ExampleTest {
     pub response: Option<(Shape, String)>,
     /// Bodies that are not a model: a `$ref` body or raw content.
     pub raw_body: Option<RawBody>,
-    /// Lines of the documented response (from the response block to the end of its body).
-    pub response_lines: Option<(u32, u32)>,
+    /// Lines the example spans: from its request to the end of its response.
+    pub lines: (u32, u32),
 }
 
 /// A documented example that is not replayed because the checks flag it as a doc error.
@@ -291,4 +293,6 @@ pub enum Call {
     Op(String, bool, Vec<String>),
     /// `by_path` with the item path.
     ByPath(String),
+    /// A composable function that continues the chain, with its documented arguments.
+    Function(String, Vec<String>),
 }

@@ -42,6 +42,15 @@ impl Received {
     pub fn line(&self) -> (String, String, Vec<(String, String)>) {
         (self.method.clone(), self.path.clone(), self.query.clone())
     }
+
+    /// The request as the `http::Request` a web framework would hand to a handler.
+    pub fn to_http(&self) -> graph_runtime::http::Request<Vec<u8>> {
+        let mut b = graph_runtime::http::Request::builder().method(self.method.as_str()).uri(self.target.as_str());
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        b.body(self.body.clone()).unwrap()
+    }
 }
 
 /// What the server answers.
@@ -61,6 +70,11 @@ impl Reply {
     }
     pub fn text(status: u16, content_type: &str, body: &str) -> Reply {
         Reply { status, headers: vec![("Content-Type".into(), content_type.into())], body: body.as_bytes().to_vec() }
+    }
+    /// A handler's `http::Response` as the reply.
+    pub fn from_http(resp: graph_runtime::http::Response<Vec<u8>>) -> Reply {
+        let headers = resp.headers().iter().map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned())).collect();
+        Reply { status: resp.status().as_u16(), headers, body: resp.into_body() }
     }
     pub fn header(mut self, k: &str, v: &str) -> Reply {
         self.headers.push((k.into(), v.into()));
@@ -131,6 +145,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        202 => "Accepted",
         204 => "No Content",
         400 => "Bad Request",
         404 => "Not Found",

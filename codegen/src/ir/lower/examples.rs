@@ -59,6 +59,8 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
             let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
             let body = match (&op.body, &req.body) {
                 (Some(t), Some(b)) => Some((t.clone(), b.clone())),
+                // The operation takes a body the example does not show: an empty one.
+                (Some(t), None) if raw_body.is_none() => Some((t.clone(), "{}".to_string())),
                 _ => None,
             };
             ir.examples.push(ExampleTest {
@@ -76,10 +78,13 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                 body,
                 response,
                 raw_body,
-                response_lines: ex.response.as_ref().map(|r| {
-                    let n = r.body.as_deref().map(|b| b.lines().count() as u32).unwrap_or(0);
-                    (r.line, r.body_line.max(r.line) + n)
-                }),
+                // From the request line to the end of the request body or of the response.
+                lines: {
+                    let end_of = |start: u32, body: Option<&str>| start + body.map(|b| b.lines().count() as u32).unwrap_or(0);
+                    let req_end = end_of(req.body_line.max(req.line), req.body.as_deref());
+                    let resp_end = ex.response.as_ref().map(|r| end_of(r.body_line.max(r.line), r.body.as_deref())).unwrap_or(0);
+                    (req.line, req_end.max(resp_end))
+                },
             });
         }
     }
@@ -125,7 +130,21 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 }
                 chain.push(Call::ByPath(path.clone()));
             }
-            // The operation ends the chain; a builder never continues after a function call.
+            // A composable function continues the chain on what it returns.
+            SegKind::Operation { returns: Some(_), args, .. } => {
+                let b = builder?;
+                let c = b.children.iter().find(|c| c.segment == seg.text && c.function_params.is_some())?;
+                let params = c.function_params.as_ref()?;
+                let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
+                // Arguments by name; a lone positional one (`range('A1')`) fills a single parameter.
+                let values: Vec<String> = match (args.as_slice(), params.len()) {
+                    ([(k, v)], 1) if k.is_empty() => vec![v.clone()],
+                    _ => params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?,
+                };
+                chain.push(Call::Function(c.method.clone(), values));
+                builder = ir.builders.get(&c.builder);
+            }
+            // The operation ends the chain.
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count if i == last => break,
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => return None,
         }

@@ -61,6 +61,7 @@ impl RequestsCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `POST /things/{thing-id}/requests/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity referred to.
     pub fn add_ref(
         &self,
@@ -77,6 +78,7 @@ impl RequestsCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `DELETE /things/{thing-id}/requests/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
     pub fn remove_ref(
         &self,

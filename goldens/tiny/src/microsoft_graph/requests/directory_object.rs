@@ -13,6 +13,7 @@ impl DirectoryObjectItem {
         &self.path
     }
     /// `…/microsoft.graph.user`: only the items of this type (a type cast).
+    #[cfg(feature = "users")]
     pub fn as_user(&self) -> crate::microsoft_graph::requests::UserItem {
         crate::microsoft_graph::requests::UserItem::new(
             self.path.segment("microsoft.graph.user"),
@@ -72,6 +73,7 @@ impl DirectoryObjectItem {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `PUT /users/{user-id}/widgets/{widget-id}/owner/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity referred to.
     pub fn set_ref(
         &self,

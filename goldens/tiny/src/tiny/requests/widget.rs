@@ -59,6 +59,7 @@ impl WidgetCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `POST /users/{user-id}/widgets/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity referred to.
     pub fn add_ref(
         &self,
@@ -75,6 +76,7 @@ impl WidgetCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `DELETE /users/{user-id}/widgets/$ref`: not documented
+    ///
     /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
     pub fn remove_ref(
         &self,
