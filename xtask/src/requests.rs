@@ -26,6 +26,9 @@ pub const BODY_INVALID: &str = "request-body-invalid";
 pub const BODY_UNKNOWN_PROPERTY: &str = "request-body-unknown-property";
 pub const FILE_INVALID: &str = "request-file-invalid";
 
+/// Picks one scheme out of a call's permissions.
+type SchemeOf = fn(&PermissionFacts) -> &SchemeFacts;
+
 /// One call of the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
@@ -223,7 +226,7 @@ pub fn run(a: &ReportArgs) -> ExitCode {
     let mut all = codegen::diag::Diagnostics::default();
     all.extend(diags);
     let diags = all.sorted();
-    let schemes: [(&str, fn(&PermissionFacts) -> &SchemeFacts); 3] = [
+    let schemes: [(&str, SchemeOf); 3] = [
         ("delegated_work", |p| &p.delegated_work),
         ("delegated_personal", |p| &p.delegated_personal),
         ("application", |p| &p.application),
