@@ -450,9 +450,9 @@ impl<O, T: Resource> Expand<O, T> {
         self
     }
 
-    /// Nested `$orderby` item (call again for further keys).
-    pub fn orderby(mut self, f: T::Field, desc: bool) -> Self {
-        self.item.options.orderby.push(orderby_item(f.wire_name(), desc));
+    /// Nested `$orderby` of a sortable property of `T` (call again for further keys).
+    pub fn orderby(mut self, key: impl crate::filter::typed::OrderKey<T>, desc: bool) -> Self {
+        self.item.options.orderby.push(orderby_item(key.order_path(), desc));
         self
     }
 

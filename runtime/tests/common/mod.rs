@@ -45,6 +45,14 @@ impl Field for AllotmentField {
     }
 }
 
+/// Typed filter handles, as generated code declares them.
+#[allow(dead_code)]
+impl AllotmentField {
+    pub const ID: graph_runtime::filter::typed::Prop<Allotment, graph_runtime::filter::typed::lit::Str> = graph_runtime::filter::typed::Prop::new("id");
+    pub const ALLOTTED_UNITS: graph_runtime::filter::typed::Prop<Allotment, graph_runtime::filter::typed::lit::Int> =
+        graph_runtime::filter::typed::Prop::new("allottedUnits");
+}
+
 impl Resource for Allotment {
     const ODATA_TYPE: &'static str = "microsoft.graph.cloudLicensing.allotment";
     type Field = AllotmentField;
@@ -64,6 +72,11 @@ impl Field for AssignmentField {
     fn wire_name(self) -> &'static str {
         "id"
     }
+}
+
+#[allow(dead_code)]
+impl AssignmentField {
+    pub const ID: graph_runtime::filter::typed::Prop<Assignment, graph_runtime::filter::typed::lit::Str> = graph_runtime::filter::typed::Prop::new("id");
 }
 
 impl Resource for Assignment {
