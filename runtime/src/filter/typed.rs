@@ -213,8 +213,10 @@ impl<M: WireEnum> Value<lit::Flags<M>> for &Flags<M> {
 /// operators `O` and sortability `S`. See the [module documentation](self).
 pub struct Prop<Owner, L, O = Ops, S = Sortable> {
     path: Cow<'static, str>,
-    _p: PhantomData<fn() -> (Owner, L, O, S)>,
+    _p: Marker<Owner, L, O, S>,
 }
+
+type Marker<Owner, L, O, S> = PhantomData<fn() -> (Owner, L, O, S)>;
 
 impl<Owner, L, O, S> Clone for Prop<Owner, L, O, S> {
     fn clone(&self) -> Self {
@@ -443,6 +445,7 @@ impl<Owner, L, O> OrderKey<Owner> for Prop<Owner, L, O, Sortable> {
 }
 
 #[cfg(test)]
+#[allow(clippy::type_complexity)]
 mod tests {
     use super::*;
     use crate::filter::not;
