@@ -146,6 +146,9 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         .collect()
                 })
                 .unwrap_or_default();
+            let directory = directory_target(ir, &op.response);
+            let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
+            let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
             match &op.body {
                 Some(body) => {
                     let bt = model_path(ir, body);
@@ -154,7 +157,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
                             graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
                                 .with_json_body(body)
-                                #(#headers)*
+                                #headers
                         }
                     }
                 }
@@ -162,7 +165,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                     #d
                     pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
                         graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
-                            #(#headers)*
+                            #headers
                     }
                 },
             }
@@ -183,6 +186,18 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             #(#ops)*
         }
     }
+}
+
+/// Rustdoc of operations on directory objects.
+const ADVANCED_DOC: &str = " Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and \
+`$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` \
+(and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and \
+`Request::manual_consistency`.";
+
+/// Whether a response is (a page of) `directoryObject` or a type derived from it.
+fn directory_target(ir: &Ir, s: &Shape) -> bool {
+    let (Shape::Entity(q) | Shape::Page(q)) = s else { return false };
+    matches!(ir.models.get(q).map(|m| &m.kind), Some(ModelKind::Struct(s)) if s.directory_object)
 }
 
 /// Operation data grouped by the namespace module of the builder that owns it.

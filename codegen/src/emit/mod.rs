@@ -3,6 +3,7 @@
 
 pub mod builders;
 pub mod examples;
+pub mod filters;
 pub mod models;
 
 use crate::ir::naming::namespace_module;

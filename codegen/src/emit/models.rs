@@ -221,7 +221,8 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.clone()).collect();
     let count = wires.len();
     let vdocs: Vec<_> = s.fields.iter().map(|f| doc_attr(&format!("`{}`", f.wire))).collect();
-    let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`, `$orderby` and `$filter`.", m.rust_name));
+    let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.", m.rust_name));
+    let handles = super::filters::field_handles(ir, m, s);
     let expand = if s.expands.is_empty() {
         quote!()
     } else {
@@ -276,6 +277,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             type Field = #field_enum;
         }
         graph_runtime::impl_shape!(#name);
+        #handles
         #expand
     }
 }
