@@ -31,7 +31,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod request;
 mod response;
-mod formats;
+pub(crate) mod formats;
 mod json;
 use request::*;
 use response::*;
