@@ -7,6 +7,7 @@ use super::models::model_path_in;
 fn model_path(ir: &Ir, q: &str) -> TokenStream {
     model_path_in(ir, q, &quote!(graph))
 }
+use super::filter_exprs::{typed_filter, typed_orderby};
 use crate::odata_query::{expand_item, parse, split_top};
 use crate::ir::*;
 use proc_macro2::TokenStream;
@@ -34,13 +35,22 @@ fn expand_path(ir: &Ir, m: &Model) -> TokenStream {
     quote!(#path)
 }
 
-/// Typed calls for the query options `items` on a value whose target model is `target`.
-/// `nested` = on an `Expand` (no free-form parameters there).
-fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) -> Vec<TokenStream> {
+/// Characters of a rebuilt option value that would change how the query string splits or
+/// decodes; the rest stays readable (as the runtime writes it).
+const REBUILT_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%').add(b'&').add(b'#').add(b'+');
+
+/// Typed calls for the query options `q` on a value whose target model is `target`, and the
+/// query as those calls write it (documented items as they are, except typed `$filter` and
+/// `$orderby`, which take the runtime's canonical form). `nested` = on an `Expand` (no
+/// free-form parameters there).
+fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) -> (Vec<TokenStream>, Vec<String>) {
     let model = target.and_then(|t| struct_model(ir, t));
+    let krate = quote!(graph);
     let mut calls = Vec::new();
-    for item in parse(q, sep) {
+    let mut items = Vec::new();
+    for (raw, item) in split_top(q, sep).into_iter().zip(parse(q, sep)) {
         let v = item.value.clone();
+        let mut rebuilt: Option<String> = None;
         match item.name.as_str() {
             "$select" => {
                 let names: Vec<String> = split_top(&v, ',').into_iter().map(|s| s.trim().to_string()).collect();
@@ -61,6 +71,7 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                 }
             }
             "$expand" => {
+                let mut parts = Vec::new();
                 for part in split_top(&v, ',') {
                     let (nav, opts) = expand_item(&part);
                     let found = model.and_then(|(m, s)| s.expands.iter().find(|e| e.0 == nav).map(|e| (m, e)));
@@ -68,15 +79,42 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                         Some((m, (_, rust, t))) => {
                             let ep = expand_path(ir, m);
                             let f = format_ident!("{}", rust);
-                            let inner = opts.map(|o| query_calls(ir, Some(t), &o, ';', true)).unwrap_or_default();
+                            let (inner, inner_items) = opts.map(|o| query_calls(ir, Some(t), &o, ';', true)).unwrap_or_default();
                             calls.push(quote!(.expand(#ep::#f() #(#inner)*)));
+                            parts.push(if inner_items.is_empty() { nav } else { format!("{nav}({})", inner_items.join(";")) });
                         }
-                        None if !nested => calls.push(quote!(.param("$expand", #part))),
+                        None if !nested => {
+                            calls.push(quote!(.param("$expand", #part)));
+                            parts.push(part.clone());
+                        }
                         None => {}
                     }
                 }
+                rebuilt = Some(parts.join(","));
             }
-            "$filter" => calls.push(quote!(.filter(graph_runtime::filter::Filter::raw(#v)))),
+            "$filter" => match target.map(|t| typed_filter(ir, t, &v, &krate)) {
+                Some(Ok(t)) => {
+                    let f = t.tokens;
+                    calls.push(quote!(.filter(#f)));
+                    rebuilt = Some(t.text);
+                }
+                _ => calls.push(quote!(.filter(graph_runtime::filter::Filter::raw(#v)))),
+            },
+            "$orderby" => {
+                let typed: Option<Vec<(TokenStream, bool, String)>> = target.and_then(|t| {
+                    split_top(&v, ',').iter().map(|i| typed_orderby(ir, t, i.trim(), &krate).ok()).collect()
+                });
+                match typed {
+                    Some(keys) => {
+                        for (k, desc, _) in &keys {
+                            calls.push(quote!(.orderby(#k, #desc)));
+                        }
+                        rebuilt = Some(keys.iter().map(|k| k.2.clone()).collect::<Vec<_>>().join(","));
+                    }
+                    None if !nested => calls.push(quote!(.param("$orderby", #v))),
+                    None => {}
+                }
+            }
             "$top" | "$skip" => {
                 let n: u32 = v.parse().unwrap_or(0);
                 let m = format_ident!("{}", &item.name[1..]);
@@ -94,8 +132,14 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
             }
             _ => {}
         }
+        items.push(match rebuilt {
+            // Nested items are encoded once, with the `$expand` value they are part of.
+            Some(r) if nested => format!("{}={r}", item.name),
+            Some(r) => format!("{}={}", item.name, percent_encoding::utf8_percent_encode(&r, REBUILT_SET)),
+            None => raw.trim().to_string(),
+        });
     }
-    calls
+    (calls, items)
 }
 
 fn shape_type(ir: &Ir, s: &Shape) -> Option<TokenStream> {
@@ -153,9 +197,13 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     Shape::NoContent => None,
                 });
         }
-        let query = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false)).unwrap_or_default();
+        let (query, items) = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false)).unwrap_or_default();
         let method = &ex.method;
-        let url = &ex.url;
+        // The documented URL, with typed `$filter` / `$orderby` in the form the runtime writes.
+        let url = match ex.url.split_once('?') {
+            Some((path, _)) if !items.is_empty() => format!("{path}?{}", items.join("&")),
+            _ => ex.url.clone(),
+        };
         let origin = format!("{}:{}", ex.file, ex.line);
         let (body_decl, body_arg) = match &ex.body {
             Some((t, text)) => {
