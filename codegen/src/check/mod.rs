@@ -69,6 +69,13 @@ pub struct Figures {
     pub requests_matched: usize,
     pub responses: usize,
     pub responses_ok: usize,
+    /// `$filter` options (nested ones included) of example requests that resolve to a type,
+    /// and those the typed builders rebuild (the rest fall back to raw, each with a diagnostic).
+    pub filters: usize,
+    pub filters_typed: usize,
+    /// The same for `$orderby` items.
+    pub orderby: usize,
+    pub orderby_typed: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -89,6 +96,8 @@ pub fn check_output(out: &Output, label: &str) -> Checked {
 pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, String)], label: &str) -> Checked {
     let mut cx = Cx {
         schema,
+        ir,
+        typed: Figures::default(),
         borrowed: borrowed.iter().cloned().collect(),
         borrowed_uses: BTreeMap::new(),
         diags: Vec::new(),
@@ -100,6 +109,10 @@ pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, S
             check_example(&mut cx, ir, api, ex, &mut figures);
         }
     }
+    figures.filters = cx.typed.filters;
+    figures.filters_typed = cx.typed.filters_typed;
+    figures.orderby = cx.typed.orderby;
+    figures.orderby_typed = cx.typed.orderby_typed;
     for ((ty, prop), use_at) in std::mem::take(&mut cx.borrowed_uses) {
         let (_, simple) = crate::csdl::split_qualified(&ty);
         let origin = schema.get(&ty).map(|d| d.origin().clone()).unwrap_or_else(|| Origin::file(ty.clone()));
@@ -125,6 +138,9 @@ pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, S
 
 struct Cx<'a> {
     schema: &'a Schema,
+    ir: &'a Ir,
+    /// Filter and orderby figures (see [`Figures`]).
+    typed: Figures,
     borrowed: BTreeSet<(String, String)>,
     /// Borrowed properties examples use → first place of use.
     borrowed_uses: BTreeMap<(String, String), String>,

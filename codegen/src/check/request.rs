@@ -2,6 +2,7 @@
 //! addressed (`$select`, `$expand` with nested options, `$filter`, `$orderby`, paging).
 
 use super::*;
+use crate::emit::filter_exprs::{typed_filter, typed_orderby};
 
 pub(super) fn check_request(
     cx: &mut Cx,
@@ -226,12 +227,22 @@ pub(super) fn check_options(
                 for id in filter_identifiers(value) {
                     known(cx, &id, problems, "$filter");
                 }
+                cx.typed.filters += 1;
+                match typed_filter(cx.ir, ty, value, &quote::quote!(graph)) {
+                    Ok(_) => cx.typed.filters_typed += 1,
+                    Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$filter` stays raw", u.message))),
+                }
             }
             "$orderby" => {
                 for item in split_top(value, ',') {
                     let first = item.split_whitespace().next().unwrap_or("");
                     let first = first.split('/').next().unwrap_or(first);
                     known(cx, first, problems, "$orderby");
+                    cx.typed.orderby += 1;
+                    match typed_orderby(cx.ir, ty, item.trim(), &quote::quote!(graph)) {
+                        Ok(_) => cx.typed.orderby_typed += 1,
+                        Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$orderby` stays raw", u.message))),
+                    }
                 }
             }
             "$top" | "$skip" | "$levels" if value.parse::<u64>().is_err() && !(name == "$levels" && value == "max") => {
