@@ -146,7 +146,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         .collect()
                 })
                 .unwrap_or_default();
-            let directory = directory_target(ir, &op.response);
+            let directory = op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response);
             let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
             let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
             match &op.body {
