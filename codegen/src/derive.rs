@@ -91,10 +91,17 @@ pub struct Derived {
 /// Derives the namespaces in `namespaces` from `pages`. `external` is the schema used to
 /// resolve names outside them (e.g. `microsoft.graph.entity`).
 pub fn derive(pages: &[Page], namespaces: &[String], external: &Schema) -> Derived {
+    let refs: Vec<&Page> = pages.iter().collect();
+    derive_refs(&refs, namespaces, external)
+}
+
+/// [`derive`] over a selection of pages.
+pub fn derive_refs(pages: &[&Page], namespaces: &[String], external: &Schema) -> Derived {
     let mut diags = Vec::new();
     let in_scope = |ns: &Option<String>| ns.as_ref().is_some_and(|n| namespaces.iter().any(|x| x == n));
     let resources: Vec<(ResourceFacts, &Page)> = pages
         .iter()
+        .copied()
         .filter(|p| matches!(p.kind, PageKind::Resource | PageKind::Enum) && in_scope(&p.namespace))
         .map(|p| (extract::resource(p), p))
         .collect();

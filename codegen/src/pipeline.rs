@@ -26,6 +26,11 @@ pub struct Input {
     /// Namespaces to generate; empty = every namespace the resource pages name.
     pub namespaces: Vec<String>,
     pub settings: CrateSettings,
+    /// Any error stops the run (always so for the project's own `schema/docs`). Otherwise a
+    /// page whose facts cannot be used is skipped with its diagnostics, and the rest goes on.
+    pub strict: bool,
+    /// Emit the crate files (`report` needs only the IR).
+    pub skip_emit: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,11 +41,14 @@ pub struct PageCounts {
     pub r#enum: usize,
     pub other: usize,
     pub tolerant: usize,
+    /// Pages whose facts could not be used (see [`Output::skipped`]).
+    pub skipped: usize,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Output {
     pub pages: Vec<Page>,
+    /// Facts of every API page read (also of the skipped ones: `report` checks their examples).
     pub apis: Vec<ApiFacts>,
     pub counts: PageCounts,
     pub namespaces: Vec<String>,
@@ -59,6 +67,8 @@ pub struct Output {
     /// Properties (type qname, property name) that the docs tree's own resource pages lack and
     /// that were taken from the base schema ([`run_with_base`]); empty without a base schema.
     pub borrowed: Vec<(String, String)>,
+    /// Pages skipped (non-strict runs): page path → the first error that made it unusable.
+    pub skipped: BTreeMap<String, String>,
 }
 
 /// File name of the derived schema of a namespace: `cloudLicensing.csdl.yaml`.
@@ -98,17 +108,16 @@ pub fn count_pages(pages: &[Page]) -> PageCounts {
     c
 }
 
-/// The external schema: the built-in `microsoft.graph` slice, overridden by real CSDL.
-pub fn external_schema(input: &Input, diags: &mut Diagnostics) -> Schema {
+/// The external schema: the built-in `microsoft.graph` slice, overridden by real metadata.
+pub fn external_schema(real: Option<&Schema>, diags: &mut Diagnostics) -> Schema {
     let (mut builtin, ds) = csdl::yaml::read(BUILTIN_GRAPH_FILE, BUILTIN_GRAPH_YAML);
     diags.extend(ds);
     for ns in builtin.namespaces.values_mut() {
         ns.external = true;
     }
-    match &input.csdl_xml {
-        Some((file, text)) => {
-            let (mut real, ds) = csdl::xml::read(file, text);
-            diags.extend(ds);
+    match real {
+        Some(real) => {
+            let mut real = real.clone();
             real.merge(builtin);
             real
         }
@@ -123,11 +132,8 @@ fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
     d
 }
 
-/// Runs read → extract → derive → (YAML round trip) → lower → emit.
+/// Runs read → extract → derive → (YAML round trip) → merge with the metadata → lower → emit.
 pub fn run(input: &Input) -> Output {
-    if input.docs.files.is_empty() && input.csdl_xml.is_some() {
-        return run_csdl_only(input);
-    }
     run_with_base(input, None)
 }
 
@@ -153,39 +159,18 @@ pub fn fill_from_base(schema: &mut Schema, base: &Schema) -> Vec<(String, String
     borrowed
 }
 
-/// [`run`] with a base schema (e.g. the project's `schema/*.csdl.yaml`) under the types the
-/// docs tree derives: what the tree's pages say wins, what they lack comes from `base` (see
-/// [`fill_from_base`]). Used by `cargo xtask report` on trees that hold only some pages.
-pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
-    let label = input.docs_label.as_str();
-    let mut diags = Diagnostics::default();
-    let pages = read_pages(&input.docs, label, &mut diags);
-    let counts = count_pages(&pages);
-    let namespaces: Vec<String> = if input.namespaces.is_empty() {
-        let mut v: Vec<String> = pages
-            .iter()
-            .filter(|p| matches!(p.kind, PageKind::Resource | PageKind::Api))
-            .filter_map(|p| p.namespace.clone())
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    } else {
-        input.namespaces.clone()
-    };
-    let external = external_schema(input, &mut diags);
-    let derived = match base {
-        // Names the tree's pages use but do not define may come from the base schema.
-        Some(b) => {
-            let mut known = external.clone();
-            known.merge(b.clone());
-            derive::derive(&pages, &namespaces, &known)
-        }
-        None => derive::derive(&pages, &namespaces, &external),
-    };
+/// What the pages say, before it meets the metadata.
+struct DocFacts {
+    schema: Schema,
+    apis: Vec<ApiFacts>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn doc_facts(pages: &[&Page], namespaces: &[String], known: &Schema, label: &str) -> DocFacts {
+    let mut diags = Vec::new();
+    let derived = derive::derive_refs(pages, namespaces, known);
     diags.extend(derived.diagnostics.into_iter().map(|d| relabel(d, label)));
     let mut schema = derived.schema;
-
     let mut apis = Vec::new();
     for p in pages.iter().filter(|p| p.kind == PageKind::Api) {
         if p.namespace.as_ref().is_some_and(|n| !namespaces.contains(n)) {
@@ -196,55 +181,176 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         apis.push(facts);
     }
     // Bound actions named by API pages.
-    {
-        let mut full = schema.clone();
-        if let Some(b) = base {
-            full.merge(b.clone());
-        }
-        full.merge(external.clone());
-        let resolve_binding = |parent: &str| -> Option<csdl::TypeRef> {
-            paths::resolve(&full, parent).ok().map(|r| r.target().ty.clone())
-        };
-        derive::derive_actions(&apis, &mut schema, &resolve_binding);
+    let mut full = schema.clone();
+    full.merge(known.clone());
+    let resolve_binding = |parent: &str| -> Option<csdl::TypeRef> { paths::resolve(&full, parent).ok().map(|r| r.target().ty.clone()) };
+    derive::derive_actions(&apis, &mut schema, &resolve_binding);
+    DocFacts { schema, apis, diagnostics: diags }
+}
+
+/// [`run`] with a base schema (e.g. the project's `schema/*.csdl.yaml`) under the types the
+/// docs tree derives: what the tree's pages say wins, what they lack comes from `base` (see
+/// [`fill_from_base`]). Used by `cargo xtask report` on trees that hold only some pages. The
+/// base is not used when real metadata is given: the metadata is the authority then.
+pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
+    let label = input.docs_label.as_str();
+    let mut diags = Diagnostics::default();
+    let pages = read_pages(&input.docs, label, &mut diags);
+    let mut counts = count_pages(&pages);
+    // Real metadata, when given, is read once; it is the authority for types and operations.
+    let real: Option<Schema> = input.csdl_xml.as_ref().map(|(file, text)| {
+        let (s, ds) = csdl::xml::read(file, text);
+        diags.extend(ds);
+        s
+    });
+    let base = if real.is_some() { None } else { base };
+    let doc_namespaces: Vec<String> = if input.namespaces.is_empty() || real.is_some() {
+        let mut v: Vec<String> = pages
+            .iter()
+            .filter(|p| matches!(p.kind, PageKind::Resource | PageKind::Api))
+            .filter_map(|p| p.namespace.clone())
+            .filter(|n| input.namespaces.is_empty() || input.namespaces.contains(n))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    } else {
+        input.namespaces.clone()
+    };
+    let external = external_schema(real.as_ref(), &mut diags);
+    let mut known = external.clone();
+    if let Some(b) = base {
+        // Names the tree's pages use but do not define may come from the base schema.
+        known.merge(b.clone());
     }
+
+    // Page isolation: a page with an error is left out and the facts are derived again
+    // without it, until no used page has an error (strict runs keep every page).
+    let mut skipped: BTreeMap<String, String> = BTreeMap::new();
+    let read_errors: Vec<(String, &'static str)> =
+        diags.items.iter().filter(|d| d.is_error()).map(|d| (d.origin.file.clone(), d.code)).collect();
+    let page_of = |file: &str| file.strip_prefix(label).unwrap_or(file).to_string();
+    if !input.strict {
+        for (f, code) in &read_errors {
+            skipped.entry(page_of(f)).or_insert_with(|| code.to_string());
+        }
+    }
+    let mut skipped_diags: Vec<Diagnostic> = Vec::new();
+    let facts = loop {
+        let used: Vec<&Page> = pages.iter().filter(|p| !skipped.contains_key(&p.file)).collect();
+        let facts = doc_facts(&used, &doc_namespaces, &known, label);
+        if input.strict {
+            break facts;
+        }
+        let bad: BTreeMap<String, &'static str> = facts
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (page_of(&d.origin.file), d.code))
+            .filter(|(p, _)| pages.iter().any(|x| &x.file == p))
+            .collect();
+        if bad.is_empty() {
+            break facts;
+        }
+        skipped_diags.extend(facts.diagnostics.into_iter().filter(|d| bad.contains_key(&page_of(&d.origin.file))));
+        for (p, code) in bad {
+            skipped.insert(p, code.to_string());
+        }
+    };
+    diags.extend(skipped_diags);
+    diags.extend(facts.diagnostics);
+    let schema = facts.schema;
+    let apis = facts.apis;
 
     // Schema files, read back: what is lowered is exactly what is written.
     let mut schema_files = BTreeMap::new();
-    let mut lowered_schema = Schema::default();
-    for ns in &namespaces {
+    let mut docs_schema = Schema::default();
+    for ns in &doc_namespaces {
         let file = schema_file_name(ns);
         let text = csdl::yaml::write(&schema, &[ns.as_str()], &[]);
         let (back, ds) = csdl::yaml::read(&format!("schema/{file}"), &text);
         diags.extend(ds);
-        lowered_schema.merge(back);
+        docs_schema.merge(back);
         schema_files.insert(file, text);
     }
     // Keep the origins of the pages (better diagnostics) where the model is the same.
-    lowered_schema = restore_origins(lowered_schema, &schema);
+    docs_schema = restore_origins(docs_schema, &schema);
     let borrowed = match base {
-        Some(b) => fill_from_base(&mut lowered_schema, b),
+        Some(b) => fill_from_base(&mut docs_schema, b),
         None => Vec::new(),
     };
-    lowered_schema.merge(external);
+    let (lowered_schema, namespaces, authority) = match &real {
+        None => {
+            docs_schema.merge(external);
+            (docs_schema, doc_namespaces.clone(), lower::Authority::Docs)
+        }
+        Some(real) => {
+            // Every disagreement between the pages and the metadata is a diagnostic.
+            let mut as_documented = docs_schema.clone();
+            as_documented.merge(external.clone());
+            let ds = crate::reconcile::reconcile(&as_documented, real, &doc_namespaces, &apis);
+            diags.extend(ds.into_iter().map(|d| relabel(d, label)));
+            let mut merged = external;
+            crate::reconcile::overlay_docs(&mut merged, &docs_schema, &doc_namespaces);
+            let mut namespaces: Vec<String> = if input.namespaces.is_empty() {
+                merged.namespaces.iter().filter(|(_, n)| !n.external).map(|(k, _)| k.clone()).collect()
+            } else {
+                input.namespaces.clone()
+            };
+            namespaces.extend(doc_namespaces.iter().cloned());
+            namespaces.sort();
+            namespaces.dedup();
+            (merged, namespaces, lower::Authority::Metadata)
+        }
+    };
 
-    let lowered = lower::lower(&lowered_schema, &namespaces, &apis);
+    let lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
     diags.extend(lowered.diagnostics.into_iter().map(|d| relabel(d, label)));
+    // Documented request lines whose page has nothing usable left count the page as skipped.
+    if !input.strict {
+        for d in diags.items.iter().filter(|d| d.is_error()) {
+            let p = page_of(&d.origin.file);
+            if apis.iter().any(|a| a.file == p) {
+                skipped.entry(p).or_insert_with(|| d.code.to_string());
+            }
+        }
+        let used_any: std::collections::BTreeSet<&str> = lowered.used_pages.iter().map(String::as_str).collect();
+        skipped.retain(|p, _| !used_any.contains(p.as_str()));
+    }
+    counts.skipped = skipped.len();
+    // The report checks the examples of every API page, skipped or not.
+    let mut all_apis = apis.clone();
+    for p in pages.iter().filter(|p| p.kind == PageKind::Api && skipped.contains_key(&p.file)) {
+        if p.namespace.as_ref().is_some_and(|n| !doc_namespaces.contains(n)) || all_apis.iter().any(|a| a.file == p.file) {
+            continue;
+        }
+        all_apis.push(extract::api(p).0);
+    }
+    all_apis.sort_by(|a, b| a.file.cmp(&b.file));
     let mut paths_set = std::collections::BTreeSet::new();
     for a in &apis {
         for l in &a.http_lines {
             paths_set.insert(format!("{} {}", l.method, l.path));
         }
     }
-    let files = match emit::emit_crate(&lowered.ir, &input.settings) {
-        Ok(f) => f,
-        Err(e) => {
-            diags.push(Diagnostic::error("emit-failed", Origin::file("generated"), e));
-            BTreeMap::new()
+    let files = if input.skip_emit {
+        BTreeMap::new()
+    } else {
+        match emit::emit_crate(&lowered.ir, &input.settings) {
+            Ok(f) => f,
+            Err(e) => {
+                diags.push(Diagnostic::error("emit-failed", Origin::file("generated"), e));
+                BTreeMap::new()
+            }
         }
+    };
+    let endpoints = match authority {
+        lower::Authority::Docs => lowered.paths_resolved,
+        lower::Authority::Metadata => lowered.ir.builders.values().map(|b| b.operations.len()).sum(),
     };
     Output {
         pages,
-        apis,
+        apis: all_apis,
         counts,
         namespaces,
         schema: lowered_schema,
@@ -252,9 +358,10 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         ir: lowered.ir,
         files,
         diagnostics: diags.sorted(),
-        endpoints: lowered.paths_resolved,
+        endpoints,
         paths: paths_set.len(),
         borrowed,
+        skipped,
     }
 }
 
@@ -278,34 +385,4 @@ fn restore_origins(mut read_back: Schema, derived: &Schema) -> Schema {
         }
     }
     read_back
-}
-
-/// CSDL only (no docs pages): every namespace of the metadata (or the ones asked for) is
-/// generated; operations come from the entity container and bound actions/functions.
-pub fn run_csdl_only(input: &Input) -> Output {
-    let mut diags = Diagnostics::default();
-    let Some((file, text)) = &input.csdl_xml else { return Output::default() };
-    let (schema, ds) = csdl::xml::read(file, text);
-    diags.extend(ds);
-    let namespaces: Vec<String> =
-        if input.namespaces.is_empty() { schema.namespaces.keys().cloned().collect() } else { input.namespaces.clone() };
-    let lowered = lower::lower_csdl(&schema, &namespaces);
-    diags.extend(lowered.diagnostics);
-    let files = match emit::emit_crate(&lowered.ir, &input.settings) {
-        Ok(f) => f,
-        Err(e) => {
-            diags.push(Diagnostic::error("emit-failed", Origin::file("generated"), e));
-            BTreeMap::new()
-        }
-    };
-    let endpoints = lowered.ir.builders.values().map(|b| b.operations.len()).sum();
-    Output {
-        namespaces,
-        schema,
-        ir: lowered.ir,
-        files,
-        diagnostics: diags.sorted(),
-        endpoints,
-        ..Default::default()
-    }
 }

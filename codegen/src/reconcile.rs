@@ -277,3 +277,64 @@ fn check_paths(csdl: &Schema, apis: &[ApiFacts], out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+/// The merge rule when real metadata is given: the metadata (`schema`) is the authority for
+/// types, properties, navigation, the container and operations. The pages (`docs`, over
+/// `namespaces`) add only what the metadata lacks — types, properties (names compared in any
+/// case), enum members and bound operations, each also reported by [`reconcile`] — and
+/// descriptions where the metadata has none. A fact both give and disagree on keeps the
+/// metadata's value; [`reconcile`] reports it.
+pub fn overlay_docs(schema: &mut Schema, docs: &Schema, namespaces: &[String]) {
+    for n in namespaces {
+        let Some(dns) = docs.namespaces.get(n) else { continue };
+        let ns = schema.namespaces.entry(n.clone()).or_insert_with(|| crate::csdl::Namespace {
+            name: n.clone(),
+            ..Default::default()
+        });
+        ns.external = false;
+        for (t, ddef) in &dns.types {
+            let Some(mine) = ns.types.get_mut(t) else {
+                ns.types.insert(t.clone(), ddef.clone());
+                continue;
+            };
+            match (mine, ddef) {
+                (TypeDef::Structured(m), TypeDef::Structured(d)) => {
+                    if m.annotations.description.is_none() {
+                        m.annotations.description = d.annotations.description.clone();
+                    }
+                    for dp in &d.properties {
+                        match m.properties.iter_mut().find(|p| p.name.eq_ignore_ascii_case(&dp.name)) {
+                            Some(p) => {
+                                if p.annotations.description.is_none() {
+                                    p.annotations.description = dp.annotations.description.clone();
+                                }
+                                if p.annotations.filterable.is_none() {
+                                    p.annotations.filterable = dp.annotations.filterable;
+                                }
+                            }
+                            None => m.properties.push(dp.clone()),
+                        }
+                    }
+                }
+                (TypeDef::Enum(m), TypeDef::Enum(d)) => {
+                    if m.annotations.description.is_none() {
+                        m.annotations.description = d.annotations.description.clone();
+                    }
+                    for dm in &d.members {
+                        match m.members.iter_mut().find(|x| x.name.eq_ignore_ascii_case(&dm.name)) {
+                            Some(x) if x.description.is_none() => x.description = dm.description.clone(),
+                            Some(_) => {}
+                            None => m.members.push(dm.clone()),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (o, ops) in &dns.operations {
+            if !ns.operations.keys().any(|k| k.eq_ignore_ascii_case(o)) {
+                ns.operations.insert(o.clone(), ops.clone());
+            }
+        }
+    }
+}

@@ -27,6 +27,7 @@ fn tiny_input() -> Input {
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
         },
+        ..Default::default()
     }
 }
 

@@ -7,7 +7,8 @@
 //!   (permissions and headers as data). [`Request::to_http`] turns it into an
 //!   [`http::Request`] without any I/O; [`Request::parse_response`] reads the answer.
 //! * [`filter`] — `$filter` expressions with correctly escaped literals.
-//! * [`Page`], [`NoContent`] — collection pages and empty responses.
+//! * [`Page`], [`NoContent`] — collection pages and empty responses; [`Count`] (`$count`),
+//!   [`Bytes`] (`$value`, stream properties), [`Reference`] (`$ref` bodies).
 //! * [`WireEnum`], [`Flags`], [`wire_enum_serde!`] — forward-compatible enums and flags.
 //! * [`wire`], [`wire_model_serde!`] — the serde, `Debug` and `==` of models, without derives.
 //! * [`Error`], [`GraphError`], [`ODataError`] — failures, including Graph's error payload.
@@ -51,6 +52,7 @@
 #![allow(clippy::result_large_err, clippy::large_enum_variant)]
 
 pub mod client;
+mod content;
 pub mod edm;
 pub mod wire;
 mod enums;
@@ -63,6 +65,7 @@ mod permissions;
 mod query;
 mod request;
 
+pub use content::*;
 pub use enums::*;
 pub use error::*;
 pub use page::*;

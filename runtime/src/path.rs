@@ -97,6 +97,28 @@ impl RequestPath {
         next
     }
 
+    /// Addresses an item by its path below the current one (drive items: `root:/a/b.txt:`).
+    /// Each segment of `item_path` is percent-encoded on its own, so `/` separates folders
+    /// and nothing else can leave the path. The template gets `:{item-path}:`.
+    ///
+    /// ```
+    /// use graph_runtime::RequestPath;
+    /// let p = RequestPath::root().segment("me").segment("drive").segment("root").item_path("/Docs/a b.txt");
+    /// assert_eq!(p.as_str(), "/me/drive/root:/Docs/a%20b.txt:");
+    /// assert_eq!(p.template(), "/me/drive/root:{item-path}:");
+    /// ```
+    pub fn item_path(&self, item_path: &str) -> Self {
+        let mut next = self.clone();
+        next.path.push(':');
+        for seg in item_path.split('/').filter(|s| !s.is_empty()) {
+            next.path.push('/');
+            next.path.push_str(&encode_key(seg));
+        }
+        next.path.push(':');
+        next.template.push_str(":{item-path}:");
+        next
+    }
+
     /// The encoded path, starting with `/` (the root is `/`).
     pub fn as_str(&self) -> &str {
         if self.path.is_empty() {

@@ -192,6 +192,12 @@ impl<R> Request<R> {
         self
     }
 
+    /// Sets a `$ref` body: `{"@odata.id": odata_id}`, the absolute URL of the entity referred
+    /// to (`https://graph.microsoft.com/v1.0/directoryObjects/{id}`).
+    pub fn with_reference(self, odata_id: &str) -> Self {
+        self.with_json_body(&crate::Reference { odata_id: odata_id.to_string() })
+    }
+
     /// Sets a raw body with the given content type.
     pub fn with_body(mut self, content_type: &str, body: Vec<u8>) -> Self {
         self.body = Some(body);
@@ -430,6 +436,13 @@ impl<R: DeserializeOwned> Request<R> {
 pub fn parse_response<R: DeserializeOwned>(resp: http::Response<Vec<u8>>) -> Result<R, Error> {
     let (parts, body) = resp.into_parts();
     if parts.status.is_success() {
+        // Raw content (`$value`, `$count` as `text/plain`) is handed over as bytes: only
+        // [`Bytes`](crate::Bytes), [`Count`](crate::Count) and [`NoContent`] accept it.
+        let content_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !content_type.is_empty() && !content_type.to_ascii_lowercase().contains("json") {
+            let d = serde::de::value::BytesDeserializer::<serde_json::Error>::new(&body);
+            return Ok(R::deserialize(d)?);
+        }
         if body.iter().all(u8::is_ascii_whitespace) {
             Ok(serde_json::from_value(serde_json::Value::Null)?)
         } else {

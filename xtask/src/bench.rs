@@ -143,7 +143,7 @@ pub fn child(a: ChildArgs) -> ExitCode {
     let schema = scaled_schema(&texts);
     let read = start.elapsed();
     let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
-    let lowered = lower::lower_csdl(&schema, &namespaces);
+    let lowered = lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
     let lowered_at = start.elapsed();
     let files = match emit::emit_crate(&lowered.ir, &CrateSettings::default()) {
         Ok(f) => f,

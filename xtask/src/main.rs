@@ -52,6 +52,18 @@ struct RegenArgs {
     /// Write a complete crate into DIR instead of `generated/` (schema files go to DIR/schema).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Any error in the pages stops the run (always so for `schema/docs`). Without it, an
+    /// external docs tree skips the pages it cannot use, names each, and goes on.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// True when `a` and `b` name the same directory.
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
 }
 
 /// The workspace root (parent of `xtask/`).
@@ -103,9 +115,15 @@ fn regen(a: RegenArgs) -> ExitCode {
         }
     };
     let label = fsio::display_prefix(&root, &docs_dir);
-    let input = Input { docs, docs_label: label, csdl_xml, namespaces: a.namespaces.clone(), settings };
+    // Our own pages are always strict: an error there is ours to fix.
+    let strict = a.strict || a.docs.as_ref().is_none_or(|d| same_dir(d, &root.join("schema/docs")));
+    let input = Input { docs, docs_label: label.clone(), csdl_xml, namespaces: a.namespaces.clone(), settings, strict, skip_emit: false };
     let out = pipeline::run(&input);
-    let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+    // A non-strict run goes on past errors on pages it skipped; any other error stops it.
+    let stops = |d: &&Diagnostic| {
+        d.is_error() && (strict || !out.skipped.contains_key(d.origin.file.strip_prefix(label.as_str()).unwrap_or(&d.origin.file)))
+    };
+    let errors: Vec<&Diagnostic> = out.diagnostics.iter().filter(stops).collect();
     if !errors.is_empty() {
         print_diagnostics(&out.diagnostics);
         eprintln!(
@@ -162,12 +180,18 @@ fn regen(a: RegenArgs) -> ExitCode {
                 );
                 return ExitCode::SUCCESS;
             }
+            for (page, code) in &out.skipped {
+                eprintln!("skipped: {label}{page} ({code})");
+            }
             println!(
-                "regen: {} pages read ({} resource, {} api, {} enum), {} namespaces, {} types, {} endpoints, {} files written, {} unchanged, {} deleted in {:.2?}",
+                "regen: {} pages read ({} resource, {} api, {} enum; {} used, {} skipped), {}{} namespaces, {} types, {} endpoints, {} files written, {} unchanged, {} deleted in {:.2?}",
                 out.counts.read,
                 out.counts.resource,
                 out.counts.api,
                 out.counts.r#enum,
+                out.counts.read - out.counts.skipped,
+                out.counts.skipped,
+                if input.csdl_xml.is_some() { "metadata + docs, " } else { "" },
                 out.namespaces.len(),
                 out.ir.models.len(),
                 out.endpoints,

@@ -23,7 +23,9 @@ use crate::odata_query::{decode, split_top};
 use crate::csdl::{Schema, StructuredType, TypeDef, TypeRef};
 use crate::diag::{Diagnostic, Origin};
 use crate::extract::{ApiFacts, Example, ExampleRequest, ExampleResponse};
+use crate::ir::classify::classify;
 use crate::ir::lower;
+use crate::ir::OpKind;
 use crate::ir::Ir;
 use crate::paths::{self, SegKind};
 use crate::pipeline::Output;
@@ -237,6 +239,9 @@ enum Declared {
     Entity(String),
     Page(String),
     NoContent,
+    /// `$count` (a plain-text integer) or raw content: not JSON.
+    Count,
+    Bytes,
 }
 
 fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &mut Figures) {
@@ -265,7 +270,17 @@ fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &m
         return;
     };
     let before = cx.diags.iter().filter(|d| d.is_error()).count();
-    check_response(cx, api, resp, &declared, &aliases);
+    match declared {
+        Declared::Count => {
+            let body = resp.body.as_deref().unwrap_or("").trim();
+            if body.parse::<u64>().is_err() {
+                cx.diags.push(Diagnostic::error(TYPE_MISMATCH, origin, format!("a `$count` answers a plain integer, not `{body}`")));
+            }
+        }
+        // Raw content is whatever the service stores.
+        Declared::Bytes => {}
+        _ => check_response(cx, api, resp, &declared, &aliases),
+    }
     if cx.diags.iter().filter(|d| d.is_error()).count() == before {
         figures.responses_ok += 1;
     }

@@ -27,10 +27,18 @@ pub(super) fn check_request(
         }
     }
     let target = resolved.target();
-    let declared = match &target.kind {
-        SegKind::Operation { qname } => {
-            let (ns, n) = crate::csdl::split_qualified(qname);
-            let op = cx.schema.namespaces.get(ns).and_then(|x| x.operations.get(n)).and_then(|o| o.first());
+    let c = match classify(&req.method, &resolved) {
+        Ok(c) => c,
+        Err(why) => {
+            cx.diags.push(Diagnostic::error(METHOD_MISMATCH, origin, format!("`{shown}`: {why}")));
+            return (false, None);
+        }
+    };
+    let ty = c.node.0.clone();
+    let declared = match c.kind {
+        OpKind::Action => {
+            // The overload bound to the type addressed (names are shared by many bindings).
+            let op = paths::bound_operation(cx.schema, &target.ty, split_call_name(&target.text)).map(|(_, o)| o);
             let want = match op.map(|o| o.kind) {
                 Some(crate::csdl::OperationKind::Function) => "GET",
                 _ => "POST",
@@ -49,25 +57,11 @@ pub(super) fn check_request(
                 None => Declared::NoContent,
             }
         }
-        _ => {
-            let ty = target.ty.name.clone();
-            match (req.method.as_str(), target.ty.collection) {
-                ("GET", true) => Declared::Page(ty),
-                ("GET", false) | ("POST", true) | ("PATCH", false) | ("PUT", false) => Declared::Entity(ty),
-                ("DELETE", false) => Declared::NoContent,
-                (m, c) => {
-                    cx.diags.push(Diagnostic::error(
-                        METHOD_MISMATCH,
-                        origin,
-                        format!(
-                            "`{shown}`: {m} is not an operation on {}",
-                            if c { "a collection" } else { "a single entity" }
-                        ),
-                    ));
-                    return (false, None);
-                }
-            }
-        }
+        OpKind::List => Declared::Page(ty),
+        OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Declared::Entity(ty),
+        OpKind::Delete | OpKind::PutContent | OpKind::AddRef | OpKind::RemoveRef | OpKind::SetRef => Declared::NoContent,
+        OpKind::Count => Declared::Count,
+        OpKind::GetContent => Declared::Bytes,
     };
     let mut ok = true;
     if lower::example_chain(cx.schema, ir, &req.method, &req.url).is_none() {
@@ -98,10 +92,10 @@ pub(super) fn check_request(
         let (ty, coll) = match &declared {
             Declared::Page(t) => (t.clone(), true),
             Declared::Entity(t) => (t.clone(), false),
-            Declared::NoContent => (target.ty.name.clone(), target.ty.collection),
+            _ => (target.ty.name.clone(), target.ty.collection),
         };
         let mut problems = Vec::new();
-        if !matches!(target.kind, SegKind::Operation { .. }) {
+        if !matches!(target.kind, SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref) {
             check_options(cx, &ty, coll, &opts, aliases, &origin, &mut problems);
         }
         for (code, msg) in problems {
@@ -352,3 +346,8 @@ pub(super) fn filter_identifiers(expr: &str) -> Vec<String> {
 
 // ---------------------------------------------------------------------------------------------
 // Responses.
+
+/// `f(a=1)` → `f`.
+fn split_call_name(seg: &str) -> &str {
+    seg.split('(').next().unwrap_or(seg)
+}

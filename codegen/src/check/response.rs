@@ -31,6 +31,7 @@ pub(super) fn check_response(cx: &mut Cx, api: &ApiFacts, resp: &ExampleResponse
     };
     let mut vc = ValueCx { cx, aliases, at: &at };
     match declared {
+        Declared::Count | Declared::Bytes => {}
         Declared::NoContent => {
             vc.cx.diags.push(Diagnostic::warning(
                 UNEXPECTED_BODY,

@@ -34,6 +34,8 @@ fn response_type(ir: &Ir, s: &Shape) -> TokenStream {
             quote!(graph_runtime::Page<#t>)
         }
         Shape::NoContent => quote!(graph_runtime::NoContent),
+        Shape::Count => quote!(graph_runtime::Count),
+        Shape::Bytes => quote!(graph_runtime::Bytes),
     }
 }
 
@@ -149,6 +151,27 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             let directory = op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response);
             let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
             let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
+            let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c)));
+            match op.kind {
+                OpKind::PutContent => {
+                    return quote! {
+                        #d
+                        pub fn #m(&self, content_type: &str, content: Vec<u8>) -> graph_runtime::Request<#resp> {
+                            #new_request.with_body(content_type, content) #headers
+                        }
+                    };
+                }
+                OpKind::AddRef | OpKind::SetRef => {
+                    return quote! {
+                        #d
+                        /// `odata_id`: the absolute URL of the entity referred to.
+                        pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
+                            #new_request.with_reference(odata_id) #headers
+                        }
+                    };
+                }
+                _ => {}
+            }
             match &op.body {
                 Some(body) => {
                     let bt = model_path(ir, body);
@@ -171,6 +194,27 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             }
         })
         .collect();
+    let casts: Vec<TokenStream> = b
+        .casts
+        .iter()
+        .map(|c| {
+            let m = format_ident!("{}", c.method);
+            let seg = &c.segment;
+            let t = builder_path(ir, &c.builder);
+            let d = doc_attr(&format!("`…/{seg}`: only the items of this type (a type cast)."));
+            quote! {
+                #d
+                pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+            }
+        })
+        .collect();
+    let by_path = b.by_path.then(|| {
+        let d = doc_attr("`…:/{item-path}:`: the item at a path below this one (`a/b.txt`). Each segment is percent-encoded.");
+        quote! {
+            #d
+            pub fn by_path(&self, item_path: &str) -> Self { Self::new(self.path.item_path(item_path)) }
+        }
+    });
     quote! {
         #doc
         #cfg
@@ -182,7 +226,9 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             /// The path built so far (encoded) and its template.
             pub fn path(&self) -> &graph_runtime::RequestPath { &self.path }
             #by_id
+            #by_path
             #(#children)*
+            #(#casts)*
             #(#ops)*
         }
     }

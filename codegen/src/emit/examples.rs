@@ -149,7 +149,19 @@ fn shape_type(ir: &Ir, s: &Shape) -> Option<TokenStream> {
             let t = model_path(ir, q);
             Some(quote!(graph_runtime::Page<#t>))
         }
-        Shape::NoContent => None,
+        Shape::NoContent | Shape::Count | Shape::Bytes => None,
+    }
+}
+
+/// A documented function argument: a quoted string as `&str`, anything else as written.
+fn literal_arg(text: &str) -> TokenStream {
+    let t = crate::odata_query::decode(text);
+    match t.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+        Some(s) => {
+            let s = s.replace("''", "'");
+            quote!(#s)
+        }
+        None => quote!(graph_runtime::filter::Literal::Raw(#t.to_string())),
     }
 }
 
@@ -173,12 +185,18 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     let id = crate::odata_query::decode(id);
                     chain.push(quote!(.by_id(#id)));
                 }
-                Call::Op(m, has_body) => {
+                Call::ByPath(p) => {
+                    let p = crate::odata_query::decode(p);
+                    chain.push(quote!(.by_path(#p)));
+                }
+                Call::Op(m, has_body, args) => {
                     let f = format_ident!("{}", m);
-                    if *has_body {
-                        chain.push(quote!(.#f(&body)));
-                    } else {
-                        chain.push(quote!(.#f()));
+                    let args: Vec<TokenStream> = args.iter().map(|a| literal_arg(a)).collect();
+                    match &ex.raw_body {
+                        Some(RawBody::Reference(r, _)) => chain.push(quote!(.#f(#r))),
+                        Some(RawBody::Content(c)) => chain.push(quote!(.#f("application/octet-stream", #c.as_bytes().to_vec()))),
+                        None if *has_body => chain.push(quote!(.#f(&body #(, #args)*))),
+                        None => chain.push(quote!(.#f(#(#args),*))),
                     }
                 }
             }
@@ -191,10 +209,10 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                 .builders
                 .values()
                 .flat_map(|b| b.operations.iter())
-                .find(|o| matches!(ex.chain.last(), Some(Call::Op(m, _)) if *m == o.method_name))
+                .find(|o| matches!(ex.chain.last(), Some(Call::Op(m, _, _)) if *m == o.method_name))
                 .and_then(|o| match &o.response {
                     Shape::Entity(q) | Shape::Page(q) => Some(q.clone()),
-                    Shape::NoContent => None,
+                    _ => None,
                 });
         }
         let (query, items) = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false)).unwrap_or_default();
@@ -215,7 +233,10 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     quote!(Some(#text)),
                 )
             }
-            None => (quote!(), quote!(None)),
+            None => match &ex.raw_body {
+                Some(RawBody::Reference(_, text)) => (quote!(), quote!(Some(#text))),
+                _ => (quote!(), quote!(None)),
+            },
         };
         let response = match &ex.response {
             Some((shape, text)) => shape_type(ir, shape).map(|t| quote!(round_trip::<#t>(#text, #origin);)),

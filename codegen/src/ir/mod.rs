@@ -1,6 +1,7 @@
 //! The IR: plain data, `BTreeMap`-ordered, everything the emitters need and nothing they
 //! must compute. Built by `lower` (schema + API facts → IR) and `naming` (Rust names).
 
+pub mod classify;
 pub mod lower;
 pub mod naming;
 
@@ -162,6 +163,10 @@ pub struct Builder {
     pub children: Vec<Child>,
     /// For collections: the item builder reached with `by_id`, and the key parameter name.
     pub item: Option<(String, String)>,
+    /// Type casts: (method name, qualified cast type, builder of the cast type).
+    pub casts: Vec<Child>,
+    /// Items addressed by path below this one (`root:/a/b.txt:`): the type is hierarchical.
+    pub by_path: bool,
     pub operations: Vec<OpMethod>,
 }
 
@@ -181,6 +186,18 @@ pub enum OpKind {
     Replace,
     Delete,
     Action,
+    /// `GET …/$count`: the number of items, as plain text.
+    Count,
+    /// `GET …/$value` or `GET …/content`: raw bytes.
+    GetContent,
+    /// `PUT …/$value` or `PUT …/content`: raw bytes in.
+    PutContent,
+    /// `POST …/{collection}/$ref` with an `@odata.id` body.
+    AddRef,
+    /// `DELETE …/{id}/$ref` or `DELETE …/{single}/$ref`.
+    RemoveRef,
+    /// `PUT …/{single}/$ref` with an `@odata.id` body.
+    SetRef,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,6 +205,10 @@ pub enum Shape {
     Entity(String),
     Page(String),
     NoContent,
+    /// A plain-text integer (`$count`).
+    Count,
+    /// Raw content (`$value`, stream properties).
+    Bytes,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -241,6 +262,16 @@ pub struct ExampleTest {
     pub body: Option<(String, String)>,
     /// Response shape and documented body.
     pub response: Option<(Shape, String)>,
+    /// Bodies that are not a model: a `$ref` body or raw content.
+    pub raw_body: Option<RawBody>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawBody {
+    /// `{"@odata.id": …}`: the `@odata.id` and the documented body text.
+    Reference(String, String),
+    /// Raw content (`PUT …/$value`, `…/content`) as documented.
+    Content(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +279,9 @@ pub enum Call {
     Root(String),
     Method(String),
     ById(String),
-    /// Operation method; `true` when it takes a body.
-    Op(String, bool),
+    /// Operation method; `true` when it takes a body; function arguments as documented
+    /// (literal text, in the order of the method's parameters).
+    Op(String, bool, Vec<String>),
+    /// `by_path` with the item path.
+    ByPath(String),
 }

@@ -8,16 +8,40 @@
     clippy::too_many_arguments,
     clippy::module_inception
 )]
+pub mod cloud_licensing;
 pub mod microsoft_graph;
 pub mod tiny;
 pub use graph_runtime;
+/// `/admin`: entry point of the request builders.
+#[cfg(feature = "admin")]
+pub fn admin() -> microsoft_graph::requests::AdminItem {
+    microsoft_graph::requests::AdminItem::new(
+        graph_runtime::RequestPath::root().segment("admin"),
+    )
+}
+/// `/devices`: entry point of the request builders.
+#[cfg(feature = "devices")]
+pub fn devices() -> microsoft_graph::requests::DeviceCollection {
+    microsoft_graph::requests::DeviceCollection::new(
+        graph_runtime::RequestPath::root().segment("devices"),
+    )
+}
+/// `/groups`: entry point of the request builders.
+#[cfg(feature = "groups")]
+pub fn groups() -> microsoft_graph::requests::GroupCollection {
+    microsoft_graph::requests::GroupCollection::new(
+        graph_runtime::RequestPath::root().segment("groups"),
+    )
+}
 /// `/me`: entry point of the request builders.
+#[cfg(feature = "me")]
 pub fn me() -> microsoft_graph::requests::UserItem {
     microsoft_graph::requests::UserItem::new(
         graph_runtime::RequestPath::root().segment("me"),
     )
 }
 /// `/users`: entry point of the request builders.
+#[cfg(feature = "users")]
 pub fn users() -> microsoft_graph::requests::UserCollection {
     microsoft_graph::requests::UserCollection::new(
         graph_runtime::RequestPath::root().segment("users"),
@@ -29,6 +53,8 @@ pub fn users() -> microsoft_graph::requests::UserCollection {
 pub fn operations() -> Vec<&'static graph_runtime::Operation> {
     #[allow(unused_mut)]
     let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
+    all.extend(cloud_licensing::operations::all());
+    all.extend(microsoft_graph::operations::all());
     all.extend(tiny::operations::all());
     all
 }

@@ -55,10 +55,19 @@ pub(super) fn lower_builders(
             collection: node.1,
             children: Vec::new(),
             item: None,
+            casts: Vec::new(),
+            by_path: false,
             operations: Vec::new(),
         };
-        // Method names of one builder are unique: `new`, `path`, `by_id`, children, operations.
-        let mut methods: BTreeSet<String> = ["new", "path", "by_id"].iter().map(|s| s.to_string()).collect();
+        // Hierarchical items (a collection navigation to their own type, like a folder's
+        // children) can be addressed by path below one another: `root:/a/b.txt:`.
+        b.by_path = !node.1
+            && schema.all_properties(&node.0).iter().any(|p| {
+                p.is_navigation() && p.ty.collection && schema.lineage(&node.0).contains(&p.ty.name)
+            });
+        // Method names of one builder are unique: `new`, `path`, `by_id`, `by_path`, children,
+        // casts, operations.
+        let mut methods: BTreeSet<String> = ["new", "path", "by_id", "by_path"].iter().map(|s| s.to_string()).collect();
         let mut unique = |m: String| -> String {
             let mut name = m.clone();
             let mut i = 2;
@@ -78,6 +87,13 @@ pub(super) fn lower_builders(
                 b.children.push(Child { method: unique(snake(&seg)), segment: seg, builder: names[&t].clone() });
             }
         }
+        // Casts to the derived types that have builders of the same shape.
+        for t in useful.iter().filter(|t| t.1 == node.1 && t.0 != node.0) {
+            if schema.lineage(&t.0).contains(&node.0) {
+                let method = unique(format!("as_{}", snake(split_qualified(&t.0).1)));
+                b.casts.push(Child { method, segment: t.0.clone(), builder: names[t].clone() });
+            }
+        }
         if let Some(node_ops) = ops.get(node) {
             for ((kind, seg), acc) in node_ops {
                 let target_rust = ir.models.get(&node.0).map(|m| m.rust_name.clone()).unwrap_or_default();
@@ -87,6 +103,8 @@ pub(super) fn lower_builders(
                     snake(&target_rust).to_ascii_uppercase(),
                     if *kind == OpKind::Action {
                         format!("{}{}", if node.1 { "COLLECTION_" } else { "" }, snake(&simple_seg).to_ascii_uppercase())
+                    } else if matches!(kind, OpKind::GetContent | OpKind::PutContent) && seg != "$value" {
+                        format!("{}_{}", if *kind == OpKind::GetContent { "GET" } else { "PUT" }, snake(seg).to_ascii_uppercase())
                     } else {
                         kind_word(*kind).to_ascii_uppercase()
                     }
@@ -99,23 +117,24 @@ pub(super) fn lower_builders(
                         i += 1;
                     }
                 }
+                // The overload bound to this node (one name has many bindings).
                 let op_def: Option<Operation> = acc.csdl.clone().or_else(|| {
-                    acc.action_qname.as_ref().and_then(|q| {
-                        let (ns, n) = split_qualified(q);
-                        schema.namespaces.get(ns)?.operations.get(n)?.first().cloned()
-                    })
+                    let q = acc.action_qname.as_ref()?;
+                    paths::bound_operation(schema, &TypeRef::new(&node.0, node.1), q).map(|(_, o)| o.clone())
                 });
                 let response = match kind {
                     OpKind::List => Shape::Page(node.0.clone()),
                     OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Shape::Entity(node.0.clone()),
-                    OpKind::Delete => Shape::NoContent,
+                    OpKind::Delete | OpKind::PutContent | OpKind::AddRef | OpKind::RemoveRef | OpKind::SetRef => Shape::NoContent,
+                    OpKind::Count => Shape::Count,
+                    OpKind::GetContent => Shape::Bytes,
                     OpKind::Action => match op_def.as_ref().and_then(|o| o.return_type.clone()) {
                         Some(r) if r.ty.collection => Shape::Page(r.ty.name),
                         Some(r) => Shape::Entity(r.ty.name),
                         None => Shape::NoContent,
                     },
                 };
-                let is_function = acc.csdl.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
+                let is_function = *kind == OpKind::Action && op_def.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
                 let body = match kind {
                     OpKind::Create => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
                         .or_else(|| Some(node.0.clone())),
@@ -130,13 +149,17 @@ pub(super) fn lower_builders(
                     _ => None,
                 };
                 let function_params = is_function.then(|| {
-                    let params: Vec<&Parameter> = acc.csdl.as_ref().map(|o| o.parameters.iter().skip(1).collect()).unwrap_or_default();
+                    let params: Vec<&Parameter> = op_def.as_ref().map(|o| o.parameters.iter().skip(1).collect()).unwrap_or_default();
                     let mut rust: Vec<String> = params.iter().map(|p| snake(&p.name)).collect();
                     dedupe(&mut rust, &["self"]);
                     params.iter().zip(rust).map(|(p, r)| (p.name.clone(), r)).collect::<Vec<_>>()
                 });
                 let method_name = unique(match kind {
                     OpKind::Action => snake(&simple_seg),
+                    OpKind::GetContent | OpKind::PutContent => {
+                        let verb = if *kind == OpKind::GetContent { "get" } else { "put" };
+                        format!("{verb}_{}", if seg == "$value" { "value".to_string() } else { snake(seg) })
+                    }
                     k => kind_word(*k).to_string(),
                 });
                 let title = acc.titles.iter().next().cloned().unwrap_or_else(|| {

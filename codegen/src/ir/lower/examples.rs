@@ -22,6 +22,26 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
             while !used.insert(fn_name.clone()) {
                 fn_name.push('_');
             }
+            let raw_body = match op.kind {
+                OpKind::AddRef | OpKind::SetRef => {
+                    let doc = req.body.clone().unwrap_or_default();
+                    let id = serde_json::from_str::<serde_json::Value>(&doc).ok().and_then(|v| {
+                        let o = v.as_object()?;
+                        (o.len() == 1).then(|| o.get("@odata.id")?.as_str().map(str::to_string)).flatten()
+                    });
+                    let Some(id) = id else {
+                        diags.push(Diagnostic::warning(
+                            "example-reference-body",
+                            origin,
+                            format!("`{} {}`: a `$ref` body is `{{\"@odata.id\": \"…\"}}`", req.method, req.url),
+                        ));
+                        continue;
+                    };
+                    Some(RawBody::Reference(id, doc))
+                }
+                OpKind::PutContent => Some(RawBody::Content(req.body.clone().unwrap_or_default())),
+                _ => None,
+            };
             let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
             let body = match (&op.body, &req.body) {
                 (Some(t), Some(b)) => Some((t.clone(), b.clone())),
@@ -33,11 +53,13 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                 line: req.line,
                 chain,
                 method: req.method.clone(),
-                url: paths::path_part(&req.url).to_string()
+                // The documented URL as the schema spells it (declared case, keys as segments).
+                url: paths::resolve(schema, &req.url).map(|r| r.canonical()).unwrap_or_default()
                     + &paths::query_part(&req.url).map(|q| format!("?{q}")).unwrap_or_default(),
                 query: paths::query_part(&req.url).map(str::to_string),
                 body,
                 response,
+                raw_body,
             });
         }
     }
@@ -46,15 +68,19 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
 /// The builder chain that builds `method url`, and the operation it ends in.
 pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Option<(Vec<Call>, OpMethod)> {
     let r = paths::resolve(schema, url).ok()?;
+    let c = classify(method, &r).ok()?;
     let mut chain = Vec::new();
     let mut builder: Option<&Builder> = None;
-    for seg in &r.segments {
+    let last = r.segments.len() - 1;
+    for (i, seg) in r.segments.iter().enumerate() {
         match &seg.kind {
             SegKind::Root { .. } => {
                 let root = ir.roots.iter().find(|x| x.segment == seg.text)?;
                 chain.push(Call::Root(root.fn_name.clone()));
                 builder = ir.builders.get(&root.builder);
             }
+            // A path relative to a parent has no root to start a chain from.
+            SegKind::Relative { .. } => return None,
             SegKind::Key { .. } => {
                 let b = builder?;
                 let (item, _) = b.item.as_ref()?;
@@ -67,17 +93,33 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 chain.push(Call::Method(c.method.clone()));
                 builder = ir.builders.get(&c.builder);
             }
-            SegKind::Operation { .. } => {
+            SegKind::Cast { qname } => {
                 let b = builder?;
-                let op = b.operations.iter().find(|o| o.segment.as_deref() == Some(seg.text.as_str()))?;
-                chain.push(Call::Op(op.method_name.clone(), op.body.is_some()));
-                return Some((chain, op.clone()));
+                let c = b.casts.iter().find(|c| &c.segment == qname)?;
+                chain.push(Call::Method(c.method.clone()));
+                builder = ir.builders.get(&c.builder);
             }
+            SegKind::ItemPath { path } => {
+                if !builder?.by_path {
+                    return None;
+                }
+                chain.push(Call::ByPath(path.clone()));
+            }
+            // The operation ends the chain; a builder never continues after a function call.
+            SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count if i == last => break,
+            SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => return None,
         }
     }
     let b = builder?;
-    let kind = op_kind(method, b.collection)?;
-    let op = b.operations.iter().find(|o| o.kind == kind)?;
-    chain.push(Call::Op(op.method_name.clone(), op.body.is_some()));
+    let op = b.operations.iter().find(|o| o.kind == c.kind && o.segment == c.segment)?;
+    let args = match (&r.target().kind, &op.function_params) {
+        (SegKind::Operation { args, .. }, Some(params)) => {
+            // Arguments by parameter name (any case), in the method's order; all must be given.
+            let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
+            params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?
+        }
+        _ => Vec::new(),
+    };
+    chain.push(Call::Op(op.method_name.clone(), op.body.is_some(), args));
     Some((chain, op.clone()))
 }

@@ -12,7 +12,8 @@ use crate::csdl::*;
 use crate::derive::parse_type_text;
 use crate::diag::{Diagnostic, Origin};
 use crate::extract::{ApiFacts, PermissionFacts, Row};
-use crate::paths::{self, SegKind};
+use crate::paths::{self, PathErrorKind, SegKind};
+use super::classify::{classify, method_of};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod operations;
@@ -57,6 +58,8 @@ pub struct Lowered {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of documented request lines that resolved.
     pub paths_resolved: usize,
+    /// API pages at least one of whose request lines became (part of) an operation.
+    pub used_pages: BTreeSet<String>,
 }
 
 fn kind_word(k: OpKind) -> &'static str {
@@ -68,52 +71,60 @@ fn kind_word(k: OpKind) -> &'static str {
         OpKind::Replace => "replace",
         OpKind::Delete => "delete",
         OpKind::Action => "action",
+        OpKind::Count => "count",
+        OpKind::GetContent => "get_content",
+        OpKind::PutContent => "put_content",
+        OpKind::AddRef => "add_ref",
+        OpKind::RemoveRef => "remove_ref",
+        OpKind::SetRef => "set_ref",
     }
 }
 
-/// Lowers the schema (`schema` holds the generated namespaces and everything they refer to)
-/// and the API pages into the IR.
-pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts]) -> Lowered {
-    let mut diags = Vec::new();
-    let (ops, resolved) = attach_operations(schema, apis, &mut diags);
-    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
-    lower_examples(schema, apis, &mut ir, &mut diags);
-    Lowered { ir, diagnostics: diags, paths_resolved: resolved }
-}
-
-/// The passes shared by docs and CSDL-only lowering, once the operations are attached:
-/// dependency closure, models, builders (which add write models), Rust names.
-fn lower_types_and_builders(schema: &Schema, namespaces: &[String], ops: &NodeOps, diags: &mut Vec<Diagnostic>) -> Ir {
-    let useful = useful_nodes(schema, ops);
-    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
-    lower_models(schema, namespaces, &useful, &mut ir);
-    fix_model_names(&mut ir);
-    lower_builders(schema, ops, &useful, &mut ir, diags);
-    // Builders add write models: name those too.
-    fix_model_names(&mut ir);
-    ir
+/// Where the operations come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// Only the documented request lines are operations (our own pages, `schema/docs`).
+    Docs,
+    /// Real metadata: its container gives every operation; documented request lines enrich
+    /// them (permissions, headers, bodies, titles) and add what it lacks, flagged.
+    Metadata,
 }
 
 /// Depth (segments after the root segment) of the path-template figure.
 pub const PATH_DEPTH: usize = 4;
 
-/// Lowers a schema without docs: operations come from the entity container (entity sets,
-/// singletons, navigation, Capabilities restrictions) and bound actions and functions. Keeps
-/// the navigation-graph shape: one item and one collection builder per reachable type, so the
-/// number of builders is bounded by types, not by paths.
-pub fn lower_csdl(schema: &Schema, namespaces: &[String]) -> Lowered {
+/// The one lowering entry point, whatever the inputs: the schema (`schema` holds the
+/// generated namespaces and everything they refer to) and the API pages into the IR.
+///
+/// With [`Authority::Metadata`] the operations come from the entity container (entity sets,
+/// singletons, navigation, Capabilities restrictions, bound actions and functions) and the
+/// crate gets area features; the navigation-graph shape holds either way: one item and one
+/// collection builder per useful type, so the number of builders is bounded by types.
+pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authority: Authority) -> Lowered {
     let mut diags = Vec::new();
-    let reach = reachable(schema);
-    let ops = csdl_operations(schema, &reach);
-    let mut ir = lower_types_and_builders(schema, namespaces, &ops, &mut diags);
-    // Namespaces that declare the container are covered by its areas, not by a namespace feature.
-    let container_ns: BTreeSet<String> =
-        schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
-    compute_features(&mut ir, &container_ns);
-    ir.figures = Figures {
-        reachable_nodes: reach.len(),
-        path_templates: count_path_templates(schema, &reach, &ops, PATH_DEPTH),
-        path_depth: PATH_DEPTH,
-    };
-    Lowered { ir, diagnostics: diags, paths_resolved: 0 }
+    let metadata = authority == Authority::Metadata;
+    let reach = if metadata { reachable(schema) } else { BTreeMap::new() };
+    let mut ops = if metadata { csdl_operations(schema, &reach) } else { NodeOps::new() };
+    let resolved = attach_operations(schema, apis, &mut ops, metadata, &mut diags);
+    let useful = useful_nodes(schema, &ops);
+    let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
+    lower_models(schema, namespaces, &useful, &mut ir);
+    fix_model_names(&mut ir);
+    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    // Builders add write models: name those too.
+    fix_model_names(&mut ir);
+    lower_examples(schema, apis, &mut ir, &mut diags);
+    if metadata {
+        // Namespaces that declare the container are covered by its areas, not by a namespace feature.
+        let container_ns: BTreeSet<String> =
+            schema.namespaces.iter().filter(|(_, n)| n.container.is_some()).map(|(k, _)| k.clone()).collect();
+        compute_features(&mut ir, &container_ns);
+        ir.figures = Figures {
+            reachable_nodes: reach.len(),
+            path_templates: count_path_templates(schema, &reach, &ops, PATH_DEPTH),
+            path_depth: PATH_DEPTH,
+        };
+    }
+    let used_pages = ops.values().flat_map(|by| by.values()).flat_map(|a| a.pages.iter().cloned()).collect();
+    Lowered { ir, diagnostics: diags, paths_resolved: resolved, used_pages }
 }

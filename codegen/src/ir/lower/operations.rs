@@ -33,17 +33,6 @@ pub(super) fn merge_body_rows(acc: &mut Vec<Row>, page: &[Row], first: bool) {
     }
 }
 
-pub(super) fn op_kind(method: &str, collection: bool) -> Option<OpKind> {
-    Some(match (method, collection) {
-        ("GET", true) => OpKind::List,
-        ("GET", false) => OpKind::Get,
-        ("POST", true) => OpKind::Create,
-        ("PATCH", false) => OpKind::Update,
-        ("PUT", false) => OpKind::Replace,
-        ("DELETE", false) => OpKind::Delete,
-        _ => return None,
-    })
-}
 
 /// Nodes reachable from the container, each with the shortest path template reaching it
 /// (breadth first; roots in name order, edges in declared order: deterministic).
@@ -170,7 +159,23 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
             }
         }
     }
+    // References (`$ref`) exist where a navigation property does not contain its target.
+    let mut refs: BTreeSet<Node> = BTreeSet::new();
+    for n in reach.keys().filter(|n| !n.1) {
+        for p in schema.all_properties(&n.0) {
+            if matches!(p.kind, PropertyKind::Navigation { contains_target: false }) {
+                refs.insert((p.ty.name.clone(), p.ty.collection));
+            }
+        }
+    }
     let mut ops: NodeOps = BTreeMap::new();
+    let mut add = |node: &Node, k: OpKind, segment: &str, path: String| {
+        let acc = ops.entry(node.clone()).or_default().entry((k, segment.to_string())).or_default();
+        acc.kind = Some(k);
+        acc.http_method = method_of(k).into();
+        acc.segment = (!segment.is_empty()).then(|| segment.to_string());
+        acc.csdl_path = Some(path);
+    };
     for (node, path) in reach {
         let a = allowed.get(node).copied().unwrap_or_default();
         let mut kinds = vec![if node.1 { OpKind::List } else { OpKind::Get }];
@@ -184,18 +189,35 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
             kinds.push(OpKind::Delete);
         }
         for k in kinds {
-            let acc = ops.entry(node.clone()).or_default().entry((k, String::new())).or_default();
-            acc.kind = Some(k);
-            acc.http_method = match k {
-                OpKind::List | OpKind::Get => "GET",
-                OpKind::Create => "POST",
-                OpKind::Update => "PATCH",
-                OpKind::Replace => "PUT",
-                OpKind::Delete => "DELETE",
-                OpKind::Action => "POST",
+            add(node, k, "", path.clone());
+        }
+        if node.1 {
+            add(node, OpKind::Count, "$count", format!("{path}/$count"));
+        }
+        if refs.contains(node) {
+            if node.1 {
+                add(node, OpKind::AddRef, "$ref", format!("{path}/$ref"));
+                add(node, OpKind::RemoveRef, "$ref", format!("{path}/$ref"));
+                let item = (node.0.clone(), false);
+                let key = format!("{path}/{{{}-id}}/$ref", split_qualified(&node.0).1);
+                add(&item, OpKind::RemoveRef, "$ref", key);
+            } else {
+                add(node, OpKind::SetRef, "$ref", format!("{path}/$ref"));
+                add(node, OpKind::RemoveRef, "$ref", format!("{path}/$ref"));
             }
-            .into();
-            acc.csdl_path = Some(path.clone());
+        }
+        if !node.1 {
+            // Media entities (`HasStream`) and `Edm.Stream` properties: raw content in and out.
+            if schema.ancestry(&node.0).iter().any(|t| t.has_stream) {
+                add(node, OpKind::GetContent, "$value", format!("{path}/$value"));
+                add(node, OpKind::PutContent, "$value", format!("{path}/$value"));
+            }
+            for p in schema.all_properties(&node.0) {
+                if p.ty.name == "Edm.Stream" && !p.ty.collection && !p.is_navigation() {
+                    add(node, OpKind::GetContent, &p.name, format!("{path}/{}", p.name));
+                    add(node, OpKind::PutContent, &p.name, format!("{path}/{}", p.name));
+                }
+            }
         }
     }
     let bound = bound_operations(schema);
@@ -220,18 +242,30 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
     ops
 }
 
+/// Attaches every documented request line of `apis` to the operation it means, adding to
+/// `ops` (empty for docs only; the container's operations when the metadata is the authority:
+/// `from_metadata` flags documented operations it lacks).
 pub(super) fn attach_operations(
     schema: &Schema,
     apis: &[ApiFacts],
+    ops: &mut NodeOps,
+    from_metadata: bool,
     diags: &mut Vec<Diagnostic>,
-) -> (NodeOps, usize) {
-    let mut ops: NodeOps = BTreeMap::new();
+) -> usize {
     let mut resolved_count = 0;
     for api in apis {
         for line in &api.http_lines {
             let origin = Origin::new(api.file.clone(), line.line, 1);
             let r = match paths::resolve(schema, &line.path) {
                 Ok(r) => r,
+                Err(e) if e.kind == PathErrorKind::Elided => {
+                    diags.push(Diagnostic::note(
+                        "doc-path-elided",
+                        origin,
+                        format!("`{} {}` elides segments; it is skipped", line.method, line.path),
+                    ));
+                    continue;
+                }
                 Err(e) => {
                     diags.push(Diagnostic::error(
                         "doc-path-unresolved",
@@ -241,24 +275,21 @@ pub(super) fn attach_operations(
                     continue;
                 }
             };
-            let target = r.target();
-            let (node, kind, segment, action) = match &target.kind {
-                SegKind::Operation { qname } => {
-                    ((target.ty.name.clone(), target.ty.collection), OpKind::Action, Some(target.text.clone()), Some(qname.clone()))
-                }
-                _ => {
-                    let Some(k) = op_kind(&line.method, target.ty.collection) else {
-                        diags.push(Diagnostic::error(
-                            "doc-method-unsupported",
-                            origin,
-                            format!("`{}` on a {} is not an operation a client can build", line.method,
-                                if target.ty.collection { "collection" } else { "single entity" }),
-                        ));
-                        continue;
-                    };
-                    ((target.ty.name.clone(), target.ty.collection), k, None, None)
+            let c = match classify(&line.method, &r) {
+                Ok(c) => c,
+                Err(why) => {
+                    diags.push(Diagnostic::error("doc-method-unsupported", origin, format!("`{} {}`: {why}", line.method, line.path)));
+                    continue;
                 }
             };
+            let (node, kind, segment, action) = (c.node, c.kind, c.segment, c.action);
+            if from_metadata && !ops.get(&node).is_some_and(|by| by.contains_key(&(kind, segment.clone().unwrap_or_default()))) {
+                diags.push(Diagnostic::warning(
+                    "reconcile-operation-missing-in-csdl",
+                    origin.clone(),
+                    format!("`{} {}` is documented; the metadata does not offer it (added from the docs)", line.method, line.path),
+                ));
+            }
             resolved_count += 1;
             let acc = ops.entry(node).or_default().entry((kind, segment.clone().unwrap_or_default())).or_default();
             acc.kind = Some(kind);
@@ -274,7 +305,7 @@ pub(super) fn attach_operations(
                     p.method == line.method && paths::resolve(schema, &p.path).map(|x| x.shape()) == Ok(shape.clone())
                 })
             });
-            let entry = acc.paths.entry(line.path.clone()).or_insert(None);
+            let entry = acc.paths.entry(r.canonical()).or_insert(None);
             if let Some(new) = perms.and_then(|g| g.permissions.as_ref()) {
                 match entry {
                     None => *entry = Some(new.clone()),
@@ -309,7 +340,7 @@ pub(super) fn attach_operations(
             }
         }
     }
-    (ops, resolved_count)
+    resolved_count
 }
 
 /// Navigation edges of a node: (method/segment name, target node).

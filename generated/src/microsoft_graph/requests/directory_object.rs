@@ -12,6 +12,24 @@ impl DirectoryObjectItem {
     pub fn path(&self) -> &graph_runtime::RequestPath {
         &self.path
     }
+    /// `…/microsoft.graph.device`: only the items of this type (a type cast).
+    pub fn as_device(&self) -> crate::microsoft_graph::requests::DeviceItem {
+        crate::microsoft_graph::requests::DeviceItem::new(
+            self.path.segment("microsoft.graph.device"),
+        )
+    }
+    /// `…/microsoft.graph.group`: only the items of this type (a type cast).
+    pub fn as_group(&self) -> crate::microsoft_graph::requests::GroupItem {
+        crate::microsoft_graph::requests::GroupItem::new(
+            self.path.segment("microsoft.graph.group"),
+        )
+    }
+    /// `…/microsoft.graph.user`: only the items of this type (a type cast).
+    pub fn as_user(&self) -> crate::microsoft_graph::requests::UserItem {
+        crate::microsoft_graph::requests::UserItem::new(
+            self.path.segment("microsoft.graph.user"),
+        )
+    }
     /// Get assignedTo: `GET`.
     ///
     /// Documented paths and least-privileged permissions:

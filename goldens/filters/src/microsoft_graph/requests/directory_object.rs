@@ -21,10 +21,28 @@ impl DirectoryObjectCollection {
             self.path.key("directoryObject-id", id),
         )
     }
+    /// `…/microsoft.graph.device`: only the items of this type (a type cast).
+    pub fn as_device(&self) -> crate::microsoft_graph::requests::DeviceCollection {
+        crate::microsoft_graph::requests::DeviceCollection::new(
+            self.path.segment("microsoft.graph.device"),
+        )
+    }
+    /// `…/microsoft.graph.group`: only the items of this type (a type cast).
+    pub fn as_group(&self) -> crate::microsoft_graph::requests::GroupCollection {
+        crate::microsoft_graph::requests::GroupCollection::new(
+            self.path.segment("microsoft.graph.group"),
+        )
+    }
+    /// `…/microsoft.graph.user`: only the items of this type (a type cast).
+    pub fn as_user(&self) -> crate::microsoft_graph::requests::UserCollection {
+        crate::microsoft_graph::requests::UserCollection::new(
+            self.path.segment("microsoft.graph.user"),
+        )
+    }
     /// list `microsoft.graph.directoryObject`: `GET`.
     ///
     /// Documented paths and least-privileged permissions:
-    /// - `GET /users/{user-id}/memberOf`: not documented
+    /// - `GET /me/memberOf`: not documented
     ///
     /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn list(
@@ -42,7 +60,7 @@ impl DirectoryObjectCollection {
     /// create `microsoft.graph.directoryObject`: `POST`.
     ///
     /// Documented paths and least-privileged permissions:
-    /// - `POST /users/{user-id}/memberOf`: not documented
+    /// - `POST /me/memberOf`: not documented
     pub fn create(
         &self,
         body: &crate::microsoft_graph::DirectoryObject,
@@ -53,6 +71,44 @@ impl DirectoryObjectCollection {
                 Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_CREATE),
             )
             .with_json_body(body)
+    }
+    /// count `microsoft.graph.directoryObject`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /me/memberOf/$count`: not documented
+    pub fn count(&self) -> graph_runtime::Request<graph_runtime::Count> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.segment("$count"),
+            Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_COUNT),
+        )
+    }
+    /// add_ref `microsoft.graph.directoryObject`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /me/memberOf/$ref`: not documented
+    /// `odata_id`: the absolute URL of the entity referred to.
+    pub fn add_ref(
+        &self,
+        odata_id: &str,
+    ) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.segment("$ref"),
+                Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_ADD_REF),
+            )
+            .with_reference(odata_id)
+    }
+    /// remove_ref `microsoft.graph.directoryObject`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /me/memberOf/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_REMOVE_REF_2),
+        )
     }
 }
 /// Requests on one `microsoft.graph.directoryObject`.
@@ -68,10 +124,28 @@ impl DirectoryObjectItem {
     pub fn path(&self) -> &graph_runtime::RequestPath {
         &self.path
     }
+    /// `…/microsoft.graph.device`: only the items of this type (a type cast).
+    pub fn as_device(&self) -> crate::microsoft_graph::requests::DeviceItem {
+        crate::microsoft_graph::requests::DeviceItem::new(
+            self.path.segment("microsoft.graph.device"),
+        )
+    }
+    /// `…/microsoft.graph.group`: only the items of this type (a type cast).
+    pub fn as_group(&self) -> crate::microsoft_graph::requests::GroupItem {
+        crate::microsoft_graph::requests::GroupItem::new(
+            self.path.segment("microsoft.graph.group"),
+        )
+    }
+    /// `…/microsoft.graph.user`: only the items of this type (a type cast).
+    pub fn as_user(&self) -> crate::microsoft_graph::requests::UserItem {
+        crate::microsoft_graph::requests::UserItem::new(
+            self.path.segment("microsoft.graph.user"),
+        )
+    }
     /// get `microsoft.graph.directoryObject`: `GET`.
     ///
     /// Documented paths and least-privileged permissions:
-    /// - `GET /users/{user-id}/manager`: not documented
+    /// - `GET /me/manager`: not documented
     ///
     /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn get(
@@ -87,7 +161,7 @@ impl DirectoryObjectItem {
     /// update `microsoft.graph.directoryObject`: `PATCH`.
     ///
     /// Documented paths and least-privileged permissions:
-    /// - `PATCH /users/{user-id}/manager`: not documented
+    /// - `PATCH /me/manager`: not documented
     pub fn update(
         &self,
         body: &crate::microsoft_graph::DirectoryObject,
@@ -102,12 +176,39 @@ impl DirectoryObjectItem {
     /// delete `microsoft.graph.directoryObject`: `DELETE`.
     ///
     /// Documented paths and least-privileged permissions:
-    /// - `DELETE /users/{user-id}/manager`: not documented
+    /// - `DELETE /me/manager`: not documented
     pub fn delete(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
         graph_runtime::Request::new(
             graph_runtime::http::Method::DELETE,
             self.path.clone(),
             Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_DELETE),
         )
+    }
+    /// remove_ref `microsoft.graph.directoryObject`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /me/memberOf/{directoryObject-id}/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_REMOVE_REF),
+        )
+    }
+    /// set_ref `microsoft.graph.directoryObject`: `PUT`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `PUT /me/manager/$ref`: not documented
+    /// `odata_id`: the absolute URL of the entity referred to.
+    pub fn set_ref(
+        &self,
+        odata_id: &str,
+    ) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::PUT,
+                self.path.segment("$ref"),
+                Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_SET_REF),
+            )
+            .with_reference(odata_id)
     }
 }

@@ -12,6 +12,10 @@ impl RequestsCollection {
     pub fn path(&self) -> &graph_runtime::RequestPath {
         &self.path
     }
+    /// `…/{requests-id}`: one item by key. The key is percent-encoded: it can never change the path or the query.
+    pub fn by_id(&self, id: &str) -> crate::name_test::requests::RequestsItem {
+        crate::name_test::requests::RequestsItem::new(self.path.key("requests-id", id))
+    }
     /// List requests: `GET`.
     ///
     /// Documented paths and least-privileged permissions:
@@ -25,6 +29,121 @@ impl RequestsCollection {
             graph_runtime::http::Method::GET,
             self.path.clone(),
             Some(&crate::name_test::operations::REQUESTS_LIST),
+        )
+    }
+    /// create `microsoft.graph.nameTest.requests`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /things/{thing-id}/requests`: not documented
+    pub fn create(
+        &self,
+        body: &crate::name_test::Requests,
+    ) -> graph_runtime::Request<crate::name_test::Requests> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.clone(),
+                Some(&crate::name_test::operations::REQUESTS_CREATE),
+            )
+            .with_json_body(body)
+    }
+    /// count `microsoft.graph.nameTest.requests`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /things/{thing-id}/requests/$count`: not documented
+    pub fn count(&self) -> graph_runtime::Request<graph_runtime::Count> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.segment("$count"),
+            Some(&crate::name_test::operations::REQUESTS_COUNT),
+        )
+    }
+    /// add_ref `microsoft.graph.nameTest.requests`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /things/{thing-id}/requests/$ref`: not documented
+    /// `odata_id`: the absolute URL of the entity referred to.
+    pub fn add_ref(
+        &self,
+        odata_id: &str,
+    ) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.segment("$ref"),
+                Some(&crate::name_test::operations::REQUESTS_ADD_REF),
+            )
+            .with_reference(odata_id)
+    }
+    /// remove_ref `microsoft.graph.nameTest.requests`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /things/{thing-id}/requests/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::name_test::operations::REQUESTS_REMOVE_REF_2),
+        )
+    }
+}
+/// Requests on one `microsoft.graph.nameTest.requests`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestsItem {
+    path: graph_runtime::RequestPath,
+}
+impl RequestsItem {
+    pub(crate) fn new(path: graph_runtime::RequestPath) -> Self {
+        Self { path }
+    }
+    /// The path built so far (encoded) and its template.
+    pub fn path(&self) -> &graph_runtime::RequestPath {
+        &self.path
+    }
+    /// get `microsoft.graph.nameTest.requests`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /things/{thing-id}/requests/{requests-id}`: not documented
+    pub fn get(&self) -> graph_runtime::Request<crate::name_test::Requests> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.clone(),
+            Some(&crate::name_test::operations::REQUESTS_GET),
+        )
+    }
+    /// update `microsoft.graph.nameTest.requests`: `PATCH`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `PATCH /things/{thing-id}/requests/{requests-id}`: not documented
+    pub fn update(
+        &self,
+        body: &crate::name_test::Requests,
+    ) -> graph_runtime::Request<crate::name_test::Requests> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::PATCH,
+                self.path.clone(),
+                Some(&crate::name_test::operations::REQUESTS_UPDATE),
+            )
+            .with_json_body(body)
+    }
+    /// delete `microsoft.graph.nameTest.requests`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /things/{thing-id}/requests/{requests-id}`: not documented
+    pub fn delete(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.clone(),
+            Some(&crate::name_test::operations::REQUESTS_DELETE),
+        )
+    }
+    /// remove_ref `microsoft.graph.nameTest.requests`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /things/{thing-id}/requests/{requests-id}/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::name_test::operations::REQUESTS_REMOVE_REF),
         )
     }
 }

@@ -16,6 +16,45 @@ impl ThingCollection {
     pub fn by_id(&self, id: &str) -> crate::name_test::requests::ThingItem {
         crate::name_test::requests::ThingItem::new(self.path.key("thing-id", id))
     }
+    /// list `microsoft.graph.nameTest.thing`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /things`: not documented
+    pub fn list(
+        &self,
+    ) -> graph_runtime::Request<graph_runtime::Page<crate::name_test::Thing>> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.clone(),
+            Some(&crate::name_test::operations::THING_LIST),
+        )
+    }
+    /// create `microsoft.graph.nameTest.thing`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /things`: not documented
+    pub fn create(
+        &self,
+        body: &crate::name_test::Thing,
+    ) -> graph_runtime::Request<crate::name_test::Thing> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.clone(),
+                Some(&crate::name_test::operations::THING_CREATE),
+            )
+            .with_json_body(body)
+    }
+    /// count `microsoft.graph.nameTest.thing`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /things/$count`: not documented
+    pub fn count(&self) -> graph_runtime::Request<graph_runtime::Count> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.segment("$count"),
+            Some(&crate::name_test::operations::THING_COUNT),
+        )
+    }
 }
 /// Requests on one `microsoft.graph.nameTest.thing`.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,5 +106,16 @@ impl ThingItem {
                 Some(&crate::name_test::operations::THING_UPDATE),
             )
             .with_json_body(body)
+    }
+    /// delete `microsoft.graph.nameTest.thing`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /things/{thing-id}`: not documented
+    pub fn delete(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.clone(),
+            Some(&crate::name_test::operations::THING_DELETE),
+        )
     }
 }

@@ -16,6 +16,72 @@ impl WidgetCollection {
     pub fn by_id(&self, id: &str) -> crate::tiny::requests::WidgetItem {
         crate::tiny::requests::WidgetItem::new(self.path.key("widget-id", id))
     }
+    /// list `microsoft.graph.tiny.widget`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /me/widgets`: not documented
+    pub fn list(
+        &self,
+    ) -> graph_runtime::Request<graph_runtime::Page<crate::tiny::Widget>> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.clone(),
+            Some(&crate::tiny::operations::WIDGET_LIST),
+        )
+    }
+    /// create `microsoft.graph.tiny.widget`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /me/widgets`: not documented
+    pub fn create(
+        &self,
+        body: &crate::tiny::Widget,
+    ) -> graph_runtime::Request<crate::tiny::Widget> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.clone(),
+                Some(&crate::tiny::operations::WIDGET_CREATE),
+            )
+            .with_json_body(body)
+    }
+    /// count `microsoft.graph.tiny.widget`: `GET`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `GET /me/widgets/$count`: not documented
+    pub fn count(&self) -> graph_runtime::Request<graph_runtime::Count> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::GET,
+            self.path.segment("$count"),
+            Some(&crate::tiny::operations::WIDGET_COUNT),
+        )
+    }
+    /// add_ref `microsoft.graph.tiny.widget`: `POST`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `POST /me/widgets/$ref`: not documented
+    /// `odata_id`: the absolute URL of the entity referred to.
+    pub fn add_ref(
+        &self,
+        odata_id: &str,
+    ) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+                graph_runtime::http::Method::POST,
+                self.path.segment("$ref"),
+                Some(&crate::tiny::operations::WIDGET_ADD_REF),
+            )
+            .with_reference(odata_id)
+    }
+    /// remove_ref `microsoft.graph.tiny.widget`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /me/widgets/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::tiny::operations::WIDGET_REMOVE_REF_2),
+        )
+    }
 }
 /// Requests on one `microsoft.graph.tiny.widget`.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,6 +95,16 @@ impl WidgetItem {
     /// The path built so far (encoded) and its template.
     pub fn path(&self) -> &graph_runtime::RequestPath {
         &self.path
+    }
+    /// `…:/{item-path}:`: the item at a path below this one (`a/b.txt`). Each segment is percent-encoded.
+    pub fn by_path(&self, item_path: &str) -> Self {
+        Self::new(self.path.item_path(item_path))
+    }
+    /// `…/owner`
+    pub fn owner(&self) -> crate::microsoft_graph::requests::DirectoryObjectItem {
+        crate::microsoft_graph::requests::DirectoryObjectItem::new(
+            self.path.segment("owner"),
+        )
     }
     /// `…/siblings`
     pub fn siblings(&self) -> crate::tiny::requests::WidgetCollection {
@@ -65,5 +141,27 @@ impl WidgetItem {
                 Some(&crate::tiny::operations::WIDGET_UPDATE),
             )
             .with_json_body(body)
+    }
+    /// delete `microsoft.graph.tiny.widget`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /me/widgets/{widget-id}`: not documented
+    pub fn delete(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.clone(),
+            Some(&crate::tiny::operations::WIDGET_DELETE),
+        )
+    }
+    /// remove_ref `microsoft.graph.tiny.widget`: `DELETE`.
+    ///
+    /// Documented paths and least-privileged permissions:
+    /// - `DELETE /me/widgets/{widget-id}/$ref`: not documented
+    pub fn remove_ref(&self) -> graph_runtime::Request<graph_runtime::NoContent> {
+        graph_runtime::Request::new(
+            graph_runtime::http::Method::DELETE,
+            self.path.segment("$ref"),
+            Some(&crate::tiny::operations::WIDGET_REMOVE_REF),
+        )
     }
 }

@@ -1,0 +1,76 @@
+//! What a request means: `(method, resolved path)` → the builder node it runs on, the kind of
+//! operation and its call segment. One rule for lowering (documented request lines), example
+//! replay, the checks of `report` and the permissions data.
+
+use super::OpKind;
+use crate::paths::{Resolved, SegKind};
+
+/// A request classified: the node (type, collection?) whose builder offers the operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Classified {
+    pub node: (String, bool),
+    pub kind: OpKind,
+    /// Call segment for operations that add one (`$count`, `$ref`, `$value`, `content`, a bound
+    /// operation); `None` for plain CRUD on the node itself.
+    pub segment: Option<String>,
+    /// Qualified name of a bound operation.
+    pub action: Option<String>,
+}
+
+/// The HTTP method of each kind (actions: POST; functions are GET, decided by the caller).
+pub fn method_of(k: OpKind) -> &'static str {
+    match k {
+        OpKind::List | OpKind::Get | OpKind::Count | OpKind::GetContent => "GET",
+        OpKind::Create | OpKind::Action | OpKind::AddRef => "POST",
+        OpKind::Update => "PATCH",
+        OpKind::Replace | OpKind::PutContent | OpKind::SetRef => "PUT",
+        OpKind::Delete | OpKind::RemoveRef => "DELETE",
+    }
+}
+
+/// Classifies `method` on `r`; `Err` says why no client operation fits.
+pub fn classify(method: &str, r: &Resolved) -> Result<Classified, String> {
+    let target = r.target();
+    let ty = target.ty.name.clone();
+    let single = |kind: OpKind, seg: &str| Classified { node: (ty.clone(), false), kind, segment: Some(seg.to_string()), action: None };
+    let before = r.segments.len().checked_sub(2).map(|i| &r.segments[i]);
+    let what = |c: bool| if c { "a collection" } else { "a single entity" };
+    match (&target.kind, method) {
+        (SegKind::Operation { qname, .. }, _) => Ok(Classified {
+            node: (ty, target.ty.collection),
+            kind: OpKind::Action,
+            segment: Some(target.text.clone()),
+            action: Some(qname.clone()),
+        }),
+        (SegKind::Count, "GET") => Ok(Classified { node: (ty, true), kind: OpKind::Count, segment: Some("$count".into()), action: None }),
+        (SegKind::Value | SegKind::Stream, "GET") => Ok(single(OpKind::GetContent, &target.text)),
+        (SegKind::Value | SegKind::Stream, "PUT") => Ok(single(OpKind::PutContent, &target.text)),
+        (SegKind::Ref, m) => {
+            // What the reference is on: a collection navigation, one item of it, or a single one.
+            let on_collection = before.is_some_and(|b| b.ty.collection);
+            let on_item = before.is_some_and(|b| matches!(b.kind, SegKind::Key { .. }));
+            match (m, on_collection, on_item) {
+                ("POST", true, _) => Ok(Classified { node: (ty, true), kind: OpKind::AddRef, segment: Some("$ref".into()), action: None }),
+                ("DELETE", false, _) => Ok(single(OpKind::RemoveRef, "$ref")),
+                // OData 4.01: `DELETE …/{collection}/$ref?$id=…` names the reference in `$id`.
+                ("DELETE", true, _) => Ok(Classified { node: (ty, true), kind: OpKind::RemoveRef, segment: Some("$ref".into()), action: None }),
+                ("PUT", false, false) => Ok(single(OpKind::SetRef, "$ref")),
+                _ => Err(format!("`{m} …/$ref` is not a reference operation on {}", what(on_collection))),
+            }
+        }
+        (SegKind::Count | SegKind::Value | SegKind::Stream, m) => Err(format!("`{m}` on `{}` is not an operation", target.text)),
+        (_, m) => {
+            let c = target.ty.collection;
+            let kind = match (m, c) {
+                ("GET", true) => OpKind::List,
+                ("GET", false) => OpKind::Get,
+                ("POST", true) => OpKind::Create,
+                ("PATCH", false) => OpKind::Update,
+                ("PUT", false) => OpKind::Replace,
+                ("DELETE", false) => OpKind::Delete,
+                _ => return Err(format!("`{m}` on {} is not an operation a client can build", what(c))),
+            };
+            Ok(Classified { node: (ty, c), kind, segment: None, action: None })
+        }
+    }
+}
