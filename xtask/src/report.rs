@@ -114,7 +114,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "endpoints": out.endpoints,
             "paths": out.paths,
             "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok,
-                         "filters": f.filters, "filters_typed": f.filters_typed, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
+                         "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
             "diagnostics": ds,
         });
         println!("{v}");

@@ -75,6 +75,9 @@ pub struct Figures {
     /// and those the typed builders rebuild (the rest fall back to raw, each with a diagnostic).
     pub filters: usize,
     pub filters_typed: usize,
+    /// `$filter` options of example requests whose path does not resolve (no type to check
+    /// them against, no test rebuilt).
+    pub filters_unresolved: usize,
     /// The same for `$orderby` items.
     pub orderby: usize,
     pub orderby_typed: usize,
@@ -113,6 +116,7 @@ pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, S
     }
     figures.filters = cx.typed.filters;
     figures.filters_typed = cx.typed.filters_typed;
+    figures.filters_unresolved = cx.typed.filters_unresolved;
     figures.orderby = cx.typed.orderby;
     figures.orderby_typed = cx.typed.orderby_typed;
     for ((ty, prop), use_at) in std::mem::take(&mut cx.borrowed_uses) {

@@ -16,6 +16,7 @@ pub(super) fn check_request(
     let resolved = match paths::resolve(cx.schema, &req.url) {
         Ok(r) => r,
         Err(e) => {
+            cx.typed.filters_unresolved += paths::query_part(&req.url).map_or(0, |q| count_filters(&decode(q)));
             cx.diags.push(Diagnostic::error(PATH_UNRESOLVED, origin, format!("`{shown}` does not resolve: {}", e.message)));
             return (false, None);
         }
@@ -256,6 +257,11 @@ pub(super) fn check_options(
             _ => {}
         }
     }
+}
+
+/// `$filter` options in a query string, nested ones included.
+fn count_filters(q: &str) -> usize {
+    q.to_ascii_lowercase().matches("$filter=").count()
 }
 
 pub(super) const FILTER_WORDS: &[&str] = &[
