@@ -148,6 +148,11 @@ impl<R> Request<R> {
         (consistency || count).then_some(AdvancedQuery { consistency_eventual: consistency, count })
     }
 
+    /// What the request added by itself to complete an advanced query (the header, `$count=true`).
+    pub fn added_for_advanced_query(&self) -> AdvancedQuery {
+        AdvancedQuery { consistency_eventual: self.advanced.added_header, count: self.advanced.added_count }
+    }
+
     /// Turns off the automatic completion of advanced queries and removes the
     /// `ConsistencyLevel` header and `$count=true` it added (those set by the caller stay).
     pub fn manual_consistency(mut self) -> Self {

@@ -24,6 +24,9 @@ fn header(r: &Request<Page<Allotment>>) -> Option<String> {
 fn ends_with_on_directory_objects_sends_consistency_and_count() {
     let r = users().directory_objects().filter(MAIL.ends_with("@contoso.com"));
     assert_eq!(r.advanced_query(), Some(AdvancedQuery { consistency_eventual: true, count: true }));
+    assert_eq!(r.added_for_advanced_query(), AdvancedQuery { consistency_eventual: true, count: true });
+    // A doc example that leaves out the `$count=true` Graph requires documents the same request.
+    graph_runtime::testing::assert_request(&r, "GET", "/users?$filter=endswith(mail,'@contoso.com')", None, "here");
     assert_eq!(header(&r).as_deref(), Some("eventual"));
     assert_eq!(r.relative_url(), "/users?$filter=endswith(mail,'@contoso.com')&$count=true");
     // The same query elsewhere is not an advanced query.

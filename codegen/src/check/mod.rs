@@ -75,8 +75,9 @@ pub struct Figures {
     /// and those the typed builders rebuild (the rest fall back to raw, each with a diagnostic).
     pub filters: usize,
     pub filters_typed: usize,
-    /// `$filter` options of example requests whose path does not resolve (no type to check
-    /// them against, no test rebuilt).
+    /// `$filter` options of example requests with no type to check them against: the path
+    /// does not resolve (no test is rebuilt), or they are nested in an `$expand` item that
+    /// names no navigation property of the type.
     pub filters_unresolved: usize,
     /// The same for `$orderby` items.
     pub orderby: usize,

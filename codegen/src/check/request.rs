@@ -197,19 +197,27 @@ pub(super) fn check_options(
                         None => (item, None),
                     };
                     let head = head.trim().trim_end_matches("/$ref").trim_end_matches("/$count");
+                    // Nested options of an item the checker cannot follow have no type.
+                    let untracked = inner.map_or(0, count_filters);
                     if head.contains('/') || head == "*" || head.contains('.') {
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
                     if !known(cx, head, problems, "$expand") {
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
-                    let Some(p) = find_property(schema, ty, head) else { continue };
+                    let Some(p) = find_property(schema, ty, head) else {
+                        cx.typed.filters_unresolved += untracked;
+                        continue;
+                    };
                     let structured = matches!(schema.get(&p.ty.name), Some(TypeDef::Structured(_)));
                     if !p.is_navigation() && !structured {
                         problems.push((
                             QUERY_NOT_EXPANDABLE,
                             format!("$expand names `{head}`, a primitive property of `{simple}`; only navigation properties expand"),
                         ));
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
                     if let Some(inner) = inner {
