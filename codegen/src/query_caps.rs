@@ -101,6 +101,12 @@ pub fn property_caps(schema: &Schema, owner: &str, prop: &Property) -> PropertyC
     PropertyCaps { filter, sortable: sortable.unwrap_or(true) }
 }
 
+/// Whether collections of `owner` accept `$search`: the nearest type of its lineage with a
+/// `SearchRestrictions/Searchable` decides; where none says, they do.
+pub fn searchable(schema: &Schema, owner: &str) -> bool {
+    schema.ancestry(owner).iter().find_map(|t| t.annotations.capabilities.searchable).unwrap_or(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,11 @@ pub trait Resource: serde::Serialize + serde::de::DeserializeOwned {
     }
 }
 
+/// A resource type whose collections accept `$search`: generated for every type the schema
+/// does not mark unsearchable (CSDL `SearchRestrictions/Searchable`), so
+/// [`Request::search`](crate::Request::search) on another type does not compile.
+pub trait Searchable {}
+
 /// The field enum of types without known properties (opaque types).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoFields {}

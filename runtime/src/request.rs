@@ -13,7 +13,7 @@ use crate::filter::Filter;
 use crate::page::{NoContent, Page};
 use crate::path::RequestPath;
 use crate::permissions::{Operation, Permissions};
-use crate::query::{orderby_item, Expand, QueryOptions, Resource};
+use crate::query::{orderby_item, Expand, QueryOptions, Resource, Searchable};
 
 /// A Graph request whose successful response deserialises to `R`.
 ///
@@ -322,31 +322,6 @@ impl<R> Request<R> {
         self
     }
 
-    /// `$count`. On directory objects `$count=true` is an advanced query (see
-    /// [`directory_objects`](Self::directory_objects)).
-    pub fn count(mut self, b: bool) -> Self {
-        self.query.count = Some(b);
-        self.advanced.added_count = false;
-        self.refresh_advanced();
-        self
-    }
-
-    /// `$search`, verbatim (Graph usually expects double quotes: `"\"displayName:ab\""`).
-    /// On directory objects an advanced query (see [`directory_objects`](Self::directory_objects)).
-    pub fn search(mut self, s: &str) -> Self {
-        self.query.search = Some(s.to_owned());
-        self.refresh_advanced();
-        self
-    }
-
-    /// `$search="property:value"` (or `"value"` without a property): one search phrase whose
-    /// value is escaped (`\` and `"` are backslash-escaped), so it can never end the phrase
-    /// or add search operators. Use [`Request::search`] for a hand-written expression.
-    pub fn search_phrase(self, property: Option<&str>, value: &str) -> Self {
-        let phrase = crate::filter::search_phrase(property, value);
-        self.search(&phrase)
-    }
-
     /// `$apply`.
     pub fn apply(mut self, s: &str) -> Self {
         self.query.apply = Some(s.to_owned());
@@ -425,6 +400,38 @@ where
         self.query.orderby.push(orderby_item(key.order_path(), desc));
         self.refresh_advanced();
         self
+    }
+}
+
+impl<T> Request<Page<T>> {
+    /// `$count`. On directory objects `$count=true` is an advanced query (see
+    /// [`directory_objects`](Self::directory_objects)).
+    pub fn count(mut self, b: bool) -> Self {
+        self.query.count = Some(b);
+        self.advanced.added_count = false;
+        self.refresh_advanced();
+        self
+    }
+}
+
+impl<R: Shape> Request<R>
+where
+    R::Target: Searchable,
+{
+    /// `$search`, verbatim (Graph usually expects double quotes: `"\"displayName:ab\""`).
+    /// On directory objects an advanced query (see [`directory_objects`](Self::directory_objects)).
+    pub fn search(mut self, s: &str) -> Self {
+        self.query.search = Some(s.to_owned());
+        self.refresh_advanced();
+        self
+    }
+
+    /// `$search="property:value"` (or `"value"` without a property): one search phrase whose
+    /// value is escaped (`\` and `"` are backslash-escaped), so it can never end the phrase
+    /// or add search operators. Use [`Request::search`] for a hand-written expression.
+    pub fn search_phrase(self, property: Option<&str>, value: &str) -> Self {
+        let phrase = crate::filter::search_phrase(property, value);
+        self.search(&phrase)
     }
 }
 

@@ -43,7 +43,7 @@ const REBUILT_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add
 /// query as those calls write it (documented items as they are, except typed `$filter` and
 /// `$orderby`, which take the runtime's canonical form). `nested` = on an `Expand` (no
 /// free-form parameters there).
-fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) -> (Vec<TokenStream>, Vec<String>) {
+fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool, page: bool) -> (Vec<TokenStream>, Vec<String>) {
     let model = target.and_then(|t| struct_model(ir, t));
     let krate = quote!(graph);
     let mut calls = Vec::new();
@@ -79,7 +79,7 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                         Some((m, (_, rust, t))) => {
                             let ep = expand_path(ir, m);
                             let f = format_ident!("{}", rust);
-                            let (inner, inner_items) = opts.map(|o| query_calls(ir, Some(t), &o, ';', true)).unwrap_or_default();
+                            let (inner, inner_items) = opts.map(|o| query_calls(ir, Some(t), &o, ';', true, true)).unwrap_or_default();
                             calls.push(quote!(.expand(#ep::#f() #(#inner)*)));
                             parts.push(if inner_items.is_empty() { nav } else { format!("{nav}({})", inner_items.join(";")) });
                         }
@@ -120,11 +120,13 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                 let m = format_ident!("{}", &item.name[1..]);
                 calls.push(quote!(.#m(#n)));
             }
-            "$count" => {
+            // `$count` compiles on collections only, `$search` on searchable types only; a
+            // documented one elsewhere is replayed as a plain parameter.
+            "$count" if page || nested => {
                 let b = v == "true";
                 calls.push(quote!(.count(#b)));
             }
-            "$search" if !nested => calls.push(quote!(.search(#v))),
+            "$search" if !nested && model.is_some_and(|(_, s)| s.searchable) => calls.push(quote!(.search(#v))),
             "$apply" if !nested => calls.push(quote!(.apply(#v))),
             _ if !nested => {
                 let k = item.name.clone();
@@ -140,6 +142,23 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
         });
     }
     (calls, items)
+}
+
+/// The response type of the operation a builder chain ends with (the `R` of its `Request<R>`).
+fn chain_response<'a>(ir: &'a Ir, chain: &[Call]) -> Option<&'a Shape> {
+    let mut builder: Option<&Builder> = None;
+    for c in chain {
+        match c {
+            Call::Root(r) => builder = ir.roots.iter().find(|x| &x.fn_name == r).and_then(|x| ir.builders.get(&x.builder)),
+            Call::Method(m) => {
+                builder = builder?.children.iter().find(|x| &x.method == m).and_then(|x| ir.builders.get(&x.builder));
+            }
+            Call::ById(_) => builder = builder?.item.as_ref().and_then(|(b, _)| ir.builders.get(b)),
+            Call::ByPath(_) => {}
+            Call::Op(m, ..) => return builder?.operations.iter().find(|o| &o.method_name == m).map(|o| &o.response),
+        }
+    }
+    None
 }
 
 fn shape_type(ir: &Ir, s: &Shape) -> Option<TokenStream> {
@@ -215,7 +234,8 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     _ => None,
                 });
         }
-        let (query, items) = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false)).unwrap_or_default();
+        let page = matches!(chain_response(ir, &ex.chain), Some(Shape::Page(_)));
+        let (query, items) = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false, page)).unwrap_or_default();
         let method = &ex.method;
         // The documented URL, with typed `$filter` / `$orderby` in the form the runtime writes.
         let url = match ex.url.split_once('?') {

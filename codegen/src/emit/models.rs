@@ -207,6 +207,7 @@ fn field_repr(s: &StructModel, f: &Field) -> Repr {
 fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let name = format_ident!("{}", m.rust_name);
     let odata_type = format!("#{}", m.qname);
+    let searchable = s.searchable.then(|| quote!(impl graph_runtime::Searchable for #name {}));
     if s.opaque || s.fields.is_empty() {
         return quote! {
             impl graph_runtime::Resource for #name {
@@ -214,6 +215,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
                 type Field = graph_runtime::NoFields;
             }
             graph_runtime::impl_shape!(#name);
+            #searchable
         };
     }
     let field_enum = format_ident!("{}Field", m.rust_name);
@@ -277,6 +279,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             type Field = #field_enum;
         }
         graph_runtime::impl_shape!(#name);
+        #searchable
         #handles
         #expand
     }

@@ -85,6 +85,8 @@ pub struct StructModel {
     pub write: Option<WriteMode>,
     /// `directoryObject` or a type derived from it: queries on it can be advanced queries.
     pub directory_object: bool,
+    /// `$search` is allowed on collections of it (no `SearchRestrictions/Searchable=false`).
+    pub searchable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

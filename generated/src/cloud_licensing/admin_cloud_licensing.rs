@@ -97,6 +97,7 @@ impl graph_runtime::Resource for AdminCloudLicensing {
     type Field = AdminCloudLicensingField;
 }
 graph_runtime::impl_shape!(AdminCloudLicensing);
+impl graph_runtime::Searchable for AdminCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type AdminCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     AdminCloudLicensing,

@@ -149,6 +149,7 @@ impl graph_runtime::Resource for Allotment {
     type Field = AllotmentField;
 }
 graph_runtime::impl_shape!(Allotment);
+impl graph_runtime::Searchable for Allotment {}
 use graph_runtime::filter::typed as ft;
 type AllotmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Allotment, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Allotment`], one per property: `AllotmentField::NAME.eq(…)`, `.orderby(AllotmentField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -95,6 +95,7 @@ impl graph_runtime::Resource for Assignment {
     type Field = AssignmentField;
 }
 graph_runtime::impl_shape!(Assignment);
+impl graph_runtime::Searchable for Assignment {}
 use graph_runtime::filter::typed as ft;
 type AssignmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Assignment, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Assignment`], one per property: `AssignmentField::NAME.eq(…)`, `.orderby(AssignmentField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

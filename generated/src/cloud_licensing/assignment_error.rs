@@ -124,6 +124,7 @@ impl graph_runtime::Resource for AssignmentError {
     type Field = AssignmentErrorField;
 }
 graph_runtime::impl_shape!(AssignmentError);
+impl graph_runtime::Searchable for AssignmentError {}
 use graph_runtime::filter::typed as ft;
 type AssignmentErrorHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     AssignmentError,

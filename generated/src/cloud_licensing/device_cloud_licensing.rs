@@ -87,6 +87,7 @@ impl graph_runtime::Resource for DeviceCloudLicensing {
     type Field = DeviceCloudLicensingField;
 }
 graph_runtime::impl_shape!(DeviceCloudLicensing);
+impl graph_runtime::Searchable for DeviceCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type DeviceCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     DeviceCloudLicensing,

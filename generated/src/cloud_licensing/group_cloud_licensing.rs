@@ -79,6 +79,7 @@ impl graph_runtime::Resource for GroupCloudLicensing {
     type Field = GroupCloudLicensingField;
 }
 graph_runtime::impl_shape!(GroupCloudLicensing);
+impl graph_runtime::Searchable for GroupCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type GroupCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     GroupCloudLicensing,

@@ -87,6 +87,7 @@ impl graph_runtime::Resource for Service {
     type Field = ServiceField;
 }
 graph_runtime::impl_shape!(Service);
+impl graph_runtime::Searchable for Service {}
 use graph_runtime::filter::typed as ft;
 type ServiceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Service, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Service`], one per property: `ServiceField::NAME.eq(…)`, `.orderby(ServiceField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

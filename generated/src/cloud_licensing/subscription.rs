@@ -109,6 +109,7 @@ impl graph_runtime::Resource for Subscription {
     type Field = SubscriptionField;
 }
 graph_runtime::impl_shape!(Subscription);
+impl graph_runtime::Searchable for Subscription {}
 use graph_runtime::filter::typed as ft;
 type SubscriptionHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     Subscription,

@@ -115,6 +115,7 @@ impl graph_runtime::Resource for UsageRight {
     type Field = UsageRightField;
 }
 graph_runtime::impl_shape!(UsageRight);
+impl graph_runtime::Searchable for UsageRight {}
 use graph_runtime::filter::typed as ft;
 type UsageRightHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<UsageRight, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`UsageRight`], one per property: `UsageRightField::NAME.eq(…)`, `.orderby(UsageRightField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

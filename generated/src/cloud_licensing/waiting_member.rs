@@ -97,6 +97,7 @@ impl graph_runtime::Resource for WaitingMember {
     type Field = WaitingMemberField;
 }
 graph_runtime::impl_shape!(WaitingMember);
+impl graph_runtime::Searchable for WaitingMember {}
 use graph_runtime::filter::typed as ft;
 type WaitingMemberHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     WaitingMember,

@@ -85,6 +85,7 @@ impl Resource for Assignment {
 }
 
 graph_runtime::impl_shape!(Allotment, Assignment);
+impl graph_runtime::Searchable for Allotment {}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AssigneeTypes {

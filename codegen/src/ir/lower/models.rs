@@ -178,6 +178,7 @@ pub(super) fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTre
                     expands,
                     write: None,
                     directory_object: schema.lineage(&q).iter().any(|t| t == "microsoft.graph.directoryObject"),
+                    searchable: crate::query_caps::searchable(schema, &q),
                 })
             }
         };
@@ -278,7 +279,7 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
                 WriteMode::Update => "update",
                 WriteMode::Parameters => "action",
             })),
-            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode), directory_object: false }),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode), directory_object: false, searchable: false }),
         },
     );
     Some(qname)
@@ -333,7 +334,7 @@ pub(super) fn parameters_model(schema: &Schema, action_qname: &str, op: &Operati
             module: snake(&rust_name),
             rust_name,
             doc: Some(format!("Parameters of the `{ns}.{simple}` action on `{}`.", node.0)),
-            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(WriteMode::Parameters), directory_object: false }),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(WriteMode::Parameters), directory_object: false, searchable: false }),
         },
     );
     Some(qname)

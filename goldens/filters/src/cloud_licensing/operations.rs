@@ -14,23 +14,9 @@ pub static FIELD_DELETE: graph_runtime::Operation = graph_runtime::Operation {
     headers: &[],
     doc: "",
 };
-/// delete `microsoft.graph.cloudLicensing.deviceCloudLicensing` (`DELETE`), from the CSDL.
-#[cfg(feature = "devices")]
-pub static FIELD_DELETE_2: graph_runtime::Operation = graph_runtime::Operation {
-    id: "microsoft.graph.cloudLicensing.deviceCloudLicensing.delete",
-    method: "DELETE",
-    paths: &[
-        graph_runtime::PathPermissions {
-            template: "/devices/{device-id}/cloudLicensing",
-            permissions: None,
-        },
-    ],
-    headers: &[],
-    doc: "",
-};
 /// delete `microsoft.graph.cloudLicensing.groupCloudLicensing` (`DELETE`), from the CSDL.
 #[cfg(feature = "groups")]
-pub static FIELD_DELETE_3: graph_runtime::Operation = graph_runtime::Operation {
+pub static FIELD_DELETE_2: graph_runtime::Operation = graph_runtime::Operation {
     id: "microsoft.graph.cloudLicensing.groupCloudLicensing.delete",
     method: "DELETE",
     paths: &[
@@ -56,23 +42,9 @@ pub static FIELD_GET: graph_runtime::Operation = graph_runtime::Operation {
     headers: &[],
     doc: "",
 };
-/// get `microsoft.graph.cloudLicensing.deviceCloudLicensing` (`GET`), from the CSDL.
-#[cfg(feature = "devices")]
-pub static FIELD_GET_2: graph_runtime::Operation = graph_runtime::Operation {
-    id: "microsoft.graph.cloudLicensing.deviceCloudLicensing.get",
-    method: "GET",
-    paths: &[
-        graph_runtime::PathPermissions {
-            template: "/devices/{device-id}/cloudLicensing",
-            permissions: None,
-        },
-    ],
-    headers: &[],
-    doc: "",
-};
 /// get `microsoft.graph.cloudLicensing.groupCloudLicensing` (`GET`), from the CSDL.
 #[cfg(feature = "groups")]
-pub static FIELD_GET_3: graph_runtime::Operation = graph_runtime::Operation {
+pub static FIELD_GET_2: graph_runtime::Operation = graph_runtime::Operation {
     id: "microsoft.graph.cloudLicensing.groupCloudLicensing.get",
     method: "GET",
     paths: &[
@@ -98,23 +70,9 @@ pub static FIELD_UPDATE: graph_runtime::Operation = graph_runtime::Operation {
     headers: &[],
     doc: "",
 };
-/// update `microsoft.graph.cloudLicensing.deviceCloudLicensing` (`PATCH`), from the CSDL.
-#[cfg(feature = "devices")]
-pub static FIELD_UPDATE_2: graph_runtime::Operation = graph_runtime::Operation {
-    id: "microsoft.graph.cloudLicensing.deviceCloudLicensing.update",
-    method: "PATCH",
-    paths: &[
-        graph_runtime::PathPermissions {
-            template: "/devices/{device-id}/cloudLicensing",
-            permissions: None,
-        },
-    ],
-    headers: &[],
-    doc: "",
-};
 /// update `microsoft.graph.cloudLicensing.groupCloudLicensing` (`PATCH`), from the CSDL.
 #[cfg(feature = "groups")]
-pub static FIELD_UPDATE_3: graph_runtime::Operation = graph_runtime::Operation {
+pub static FIELD_UPDATE_2: graph_runtime::Operation = graph_runtime::Operation {
     id: "microsoft.graph.cloudLicensing.groupCloudLicensing.update",
     method: "PATCH",
     paths: &[
@@ -132,13 +90,10 @@ pub fn all() -> Vec<&'static graph_runtime::Operation> {
     #[allow(unused_mut)]
     let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();
     #[cfg(feature = "admin")] all.push(&FIELD_DELETE);
-    #[cfg(feature = "devices")] all.push(&FIELD_DELETE_2);
-    #[cfg(feature = "groups")] all.push(&FIELD_DELETE_3);
+    #[cfg(feature = "groups")] all.push(&FIELD_DELETE_2);
     #[cfg(feature = "admin")] all.push(&FIELD_GET);
-    #[cfg(feature = "devices")] all.push(&FIELD_GET_2);
-    #[cfg(feature = "groups")] all.push(&FIELD_GET_3);
+    #[cfg(feature = "groups")] all.push(&FIELD_GET_2);
     #[cfg(feature = "admin")] all.push(&FIELD_UPDATE);
-    #[cfg(feature = "devices")] all.push(&FIELD_UPDATE_2);
-    #[cfg(feature = "groups")] all.push(&FIELD_UPDATE_3);
+    #[cfg(feature = "groups")] all.push(&FIELD_UPDATE_2);
     all
 }

@@ -67,6 +67,7 @@ impl graph_runtime::Resource for Admin {
     type Field = AdminField;
 }
 graph_runtime::impl_shape!(Admin);
+impl graph_runtime::Searchable for Admin {}
 use graph_runtime::filter::typed as ft;
 type AdminHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Admin, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Admin`], one per property: `AdminField::NAME.eq(…)`, `.orderby(AdminField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -7,8 +7,8 @@ pub struct Device {
     pub id: Option<String>,
     /// Wire name `deletedDateTime`; nullable: `Some(None)` is an explicit `null`.
     pub deleted_date_time: Option<Option<graph_runtime::edm::DateTimeOffset>>,
-    /// Wire name `cloudLicensing`; nullable: `Some(None)` is an explicit `null`; navigation property: present when expanded.
-    pub cloud_licensing: Option<Option<serde_json::Value>>,
+    /// Wire name `displayName`; nullable: `Some(None)` is an explicit `null`.
+    pub display_name: Option<Option<String>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
     /// computed `$apply` values, `@odata.bind`, …), kept so nothing is lost.
     pub additional: serde_json::Map<String, serde_json::Value>,
@@ -19,7 +19,7 @@ impl graph_runtime::wire::WireModel for Device {
             odata_type: o.take("@odata.type"),
             id: o.take("id"),
             deleted_date_time: o.take_nullable("deletedDateTime"),
-            cloud_licensing: o.take_nullable("cloudLicensing"),
+            display_name: o.take_nullable("displayName"),
             additional: o.rest(),
         })
     }
@@ -27,7 +27,7 @@ impl graph_runtime::wire::WireModel for Device {
         w.opt("@odata.type", &self.odata_type);
         w.opt("id", &self.id);
         w.opt("deletedDateTime", &self.deleted_date_time);
-        w.opt("cloudLicensing", &self.cloud_licensing);
+        w.opt("displayName", &self.display_name);
         w.additional(&self.additional);
     }
 }
@@ -59,12 +59,12 @@ pub enum DeviceField {
     Id,
     /// `deletedDateTime`
     DeletedDateTime,
-    /// `cloudLicensing`
-    CloudLicensing,
+    /// `displayName`
+    DisplayName,
 }
 impl graph_runtime::Field for DeviceField {
     fn wire_name(self) -> &'static str {
-        const NAMES: [&str; 3usize] = ["id", "deletedDateTime", "cloudLicensing"];
+        const NAMES: [&str; 3usize] = ["id", "deletedDateTime", "displayName"];
         NAMES[self as usize]
     }
 }
@@ -87,7 +87,5 @@ impl DeviceField {
     pub const DELETED_DATE_TIME: DeviceHandle<ft::lit::DateTimeOffset> = ft::Prop::new(
         "deletedDateTime",
     );
-    pub const CLOUD_LICENSING: DeviceHandle<ft::lit::Any> = ft::Prop::new(
-        "cloudLicensing",
-    );
+    pub const DISPLAY_NAME: DeviceHandle<ft::lit::Str> = ft::Prop::new("displayName");
 }

@@ -72,6 +72,7 @@ impl graph_runtime::Resource for DirectoryObject {
     type Field = DirectoryObjectField;
 }
 graph_runtime::impl_shape!(DirectoryObject);
+impl graph_runtime::Searchable for DirectoryObject {}
 use graph_runtime::filter::typed as ft;
 type DirectoryObjectHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     DirectoryObject,

@@ -78,6 +78,7 @@ impl graph_runtime::Resource for Group {
     type Field = GroupField;
 }
 graph_runtime::impl_shape!(Group);
+impl graph_runtime::Searchable for Group {}
 use graph_runtime::filter::typed as ft;
 type GroupHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Group, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Group`], one per property: `GroupField::NAME.eq(…)`, `.orderby(GroupField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -68,6 +68,7 @@ impl graph_runtime::Resource for PasswordProfile {
     type Field = PasswordProfileField;
 }
 graph_runtime::impl_shape!(PasswordProfile);
+impl graph_runtime::Searchable for PasswordProfile {}
 use graph_runtime::filter::typed as ft;
 type PasswordProfileHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
     PasswordProfile,

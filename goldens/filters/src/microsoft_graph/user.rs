@@ -192,6 +192,7 @@ impl graph_runtime::Resource for User {
     type Field = UserField;
 }
 graph_runtime::impl_shape!(User);
+impl graph_runtime::Searchable for User {}
 use graph_runtime::filter::typed as ft;
 type UserHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<User, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`User`], one per property: `UserField::NAME.eq(…)`, `.orderby(UserField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

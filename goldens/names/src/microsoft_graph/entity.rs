@@ -66,6 +66,7 @@ impl graph_runtime::Resource for Entity {
     type Field = EntityField;
 }
 graph_runtime::impl_shape!(Entity);
+impl graph_runtime::Searchable for Entity {}
 use graph_runtime::filter::typed as ft;
 type EntityHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Entity, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Entity`], one per property: `EntityField::NAME.eq(…)`, `.orderby(EntityField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -87,6 +87,7 @@ impl graph_runtime::Resource for NameTest {
     type Field = NameTestField;
 }
 graph_runtime::impl_shape!(NameTest);
+impl graph_runtime::Searchable for NameTest {}
 use graph_runtime::filter::typed as ft;
 type NameTestHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<NameTest, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`NameTest`], one per property: `NameTestField::NAME.eq(…)`, `.orderby(NameTestField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -82,6 +82,7 @@ impl graph_runtime::Resource for Requests {
     type Field = RequestsField;
 }
 graph_runtime::impl_shape!(Requests);
+impl graph_runtime::Searchable for Requests {}
 use graph_runtime::filter::typed as ft;
 type RequestsHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Requests, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Requests`], one per property: `RequestsField::NAME.eq(…)`, `.orderby(RequestsField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -304,6 +304,7 @@ impl graph_runtime::Resource for Thing {
     type Field = ThingField;
 }
 graph_runtime::impl_shape!(Thing);
+impl graph_runtime::Searchable for Thing {}
 use graph_runtime::filter::typed as ft;
 type ThingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Thing, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Thing`], one per property: `ThingField::NAME.eq(…)`, `.orderby(ThingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

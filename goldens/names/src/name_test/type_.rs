@@ -79,6 +79,7 @@ impl graph_runtime::Resource for Type {
     type Field = TypeField;
 }
 graph_runtime::impl_shape!(Type);
+impl graph_runtime::Searchable for Type {}
 use graph_runtime::filter::typed as ft;
 type TypeHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Type, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Type`], one per property: `TypeField::NAME.eq(…)`, `.orderby(TypeField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

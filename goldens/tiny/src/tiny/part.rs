@@ -79,6 +79,7 @@ impl graph_runtime::Resource for Part {
     type Field = PartField;
 }
 graph_runtime::impl_shape!(Part);
+impl graph_runtime::Searchable for Part {}
 use graph_runtime::filter::typed as ft;
 type PartHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Part, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Part`], one per property: `PartField::NAME.eq(…)`, `.orderby(PartField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

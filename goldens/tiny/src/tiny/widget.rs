@@ -136,6 +136,7 @@ impl graph_runtime::Resource for Widget {
     type Field = WidgetField;
 }
 graph_runtime::impl_shape!(Widget);
+impl graph_runtime::Searchable for Widget {}
 use graph_runtime::filter::typed as ft;
 type WidgetHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Widget, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Widget`], one per property: `WidgetField::NAME.eq(…)`, `.orderby(WidgetField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

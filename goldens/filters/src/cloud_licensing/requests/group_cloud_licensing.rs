@@ -20,7 +20,7 @@ impl GroupCloudLicensingItem {
         graph_runtime::Request::new(
             graph_runtime::http::Method::GET,
             self.path.clone(),
-            Some(&crate::cloud_licensing::operations::FIELD_GET_3),
+            Some(&crate::cloud_licensing::operations::FIELD_GET_2),
         )
     }
     /// update `microsoft.graph.cloudLicensing.groupCloudLicensing`: `PATCH`.
@@ -34,7 +34,7 @@ impl GroupCloudLicensingItem {
         graph_runtime::Request::new(
                 graph_runtime::http::Method::PATCH,
                 self.path.clone(),
-                Some(&crate::cloud_licensing::operations::FIELD_UPDATE_3),
+                Some(&crate::cloud_licensing::operations::FIELD_UPDATE_2),
             )
             .with_json_body(body)
     }
@@ -46,7 +46,7 @@ impl GroupCloudLicensingItem {
         graph_runtime::Request::new(
             graph_runtime::http::Method::DELETE,
             self.path.clone(),
-            Some(&crate::cloud_licensing::operations::FIELD_DELETE_3),
+            Some(&crate::cloud_licensing::operations::FIELD_DELETE_2),
         )
     }
 }

@@ -4,10 +4,6 @@
 mod admin_cloud_licensing;
 #[cfg(feature = "admin")]
 pub use admin_cloud_licensing::*;
-#[cfg(feature = "devices")]
-mod device_cloud_licensing;
-#[cfg(feature = "devices")]
-pub use device_cloud_licensing::*;
 #[cfg(feature = "groups")]
 mod group_cloud_licensing;
 #[cfg(feature = "groups")]

@@ -72,14 +72,6 @@ impl DeviceItem {
     pub fn path(&self) -> &graph_runtime::RequestPath {
         &self.path
     }
-    /// `…/cloudLicensing`
-    pub fn cloud_licensing(
-        &self,
-    ) -> crate::cloud_licensing::requests::DeviceCloudLicensingItem {
-        crate::cloud_licensing::requests::DeviceCloudLicensingItem::new(
-            self.path.segment("cloudLicensing"),
-        )
-    }
     /// get `microsoft.graph.device`: `GET`.
     ///
     /// Documented paths and least-privileged permissions:
