@@ -33,7 +33,10 @@ pub enum SegKind {
     Key { param: Option<String> },
     Nav { collection: bool },
     /// Bound action or function (qualified name) and the arguments written inline.
-    Operation { qname: String, args: Vec<(String, String)> },
+    /// `returns`: for a composable function, the type it returns, which the rest of the path
+    /// (and a builder) continues on.
+    /// `function`: called with parentheses (`delta()`), as the builders write it.
+    Operation { qname: String, args: Vec<(String, String)>, returns: Option<TypeRef>, function: bool },
     /// Type-cast segment (qualified name of the cast type).
     Cast { qname: String },
     /// `$value`: the raw content of a media entity.
@@ -92,7 +95,7 @@ impl Resolved {
             s.push('/');
             match &seg.kind {
                 SegKind::Key { .. } if shape => s.push_str("{}"),
-                SegKind::Operation { args, .. } if !args.is_empty() => {
+                SegKind::Operation { args, function, .. } if *function || !args.is_empty() => {
                     let list: Vec<String> = args
                         .iter()
                         .map(|(k, v)| if shape { format!("{k}={{}}") } else { format!("{k}={v}") })
@@ -136,7 +139,7 @@ pub fn path_part(url: &str) -> &str {
         p = p.find('/').map(|i| &p[i..]).unwrap_or("/");
     }
     for v in ["/beta/", "/v1.0/"] {
-        if p.len() >= v.len() && p[..v.len()].eq_ignore_ascii_case(v) {
+        if p.get(..v.len()).is_some_and(|h| h.eq_ignore_ascii_case(v)) {
             p = &p[v.len() - 1..];
             break;
         }
@@ -166,33 +169,42 @@ fn split_outside_quotes<'a>(s: &'a str, seps: &[char]) -> (&'a str, Option<&'a s
 /// Bound operations whose binding parameter is `ty` (or a base type of it) with the given
 /// collection flag, by simple name (or `namespace.name`); exact match first, then any case.
 pub fn bound_operation<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
-    let lineage = schema.lineage(&ty.name);
-    let find = |exact: bool| {
-        for (ns_name, ns) in &schema.namespaces {
-            // `microsoft.graph.delta` names the operation `delta` of that namespace.
-            let simple = name
-                .get(..ns_name.len())
-                .filter(|h| h.eq_ignore_ascii_case(ns_name))
-                .and_then(|_| name.get(ns_name.len()..))
-                .and_then(|rest| rest.strip_prefix('.'))
-                .unwrap_or(name);
-            let hits: Vec<(&String, &Vec<Operation>)> = if exact {
-                ns.operations.get_key_value(simple).into_iter().collect()
-            } else {
-                ns.operations.iter().filter(|(k, _)| k.eq_ignore_ascii_case(simple)).collect()
-            };
-            for (op_name, ops) in hits {
-                for op in ops {
-                    let Some(b) = op.parameters.first().filter(|_| op.bound) else { continue };
-                    if b.ty.collection == ty.collection && lineage.iter().any(|c| c == &b.ty.name) {
-                        return Some((format!("{ns_name}.{op_name}"), op));
-                    }
-                }
-            }
+    bound_operation_exact(schema, ty, name).or_else(|| bound_operation_in(schema, ty, name, false))
+}
+
+/// [`bound_operation`], names compared exactly only.
+pub fn bound_operation_exact<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
+    bound_operation_in(schema, ty, name, true)
+}
+
+fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: bool) -> Option<(String, &'a Operation)> {
+    // Every overload of the name, in any namespace (`microsoft.graph.delta` names `delta` of
+    // that namespace).
+    let mut candidates: Vec<(String, &Operation)> = Vec::new();
+    for (ns_name, ns) in &schema.namespaces {
+        let simple = name
+            .get(..ns_name.len())
+            .filter(|h| h.eq_ignore_ascii_case(ns_name))
+            .and_then(|_| name.get(ns_name.len()..))
+            .and_then(|rest| rest.strip_prefix('.'))
+            .unwrap_or(name);
+        let hits: Vec<(&String, &Vec<Operation>)> = if exact {
+            ns.operations.get_key_value(simple).into_iter().collect()
+        } else {
+            ns.operations.iter().filter(|(k, _)| k.eq_ignore_ascii_case(simple)).collect()
+        };
+        for (op_name, ops) in hits {
+            candidates.extend(ops.iter().filter(|o| o.bound).map(|o| (format!("{ns_name}.{op_name}"), o)));
         }
-        None
-    };
-    find(true).or_else(|| find(false))
+    }
+    // The nearest binding wins: the type itself, then its base types in order.
+    for t in schema.lineage(&ty.name) {
+        let hit = candidates.iter().find(|(_, o)| o.parameters.first().is_some_and(|b| b.ty.collection == ty.collection && b.ty.name == t));
+        if let Some((q, o)) = hit {
+            return Some((q.clone(), *o));
+        }
+    }
+    None
 }
 
 /// Qualified name of a structured type found in `schema`.
@@ -268,6 +280,11 @@ fn unquote(v: &str) -> String {
     }
 }
 
+/// A segment written as a call (`f()`, `f(a=1)`) or a name that is no key placeholder.
+fn looks_like_call(seg: &str) -> bool {
+    seg.ends_with(')')
+}
+
 fn is_elision(seg: &str) -> bool {
     let s = seg.trim();
     s == "…" || s == "..." || s.starts_with("...") || s.starts_with('…')
@@ -301,8 +318,9 @@ fn relative_start(schema: &Schema, name: &str) -> Option<(String, Property)> {
     found.iter().all(|(_, x)| x.ty == p.ty).then(|| (q.clone(), (*p).clone()))
 }
 
-/// The type a composable bound function returns, when it is one (`range()` of a worksheet).
-fn composable_return(schema: &Schema, qname: &str, binding: &TypeRef) -> Option<TypeRef> {
+/// The structured type a composable bound function returns, when it is one (`range()` of a
+/// worksheet): builders and paths continue on it.
+pub fn composable_return(schema: &Schema, qname: &str, binding: &TypeRef) -> Option<TypeRef> {
     let (ns, n) = split_qualified(qname);
     let ops = schema.namespaces.get(ns)?.operations.get(n)?;
     let lineage = schema.lineage(&binding.name);
@@ -310,7 +328,7 @@ fn composable_return(schema: &Schema, qname: &str, binding: &TypeRef) -> Option<
         .filter(|o| o.composable && o.kind == OperationKind::Function)
         .find(|o| o.parameters.first().is_some_and(|b| b.ty.collection == binding.collection && lineage.contains(&b.ty.name)))
         .and_then(|o| o.return_type.as_ref())
-        .filter(|r| !r.ty.is_edm())
+        .filter(|r| !r.ty.is_edm() && schema.structured(&r.ty.name).is_some())
         .map(|r| r.ty.clone())
 }
 
@@ -434,10 +452,10 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
     let mut cur = cur;
     match &cur.kind {
         // A composable function is followed by segments on the type it returns.
-        SegKind::Operation { qname, .. } => match composable_return(schema, qname, &cur.ty) {
-            Some(ty) => cur.ty = ty,
-            None => return Err(PathError::at(i, format!("nothing can follow the operation `{}`", cur.text))),
-        },
+        SegKind::Operation { returns: Some(ty), .. } => cur.ty = ty.clone(),
+        SegKind::Operation { .. } => {
+            return Err(PathError::at(i, format!("nothing can follow the operation `{}`", cur.text)));
+        }
         SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => {
             return Err(PathError::at(i, format!("nothing can follow `{}`", cur.text)));
         }
@@ -465,7 +483,16 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         _ => {}
     }
     let (name, args) = split_call(part);
-    if let Some((qname, op)) = bound_operation(schema, &cur.ty, name) {
+    // Exact names first (operation, property), then any case: a segment that names a
+    // property exactly never pays for a case-insensitive scan of every operation.
+    let props = schema.all_properties(&cur.ty.name);
+    let exact_prop = !cur.ty.collection && props.iter().any(|p| p.name == name);
+    let op = match bound_operation_exact(schema, &cur.ty, name) {
+        Some(hit) => Some(hit),
+        None if exact_prop || (cur.ty.collection && !looks_like_call(part)) => None,
+        None => bound_operation_in(schema, &cur.ty, name, false),
+    };
+    if let Some((qname, op)) = op {
         let args = args.map(split_args).unwrap_or_default();
         // As written when it names the operation exactly; else as the builders call it (simple
         // name in the default namespace, qualified elsewhere).
@@ -476,7 +503,9 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         } else {
             qname.clone()
         };
-        push(segments, &text, SegKind::Operation { qname, args }, cur.ty.clone());
+        let returns = composable_return(schema, &qname, &cur.ty);
+        let function = op.kind == OperationKind::Function;
+        push(segments, &text, SegKind::Operation { qname, args, returns, function }, cur.ty.clone());
         return Ok(());
     }
     // A type cast: the qualified name of the current type or of a type derived from it.
@@ -507,7 +536,6 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         push(segments, &text, SegKind::Key { param }, TypeRef::new(&cur.ty.name, false));
         return Ok(());
     }
-    let props = schema.all_properties(&cur.ty.name);
     match find_name(props.iter().map(|p| (p.name.as_str(), *p)), name) {
         Some((_, p)) if p.ty.name == "Edm.Stream" && !p.is_navigation() && args.is_none() => {
             push(segments, &p.name, SegKind::Stream, cur.ty.clone());

@@ -117,6 +117,12 @@ pub fn external_schema(real: Option<&Schema>, diags: &mut Diagnostics) -> Schema
     }
     match real {
         Some(real) => {
+            // Real metadata has its own container: the slice adds types only.
+            if real.container().is_some() {
+                for ns in builtin.namespaces.values_mut() {
+                    ns.container = None;
+                }
+            }
             let mut real = real.clone();
             real.merge(builtin);
             real
@@ -304,8 +310,8 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         }
     };
 
-    let lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
-    diags.extend(lowered.diagnostics.into_iter().map(|d| relabel(d, label)));
+    let mut lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
+    diags.extend(std::mem::take(&mut lowered.diagnostics).into_iter().map(|d| relabel(d, label)));
     // Documented request lines whose page has nothing usable left count the page as skipped.
     if !input.strict {
         for d in diags.items.iter().filter(|d| d.is_error()) {
@@ -318,6 +324,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         skipped.retain(|p, _| !used_any.contains(p.as_str()));
     }
     counts.skipped = skipped.len();
+    exclude_flagged_examples(&mut lowered.ir, &lowered_schema, &apis, &borrowed, label);
     // The report checks the examples of every API page, skipped or not.
     let mut all_apis = apis.clone();
     for p in pages.iter().filter(|p| p.kind == PageKind::Api && skipped.contains_key(&p.file)) {
@@ -363,6 +370,33 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         borrowed,
         skipped,
     }
+}
+
+/// Examples the checks flag with an error (a doc error: wrong wrapper, unknown property, a
+/// value not of its type, …) would be failing tests. They are not replayed; each is listed,
+/// with its file, line and the first code, in the generated example file.
+fn exclude_flagged_examples(ir: &mut Ir, schema: &Schema, apis: &[ApiFacts], borrowed: &[(String, String)], label: &str) {
+    if ir.examples.is_empty() {
+        return;
+    }
+    let checked = crate::check::check(schema, ir, apis, borrowed, label);
+    let errors: Vec<(String, u32, &'static str)> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| (d.origin.file.strip_prefix(label).unwrap_or(&d.origin.file).to_string(), d.origin.line, d.code))
+        .collect();
+    let mut kept = Vec::new();
+    for ex in std::mem::take(&mut ir.examples) {
+        let hit = errors.iter().find(|(f, l, _)| {
+            *f == ex.file && (*l == ex.line || ex.response_lines.is_some_and(|(a, b)| (a..=b).contains(l)))
+        });
+        match hit {
+            Some((_, _, code)) => ir.excluded_examples.push(crate::ir::ExcludedExample { file: ex.file.clone(), line: ex.line, code: code.to_string() }),
+            None => kept.push(ex),
+        }
+    }
+    ir.examples = kept;
 }
 
 fn restore_origins(mut read_back: Schema, derived: &Schema) -> Schema {

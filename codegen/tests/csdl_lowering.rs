@@ -47,7 +47,7 @@ fn bound_ops(ir: &Ir, builder: &str) -> Vec<(String, Option<String>, Vec<String>
     let b = ir.builders.get(builder).unwrap_or_else(|| panic!("no builder {builder}: {:?}", ir.builders.keys().collect::<Vec<_>>()));
     b.operations
         .iter()
-        .filter(|o| o.segment.is_some())
+        .filter(|o| o.kind == codegen::ir::OpKind::Action)
         .map(|o| {
             let info = ir.operations.get(&o.operation_const);
             (o.method_name.clone(), o.body.clone(), info.map(|i| i.paths.iter().map(|p| p.0.clone()).collect()).unwrap_or_default())

@@ -26,8 +26,10 @@ fn tiny_input() -> Input {
             runtime_path: "../../runtime".into(),
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
+            default_features: vec!["full".into()],
         },
-        ..Default::default()
+        strict: true,
+        skip_emit: false,
     }
 }
 
@@ -83,6 +85,7 @@ fn filters_fixture_emits_the_golden_crate() {
             runtime_path: "../../runtime".into(),
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
+            default_features: vec!["full".into()],
         },
         ..Default::default()
     };

@@ -163,9 +163,9 @@ fn beta_docs_against_usnat_metadata() {
     let text = String::from_utf8_lossy(&std::fs::read(root.join("csdl").join(file)).unwrap()).into_owned();
     let ns = vec!["microsoft.graph.cloudLicensing".to_string()];
     let input = Input { docs, docs_label: String::new(), csdl_xml: Some((file.into(), text.clone())), namespaces: ns.clone(), ..Default::default() };
+    // The pipeline reconciles the pages with the metadata it is given.
     let out = pipeline::run(&input);
-    let (csdl, _) = xml::read(file, &text);
-    let d = reconcile(&out.schema, &csdl, &ns, &out.apis);
+    let d: Vec<_> = out.diagnostics.iter().filter(|x| x.code.starts_with("reconcile-")).cloned().collect();
     let text: Vec<String> = d.iter().map(|d| d.to_string()).collect();
     let text = text.join("\n");
     // The metadata lacks most of the namespace.

@@ -817,6 +817,7 @@ fn names_output() -> pipeline::Output {
             runtime_path: "../../runtime".into(),
             command: NAMES_COMMAND.into(),
             deny_warnings: true,
+            default_features: vec!["full".into()],
         },
         ..Default::default()
     };

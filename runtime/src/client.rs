@@ -37,6 +37,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{retry_after, Error};
 use crate::page::Page;
 use crate::request::{parse_absolute_uri, parse_response, Request};
+use crate::response::{parse_response_with_headers, Response};
 
 /// Moves bytes: sends one HTTP request and returns the whole response. Also provides the
 /// timer used between retries, so the client stays independent of any async runtime.
@@ -121,11 +122,11 @@ impl TokenProvider for StaticToken {
 ///   is not waited for: the error is returned instead.
 #[derive(Clone, Debug)]
 pub struct Client<T, P> {
-    base_url: String,
-    transport: T,
+    pub(crate) base_url: String,
+    pub(crate) transport: T,
     token: P,
-    max_retries: u32,
-    max_retry_delay: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) max_retry_delay: Duration,
 }
 
 impl<T: Transport, P: TokenProvider> Client<T, P> {
@@ -158,25 +159,48 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
 
     /// Sends `req` (with retries) and parses the response as `R`.
     pub async fn send<R: DeserializeOwned>(&self, req: &Request<R>) -> Result<R, Error> {
-        let resp = self.send_http(req.to_http(&self.base_url)?).await?;
+        let resp = self.execute_request(req).await?;
         parse_response(resp)
     }
 
     /// Sends a prepared HTTP request with authentication and retries; the response is
-    /// returned whatever its status.
+    /// returned whatever its status. (Traced with the literal path: a prepared request has
+    /// no template.)
     pub async fn send_http(&self, req: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = req.into_parts();
-        self.execute(&parts.method, &parts.uri, &parts.headers, &body).await
+        self.execute(&parts.method, &parts.uri, &parts.headers, &body, parts.uri.path()).await
     }
 
-    async fn execute(
+    /// Sends `req` with authentication and retries; the response whatever its status.
+    pub(crate) async fn execute_request<R>(&self, req: &Request<R>) -> Result<http::Response<Vec<u8>>, Error> {
+        let (parts, body) = req.to_http(&self.base_url)?.into_parts();
+        self.execute(&parts.method, &parts.uri, &parts.headers, &body, req.path().template()).await
+    }
+
+    /// One logical request (`template` names it in traces), retried after throttling.
+    pub(crate) async fn execute(
         &self,
         method: &http::Method,
         uri: &http::Uri,
         headers: &http::HeaderMap,
         body: &[u8],
+        template: &str,
     ) -> Result<http::Response<Vec<u8>>, Error> {
-        let mut attempt = 0u32;
+        let span = crate::trace::RequestSpan::new(method, template);
+        let mut retries = 0u32;
+        let result = span.instrument(self.attempts(method, uri, headers, body, &mut retries)).await;
+        span.finish(&result, retries);
+        result
+    }
+
+    async fn attempts(
+        &self,
+        method: &http::Method,
+        uri: &http::Uri,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        attempt: &mut u32,
+    ) -> Result<http::Response<Vec<u8>>, Error> {
         loop {
             let token = self.token.token().await?;
             let mut auth = HeaderValue::from_str(&format!("Bearer {token}"))
@@ -190,12 +214,12 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
             let req = builder.body(body.to_vec())?;
             let resp = self.transport.send(req).await?;
             let status = resp.status();
-            let throttled = status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE;
-            if throttled && attempt < self.max_retries {
-                let delay = retry_after(resp.headers()).unwrap_or_else(|| Duration::from_secs(1 << attempt.min(5)));
+            if throttled(status) && *attempt < self.max_retries {
+                let delay = retry_delay(resp.headers(), *attempt);
                 if delay <= self.max_retry_delay {
+                    crate::trace::retrying(status, delay);
                     self.transport.sleep(delay).await;
-                    attempt += 1;
+                    *attempt += 1;
                     continue;
                 }
             }
@@ -213,6 +237,17 @@ impl<T: Transport, P: TokenProvider> Client<T, P> {
     }
 }
 
+/// Whether a status asks to come back later (`429 Too Many Requests`, `503 Service Unavailable`).
+pub(crate) fn throttled(status: http::StatusCode) -> bool {
+    status == http::StatusCode::TOO_MANY_REQUESTS || status == http::StatusCode::SERVICE_UNAVAILABLE
+}
+
+/// The wait before retry number `attempt + 1` of a throttled request: its `Retry-After`,
+/// else 1 s, 2 s, 4 s, … capped at 32 s.
+pub(crate) fn retry_delay(headers: &http::HeaderMap, attempt: u32) -> Duration {
+    retry_after(headers).unwrap_or_else(|| Duration::from_secs(1 << attempt.min(5)))
+}
+
 /// Iterates over the pages of a collection; see [`Client::pages`].
 pub struct Pager<'c, I, T, P> {
     client: &'c Client<T, P>,
@@ -221,28 +256,33 @@ pub struct Pager<'c, I, T, P> {
 
 enum PagerState<I> {
     First(Box<Request<Page<I>>>),
-    Next { url: String, headers: http::HeaderMap },
+    Next { url: String, headers: http::HeaderMap, template: String },
     Done,
 }
 
 impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Pager<'_, I, T, P> {
     /// The next page, or `None` after the last one (or after an error).
     pub async fn next_page(&mut self) -> Option<Result<Page<I>, Error>> {
+        Some(self.next_response().await?.map(Response::into_value))
+    }
+
+    /// Like [`next_page`](Self::next_page), with the page response's status and headers.
+    pub async fn next_response(&mut self) -> Option<Result<Response<Page<I>>, Error>> {
         let state = std::mem::replace(&mut self.state, PagerState::Done);
-        let (result, mut headers) = match state {
+        let (result, mut headers, template) = match state {
             PagerState::Done => return None,
             PagerState::First(req) => {
                 let headers = req.headers().clone();
-                (self.client.send(&req).await, headers)
+                (self.client.send_with_headers(&req).await, headers, req.path().template().to_owned())
             }
-            PagerState::Next { url, headers } => (self.fetch_next(&url, &headers).await, headers),
+            PagerState::Next { url, headers, template } => (self.fetch_next(&url, &headers, &template).await, headers, template),
         };
         match result {
             Ok(page) => {
-                if let Some(next) = &page.next_link {
+                if let Some(next) = &page.value.next_link {
                     headers.remove(CONTENT_TYPE);
                     headers.remove(CONTENT_LENGTH);
-                    self.state = PagerState::Next { url: next.clone(), headers };
+                    self.state = PagerState::Next { url: next.clone(), headers, template };
                 }
                 Some(Ok(page))
             }
@@ -250,14 +290,14 @@ impl<I: DeserializeOwned, T: Transport, P: TokenProvider> Pager<'_, I, T, P> {
         }
     }
 
-    async fn fetch_next(&self, url: &str, headers: &http::HeaderMap) -> Result<Page<I>, Error> {
+    async fn fetch_next(&self, url: &str, headers: &http::HeaderMap, template: &str) -> Result<Response<Page<I>>, Error> {
         let uri = parse_absolute_uri(url)?;
         let base = parse_absolute_uri(&self.client.base_url)?;
         if uri.scheme() != base.scheme() || uri.authority().map(|a| a.as_str().to_ascii_lowercase()) != base.authority().map(|a| a.as_str().to_ascii_lowercase()) {
             return Err(Error::Url(format!("next link {url} is not on {}", self.client.base_url)));
         }
-        let resp = self.client.execute(&http::Method::GET, &uri, headers, &[]).await?;
-        parse_response(resp)
+        let resp = self.client.execute(&http::Method::GET, &uri, headers, &[], template).await?;
+        parse_response_with_headers(resp)
     }
 
     /// All remaining items of all remaining pages.

@@ -50,7 +50,7 @@ fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
 }
 
 /// `hh:mm[:ss[.fffffff]]` → (hour, minute, second, nanosecond).
-fn parse_time(s: &str) -> Option<(u32, u32, u32, u32)> {
+pub(crate) fn parse_time(s: &str) -> Option<(u32, u32, u32, u32)> {
     let (main, frac) = match s.split_once('.') {
         Some((m, f)) => (m, Some(f)),
         None => (s, None),

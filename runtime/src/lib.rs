@@ -19,6 +19,15 @@
 //! * [`client`] — a runtime-agnostic client: pluggable transport and token provider,
 //!   throttling retries, `@odata.nextLink` paging; `ReqwestTransport` with the `reqwest`
 //!   feature.
+//! * [`Response`], [`ETagged`] — status and headers of any call
+//!   ([`Client::send_with_headers`](client::Client::send_with_headers)); `If-Match` from a
+//!   model's `@odata.etag` ([`Request::if_match_from`]).
+//! * `batch` (feature `batch`) — JSON `$batch` with typed steps, `dependsOn`, chunks of 20
+//!   and inner throttling retries.
+//! * [`cloud`], [`auth`] — national clouds; client-credentials and (feature
+//!   `azure-identity`) `azure_identity` token providers.
+//! * Features `futures` (the pager as a `Stream`), `tracing` (a span per request), `uuid`,
+//!   `time`, `chrono` (conversions of the [`edm`] types).
 //!
 //! ```
 //! use graph_runtime::{filter, Expand, Field, Request, RequestPath, Resource};
@@ -68,6 +77,15 @@ mod path;
 mod permissions;
 mod query;
 mod request;
+mod response;
+mod trace;
+#[cfg(feature = "batch")]
+pub mod batch;
+pub mod cloud;
+pub mod auth;
+#[cfg(feature = "futures")]
+mod stream;
+mod edm_conv;
 
 pub use content::*;
 pub use enums::*;
@@ -77,6 +95,7 @@ pub use path::*;
 pub use permissions::*;
 pub use query::*;
 pub use request::*;
+pub use response::*;
 
 pub use http;
 pub use serde;

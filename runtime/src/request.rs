@@ -375,6 +375,22 @@ impl<R> Request<R> {
         self.set_header(http::header::IF_MATCH, etag, false);
         self
     }
+
+    /// `If-Match` with the entity tag of `model` (its `@odata.etag`, see
+    /// [`ETagged`](crate::ETagged)): an update of what was read, failing with `412` if it
+    /// changed since. A model without one (e.g. read with a `$select` that left it out) is
+    /// reported by [`to_http`](Self::to_http) rather than sent without the precondition.
+    pub fn if_match_from(mut self, model: &impl crate::response::ETagged) -> Self {
+        match model.etag() {
+            Some(etag) => self.set_header(http::header::IF_MATCH, &etag, false),
+            None => {
+                if self.deferred_error.is_none() {
+                    self.deferred_error = Some("If-Match: the model has no @odata.etag".into());
+                }
+            }
+        }
+        self
+    }
 }
 
 impl<R: Shape> Request<R>

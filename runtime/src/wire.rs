@@ -71,6 +71,13 @@ fn fields<M: WireModel>(m: &M) -> Vec<(&str, &dyn erased_serde::Serialize)> {
     collect(|w| m.to_wire(w))
 }
 
+/// The JSON value a model writes for property `name` (a declared property or one kept in its
+/// additional data, such as `@odata.etag`), if it writes one.
+pub fn property<M: WireModel>(m: &M, name: &str) -> Option<Value> {
+    let (_, value) = fields(m).into_iter().find(|(k, _)| *k == name)?;
+    serde_json::to_value(value).ok()
+}
+
 /// The body of a generated `Serialize` impl.
 pub fn serialize<M: WireModel, S: Serializer>(m: &M, s: S) -> Result<S::Ok, S::Error> {
     serialize_fields(s, |w| m.to_wire(w))

@@ -93,6 +93,9 @@ pub fn run(a: ReportArgs) -> ExitCode {
         .map(|ns| ns.types.len())
         .sum();
     let c = &out.counts;
+    // Documented request lines (HTTP request sections) and what became of them.
+    let lines: usize = out.apis.iter().map(|a| a.http_lines.len()).sum();
+    let count_code = |code: &str| diags.iter().filter(|d| d.code == code).count();
     let f = &checked.figures;
     if a.json {
         let ds: Vec<serde_json::Value> = diags
@@ -115,6 +118,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "paths": out.paths,
             "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok,
                          "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
+            "request_lines": {"documented": lines, "unresolved": count_code("doc-path-unresolved"), "elided": count_code("doc-path-elided"), "method_unsupported": count_code("doc-method-unsupported")},
             "diagnostics": ds,
         });
         println!("{v}");

@@ -133,7 +133,8 @@ fn an_error_in_any_input_writes_nothing() {
     for (path, page) in bad_pages {
         let p = docs.join(path);
         fs::write(&p, page).unwrap();
-        let o = regen(&docs, &out, &[]);
+        // `--strict`: an external tree otherwise skips the page and goes on (tested below).
+        let o = regen(&docs, &out, &["--strict"]);
         assert!(!o.status.success(), "{path}: {}", text(&o));
         assert!(String::from_utf8_lossy(&o.stderr).contains("nothing was written"), "{}", text(&o));
         assert_eq!(snapshot(&out), before, "{path}: output changed");
@@ -228,7 +229,7 @@ fn a_namespace_cannot_steer_paths() {
     let page = "---\ntitle: \"evil resource type\"\ndoc_type: resourcePageType\n---\n# evil resource type\n\nNamespace: microsoft.graph.x/../../../escaped\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|id|String|Id.|\n\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.x/../../../escaped.evil\"} -->\n```json\n{}\n```\n";
     fs::write(docs.join("resources/evil.md"), page).unwrap();
     let before = snapshot(&out);
-    let o = regen(&docs, &out, &[]);
+    let o = regen(&docs, &out, &["--strict"]);
     assert!(!o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("error[doc-namespace-invalid]"), "{}", text(&o));
     assert_eq!(snapshot(&out), before);
@@ -274,4 +275,22 @@ fn not_utf8_pages_are_reported_and_regen_goes_on() {
     let o = regen(&docs, &out, &[]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stderr).contains("doc-not-utf8"), "{}", text(&o));
+}
+
+#[test]
+fn an_external_tree_skips_a_broken_page_names_it_and_goes_on() {
+    let (_t, docs, out) = setup("skip-page");
+    let page = "---\ntitle: \"broken resource type\"\ndoc_type: resourcePageType\n---\n# broken resource type\n\nNamespace: microsoft.graph.cloudLicensing\n\n## Properties\n|Property|Type|Description|\n|:---|:---|:---|\n|x|microsoft.graph.cloudLicensing.nowhere|Unknown type.|\n\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"microsoft.graph.cloudLicensing.broken\"} -->\n```json\n{}\n```\n";
+    fs::write(docs.join("resources/broken.md"), page).unwrap();
+    let o = regen(&docs, &out, &[]);
+    let all = text(&o);
+    assert!(o.status.success(), "{all}");
+    // The page's own diagnostic, located; the page named as skipped; the summary counts it.
+    assert!(all.contains("error[doc-type-unknown]") && all.contains("resources/broken.md"), "{all}");
+    assert!(all.contains("skipped: ") && all.contains("broken.md (doc-type-unknown)"), "{all}");
+    assert!(all.contains("1 skipped)"), "{all}");
+    // Nothing of the skipped page reached the crate; the rest did.
+    let files = snapshot(&out);
+    assert!(files.keys().any(|k| k.contains("allotment")), "{:?}", files.keys().collect::<Vec<_>>());
+    assert!(!files.keys().any(|k| k.contains("broken")));
 }

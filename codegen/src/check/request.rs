@@ -36,10 +36,15 @@ pub(super) fn check_request(
         }
     };
     let ty = c.node.0.clone();
+    let bound = match c.kind {
+        OpKind::Action => paths::bound_operation(cx.schema, &target.ty, split_call_name(&target.text)).map(|(_, o)| o),
+        _ => None,
+    };
+    check_request_body(cx, api, req, &c, bound);
     let declared = match c.kind {
         OpKind::Action => {
             // The overload bound to the type addressed (names are shared by many bindings).
-            let op = paths::bound_operation(cx.schema, &target.ty, split_call_name(&target.text)).map(|(_, o)| o);
+            let op = bound;
             let want = match op.map(|o| o.kind) {
                 Some(crate::csdl::OperationKind::Function) => "GET",
                 _ => "POST",

@@ -97,7 +97,17 @@ pub(super) struct ValueCx<'a, 'c, 's> {
     at: &'a dyn Fn(u32, u32) -> Origin,
 }
 
-impl ValueCx<'_, '_, '_> {
+impl<'a, 'c, 's> ValueCx<'a, 'c, 's> {
+    pub(super) fn new(cx: &'c mut Cx<'s>, aliases: &'a BTreeSet<String>, at: &'a dyn Fn(u32, u32) -> Origin) -> Self {
+        ValueCx { cx, aliases, at }
+    }
+
+    /// A member that names nothing of `of`.
+    pub(super) fn unknown(&mut self, n: &JNode, name: &str, of: &str) {
+        let o = self.origin(n);
+        self.cx.diags.push(Diagnostic::error(UNKNOWN_PROPERTY, o, format!("`{name}` is not {of}")));
+    }
+
     fn origin(&self, n: &JNode) -> Origin {
         (self.at)(n.line, n.col)
     }
@@ -120,7 +130,7 @@ impl ValueCx<'_, '_, '_> {
         ));
     }
 
-    fn value(&mut self, n: &JNode, ty: &TypeRef, what: &str) {
+    pub(super) fn value(&mut self, n: &JNode, ty: &TypeRef, what: &str) {
         if matches!(n.v, JVal::Null) {
             return;
         }
@@ -174,7 +184,7 @@ impl ValueCx<'_, '_, '_> {
         }
     }
 
-    fn object(&mut self, members: &[(String, Pos, JNode)], declared: &str) {
+    pub(super) fn object(&mut self, members: &[(String, Pos, JNode)], declared: &str) {
         let schema = self.cx.schema;
         let mut ty = declared.to_string();
         let mut checkable = true;

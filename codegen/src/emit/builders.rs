@@ -101,10 +101,25 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             let m = format_ident!("{}", c.method);
             let seg = &c.segment;
             let t = builder_path(ir, &c.builder);
-            let d = doc_attr(&format!("`…/{seg}`"));
-            quote! {
-                #d
-                pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+            match &c.function_params {
+                Some(params) => {
+                    let d = doc_attr(&format!("`…/{seg}(…)`: a composable function; the request builder continues on what it returns."));
+                    let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
+                    let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
+                    quote! {
+                        #d
+                        pub fn #m(&self #(, #idents: impl Into<graph_runtime::filter::Literal>)*) -> #t {
+                            #t::new(self.path.function(#seg, &[#((#wires, #idents.into())),*]))
+                        }
+                    }
+                }
+                None => {
+                    let d = doc_attr(&format!("`…/{seg}`"));
+                    quote! {
+                        #d
+                        pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+                    }
+                }
             }
         })
         .collect();
@@ -161,9 +176,20 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         }
                     };
                 }
+                OpKind::RemoveRef if b.collection => {
+                    return quote! {
+                        #d
+                        #[doc = ""]
+                        /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
+                        pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
+                            #new_request.param("$id", odata_id) #headers
+                        }
+                    };
+                }
                 OpKind::AddRef | OpKind::SetRef => {
                     return quote! {
                         #d
+                        #[doc = ""]
                         /// `odata_id`: the absolute URL of the entity referred to.
                         pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
                             #new_request.with_reference(odata_id) #headers
@@ -202,8 +228,11 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             let seg = &c.segment;
             let t = builder_path(ir, &c.builder);
             let d = doc_attr(&format!("`…/{seg}`: only the items of this type (a type cast)."));
+            // A cast is there when the areas that build its target are: it widens no area.
+            let cfg = super::cfg_attr(ir.builder_gates.get(&c.builder));
             quote! {
                 #d
+                #cfg
                 pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
             }
         })

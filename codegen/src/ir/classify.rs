@@ -36,6 +36,12 @@ pub fn classify(method: &str, r: &Resolved) -> Result<Classified, String> {
     let before = r.segments.len().checked_sub(2).map(|i| &r.segments[i]);
     let what = |c: bool| if c { "a collection" } else { "a single entity" };
     match (&target.kind, method) {
+        // A composable function is a way to its result: GET reads it like any entity.
+        (SegKind::Operation { returns: Some(t), .. }, "GET") => {
+            let kind = if t.collection { OpKind::List } else { OpKind::Get };
+            Ok(Classified { node: (t.name.clone(), t.collection), kind, segment: None, action: None })
+        }
+        (SegKind::Operation { returns: Some(_), .. }, m) => Err(format!("`{m}` on the function `{}` is not an operation", target.text)),
         (SegKind::Operation { qname, .. }, _) => Ok(Classified {
             node: (ty, target.ty.collection),
             kind: OpKind::Action,

@@ -20,6 +20,8 @@ pub struct Ir {
     pub operations: BTreeMap<String, OperationInfo>,
     /// Doc examples replayed as tests.
     pub examples: Vec<ExampleTest>,
+    /// Examples the checks flag as doc errors: listed in the example file, not replayed.
+    pub excluded_examples: Vec<ExcludedExample>,
     /// Namespaces generated in full (others are opaque).
     pub namespaces: Vec<String>,
     /// Cargo features (areas): feature name → what it gates in.
@@ -177,6 +179,8 @@ pub struct Child {
     pub method: String,
     pub segment: String,
     pub builder: String,
+    /// A composable function: its parameters as (wire, Rust) names.
+    pub function_params: Option<Vec<(String, String)>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -266,6 +270,16 @@ pub struct ExampleTest {
     pub response: Option<(Shape, String)>,
     /// Bodies that are not a model: a `$ref` body or raw content.
     pub raw_body: Option<RawBody>,
+    /// Lines of the documented response (from the response block to the end of its body).
+    pub response_lines: Option<(u32, u32)>,
+}
+
+/// A documented example that is not replayed because the checks flag it as a doc error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedExample {
+    pub file: String,
+    pub line: u32,
+    pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -274,6 +288,8 @@ pub enum RawBody {
     Reference(String, String),
     /// Raw content (`PUT …/$value`, `…/content`) as documented.
     Content(String),
+    /// `DELETE …/{collection}/$ref?$id=…`: the `$id` (removed from the replayed query).
+    RefById(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -286,4 +302,6 @@ pub enum Call {
     Op(String, bool, Vec<String>),
     /// `by_path` with the item path.
     ByPath(String),
+    /// A composable function that continues the chain, with its documented arguments.
+    Function(String, Vec<String>),
 }

@@ -32,6 +32,7 @@ pub(super) fn builder_names(ir: &Ir, useful: &BTreeSet<Node>) -> BTreeMap<Node, 
 
 pub(super) fn lower_builders(
     schema: &Schema,
+    comp: &Composable,
     ops: &NodeOps,
     useful: &BTreeSet<Node>,
     ir: &mut Ir,
@@ -77,21 +78,28 @@ pub(super) fn lower_builders(
             }
             name
         };
-        for (seg, t) in edges(schema, node) {
+        let calls = composable_on(schema, comp, node);
+        for (seg, t) in edges(schema, comp, node) {
             if !useful.contains(&t) {
                 continue;
             }
             if seg == "{key}" {
                 b.item = Some((names[&t].clone(), format!("{}-id", split_qualified(&node.0).1)));
+            } else if let Some((_, params, _, _)) = calls.iter().find(|c| c.0 == seg) {
+                let simple = seg.rsplit('.').next().unwrap_or(&seg).to_string();
+                let mut rust: Vec<String> = params.iter().map(|p| snake(p)).collect();
+                dedupe(&mut rust, &["self"]);
+                let function_params = Some(params.iter().cloned().zip(rust).collect());
+                b.children.push(Child { method: unique(snake(&simple)), segment: seg, builder: names[&t].clone(), function_params });
             } else {
-                b.children.push(Child { method: unique(snake(&seg)), segment: seg, builder: names[&t].clone() });
+                b.children.push(Child { method: unique(snake(&seg)), segment: seg, builder: names[&t].clone(), function_params: None });
             }
         }
         // Casts to the derived types that have builders of the same shape.
         for t in useful.iter().filter(|t| t.1 == node.1 && t.0 != node.0) {
             if schema.lineage(&t.0).contains(&node.0) {
                 let method = unique(format!("as_{}", snake(split_qualified(&t.0).1)));
-                b.casts.push(Child { method, segment: t.0.clone(), builder: names[t].clone() });
+                b.casts.push(Child { method, segment: t.0.clone(), builder: names[t].clone(), function_params: None });
             }
         }
         if let Some(node_ops) = ops.get(node) {

@@ -40,11 +40,27 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                     Some(RawBody::Reference(id, doc))
                 }
                 OpKind::PutContent => Some(RawBody::Content(req.body.clone().unwrap_or_default())),
+                OpKind::RemoveRef if op_collection(ir, &op) => {
+                    let id = paths::query_part(&req.url).and_then(|q| {
+                        crate::odata_query::parse(q, '&').into_iter().find(|o| o.name == "$id").map(|o| o.value)
+                    });
+                    let Some(id) = id else {
+                        diags.push(Diagnostic::warning(
+                            "example-reference-body",
+                            origin,
+                            format!("`{} {}`: removing a reference from a collection names it with `$id`", req.method, req.url),
+                        ));
+                        continue;
+                    };
+                    Some(RawBody::RefById(id))
+                }
                 _ => None,
             };
             let response = ex.response.as_ref().and_then(|r| r.body.clone()).map(|b| (op.response.clone(), b));
             let body = match (&op.body, &req.body) {
                 (Some(t), Some(b)) => Some((t.clone(), b.clone())),
+                // The operation takes a body the example does not show: an empty one.
+                (Some(t), None) if raw_body.is_none() => Some((t.clone(), "{}".to_string())),
                 _ => None,
             };
             ir.examples.push(ExampleTest {
@@ -56,10 +72,16 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                 // The documented URL as the schema spells it (declared case, keys as segments).
                 url: paths::resolve(schema, &req.url).map(|r| r.canonical()).unwrap_or_default()
                     + &paths::query_part(&req.url).map(|q| format!("?{q}")).unwrap_or_default(),
-                query: paths::query_part(&req.url).map(str::to_string),
+                query: paths::query_part(&req.url)
+                    .map(|q| if matches!(raw_body, Some(RawBody::RefById(_))) { without_option(q, "$id") } else { q.to_string() })
+                    .filter(|q| !q.is_empty()),
                 body,
                 response,
                 raw_body,
+                response_lines: ex.response.as_ref().map(|r| {
+                    let n = r.body.as_deref().map(|b| b.lines().count() as u32).unwrap_or(0);
+                    (r.line, r.body_line.max(r.line) + n)
+                }),
             });
         }
     }
@@ -105,7 +127,21 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 }
                 chain.push(Call::ByPath(path.clone()));
             }
-            // The operation ends the chain; a builder never continues after a function call.
+            // A composable function continues the chain on what it returns.
+            SegKind::Operation { returns: Some(_), args, .. } => {
+                let b = builder?;
+                let c = b.children.iter().find(|c| c.segment == seg.text && c.function_params.is_some())?;
+                let params = c.function_params.as_ref()?;
+                let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
+                // Arguments by name; a lone positional one (`range('A1')`) fills a single parameter.
+                let values: Vec<String> = match (args.as_slice(), params.len()) {
+                    ([(k, v)], 1) if k.is_empty() => vec![v.clone()],
+                    _ => params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?,
+                };
+                chain.push(Call::Function(c.method.clone(), values));
+                builder = ir.builders.get(&c.builder);
+            }
+            // The operation ends the chain.
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count if i == last => break,
             SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => return None,
         }
@@ -122,4 +158,14 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
     };
     chain.push(Call::Op(op.method_name.clone(), op.body.is_some(), args));
     Some((chain, op.clone()))
+}
+
+/// True when `op` belongs to a collection builder.
+fn op_collection(ir: &Ir, op: &OpMethod) -> bool {
+    ir.builders.values().any(|b| b.collection && b.operations.iter().any(|o| o.operation_const == op.operation_const))
+}
+
+/// The query `q` without the option `name`.
+fn without_option(q: &str, name: &str) -> String {
+    q.split('&').filter(|kv| kv.split('=').next() != Some(name)).collect::<Vec<_>>().join("&")
 }

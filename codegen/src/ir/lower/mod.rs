@@ -103,14 +103,15 @@ pub const PATH_DEPTH: usize = 4;
 pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authority: Authority) -> Lowered {
     let mut diags = Vec::new();
     let metadata = authority == Authority::Metadata;
-    let reach = if metadata { reachable(schema) } else { BTreeMap::new() };
+    let comp = composable_functions(schema);
+    let reach = if metadata { reachable(schema, &comp) } else { BTreeMap::new() };
     let mut ops = if metadata { csdl_operations(schema, &reach) } else { NodeOps::new() };
     let resolved = attach_operations(schema, apis, &mut ops, metadata, &mut diags);
-    let useful = useful_nodes(schema, &ops);
+    let useful = useful_nodes(schema, &comp, &ops);
     let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
     lower_models(schema, namespaces, &useful, &mut ir);
     fix_model_names(&mut ir);
-    lower_builders(schema, &ops, &useful, &mut ir, &mut diags);
+    lower_builders(schema, &comp, &ops, &useful, &mut ir, &mut diags);
     // Builders add write models: name those too.
     fix_model_names(&mut ir);
     lower_examples(schema, apis, &mut ir, &mut diags);
@@ -121,7 +122,7 @@ pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authorit
         compute_features(&mut ir, &container_ns);
         ir.figures = Figures {
             reachable_nodes: reach.len(),
-            path_templates: count_path_templates(schema, &reach, &ops, PATH_DEPTH),
+            path_templates: count_path_templates(schema, &comp, &reach, &ops, PATH_DEPTH),
             path_depth: PATH_DEPTH,
         };
     }

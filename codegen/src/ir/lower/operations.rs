@@ -36,7 +36,7 @@ pub(super) fn merge_body_rows(acc: &mut Vec<Row>, page: &[Row], first: bool) {
 
 /// Nodes reachable from the container, each with the shortest path template reaching it
 /// (breadth first; roots in name order, edges in declared order: deterministic).
-pub(super) fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
+pub(super) fn reachable(schema: &Schema, comp: &Composable) -> BTreeMap<Node, String> {
     let mut seen: BTreeMap<Node, String> = BTreeMap::new();
     let mut queue: std::collections::VecDeque<(Node, String)> =
         roots(schema).into_iter().map(|(name, n)| (n, format!("/{name}"))).collect();
@@ -44,10 +44,14 @@ pub(super) fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
         if seen.contains_key(&n) {
             continue;
         }
-        for (seg, t) in edges(schema, &n) {
+        for (seg, t) in edges(schema, comp, &n) {
             if !seen.contains_key(&t) {
+                let call = composable_on(schema, comp, &n).into_iter().find(|e| e.0 == seg);
                 let next = if seg == "{key}" {
                     format!("{path}/{{{}-id}}", split_qualified(&n.0).1)
+                } else if let Some((_, params, _, _)) = call {
+                    let ps: Vec<String> = params.iter().map(|p| format!("{p}={{{p}}}")).collect();
+                    format!("{path}/{seg}({})", ps.join(","))
                 } else {
                     format!("{path}/{seg}")
                 };
@@ -62,7 +66,7 @@ pub(super) fn reachable(schema: &Schema) -> BTreeMap<Node, String> {
 /// How many distinct path templates the container allows with at most `depth` segments after
 /// the root segment, counted over the node graph `nodes` (never materialised). The bound
 /// operations of `ops` count as a final segment.
-pub(super) fn count_path_templates(schema: &Schema, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
+pub(super) fn count_path_templates(schema: &Schema, comp: &Composable, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
     let bound: BTreeMap<&Node, usize> =
         ops.iter().map(|(n, by)| (n, by.keys().filter(|(k, _)| *k == OpKind::Action).count())).collect();
     let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
@@ -80,7 +84,7 @@ pub(super) fn count_path_templates(schema: &Schema, nodes: &BTreeMap<Node, Strin
             // Operations end a path: one more segment each.
             let calls = bound.get(n).copied().unwrap_or(0) as u128;
             total = total.saturating_add(count.saturating_mul(calls));
-            for (_, t) in edges(schema, n) {
+            for (_, t) in edges(schema, comp, n) {
                 if nodes.contains_key(&t) {
                     let e = next.entry(t).or_default();
                     *e = e.saturating_add(*count);
@@ -223,6 +227,10 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
     let bound = bound_operations(schema);
     for (node, path) in reach {
         for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
+            // A composable function is a navigation edge (its builder's `get` calls it).
+            if op.composable && paths::composable_return(schema, &format!("{ns_name}.{name}"), &TypeRef::new(&node.0, node.1)).is_some() {
+                continue;
+            }
             // `operations_on` gives each segment once, and the loop above adds no actions.
             let acc = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone())).or_default();
             acc.kind = Some(OpKind::Action);
@@ -343,18 +351,60 @@ pub(super) fn attach_operations(
     resolved_count
 }
 
-/// Navigation edges of a node: (method/segment name, target node).
-pub(super) fn edges(schema: &Schema, node: &Node) -> Vec<(String, Node)> {
-    let (ty, collection) = node;
-    if *collection {
-        return vec![("{key}".into(), (ty.clone(), false))];
+/// Composable bound functions (`range(address=…)` of a worksheet) by binding node: builders
+/// continue on what they return, so they are navigation edges too. (call segment, parameter
+/// names, qualified name, target node); the nearest binding wins, as for operations.
+pub(super) type Composable = BTreeMap<Node, Vec<(String, Vec<String>, String, Node)>>;
+
+pub(super) fn composable_functions(schema: &Schema) -> Composable {
+    let mut out: Composable = BTreeMap::new();
+    for (binding, ops) in bound_operations(schema) {
+        for (ns_name, name, op) in ops {
+            if op.kind != OperationKind::Function || !op.composable {
+                continue;
+            }
+            let qname = format!("{ns_name}.{name}");
+            let Some(ret) = paths::composable_return(schema, &qname, &TypeRef::new(&binding.0, binding.1)) else { continue };
+            let segment = if ns_name == "microsoft.graph" { name.to_string() } else { qname.clone() };
+            let params = op.parameters.iter().skip(1).map(|p| p.name.clone()).collect();
+            let v = out.entry(binding.clone()).or_default();
+            if !v.iter().any(|(s, ..)| *s == segment) {
+                v.push((segment, params, qname, (ret.name, ret.collection)));
+            }
+        }
     }
-    schema
-        .all_properties(ty)
-        .into_iter()
-        .filter(|p| p.is_navigation())
-        .map(|p| (p.name.clone(), (p.ty.name.clone(), p.ty.collection)))
-        .collect()
+    out
+}
+
+/// The composable functions callable on `node` (bound to its type or a base type).
+pub(super) fn composable_on<'c>(schema: &Schema, comp: &'c Composable, node: &Node) -> Vec<&'c (String, Vec<String>, String, Node)> {
+    let mut out: Vec<&(String, Vec<String>, String, Node)> = Vec::new();
+    for ty in schema.lineage(&node.0) {
+        for e in comp.get(&(ty, node.1)).into_iter().flatten() {
+            if !out.iter().any(|x| x.0 == e.0) {
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// Navigation edges of a node: (method/segment name, target node): the key of a collection,
+/// navigation properties, and composable functions.
+pub(super) fn edges(schema: &Schema, comp: &Composable, node: &Node) -> Vec<(String, Node)> {
+    let (ty, collection) = node;
+    let mut out: Vec<(String, Node)> = if *collection {
+        vec![("{key}".into(), (ty.clone(), false))]
+    } else {
+        schema
+            .all_properties(ty)
+            .into_iter()
+            .filter(|p| p.is_navigation())
+            .map(|p| (p.name.clone(), (p.ty.name.clone(), p.ty.collection)))
+            .collect()
+    };
+    out.extend(composable_on(schema, comp, node).into_iter().map(|(s, _, _, t)| (s.clone(), t.clone())));
+    out
 }
 
 pub(super) fn roots(schema: &Schema) -> Vec<(String, Node)> {
@@ -367,7 +417,7 @@ pub(super) fn roots(schema: &Schema) -> Vec<(String, Node)> {
 }
 
 /// Nodes reachable from the container that lead to at least one operation.
-pub(super) fn useful_nodes(schema: &Schema, ops: &NodeOps) -> BTreeSet<Node> {
+pub(super) fn useful_nodes(schema: &Schema, comp: &Composable, ops: &NodeOps) -> BTreeSet<Node> {
     // Reachable set.
     let mut reach: BTreeSet<Node> = BTreeSet::new();
     let mut stack: Vec<Node> = roots(schema).into_iter().map(|(_, n)| n).collect();
@@ -375,7 +425,7 @@ pub(super) fn useful_nodes(schema: &Schema, ops: &NodeOps) -> BTreeSet<Node> {
         if !reach.insert(n.clone()) {
             continue;
         }
-        for (_, t) in edges(schema, &n) {
+        for (_, t) in edges(schema, comp, &n) {
             if !reach.contains(&t) {
                 stack.push(t);
             }
@@ -386,7 +436,7 @@ pub(super) fn useful_nodes(schema: &Schema, ops: &NodeOps) -> BTreeSet<Node> {
     loop {
         let before = useful.len();
         for n in &reach {
-            if !useful.contains(n) && edges(schema, n).iter().any(|(_, t)| useful.contains(t)) {
+            if !useful.contains(n) && edges(schema, comp, n).iter().any(|(_, t)| useful.contains(t)) {
                 useful.insert(n.clone());
             }
         }

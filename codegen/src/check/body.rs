@@ -1,0 +1,44 @@
+//! Example request bodies: valid JSON, and each value of the type its property (create,
+//! update, replace) or parameter (actions) has. A body that is wrong is a doc error: it is
+//! reported, and the example is not replayed as a test (it would fail to deserialise).
+
+use super::*;
+use crate::ir::classify::Classified;
+
+/// Checks the body of `req`, which `c` classified; `op` is the bound operation for actions.
+pub(super) fn check_request_body(cx: &mut Cx, api: &ApiFacts, req: &ExampleRequest, c: &Classified, op: Option<&crate::csdl::Operation>) {
+    let Some(body) = &req.body else { return };
+    let takes_json = matches!(c.kind, OpKind::Create | OpKind::Update | OpKind::Replace | OpKind::AddRef | OpKind::SetRef)
+        || (c.kind == OpKind::Action && op.is_some_and(|o| o.kind == crate::csdl::OperationKind::Action && o.parameters.len() > 1));
+    if !takes_json {
+        return;
+    }
+    let file = api.file.clone();
+    let first = req.body_line.max(req.line);
+    let at = |line: u32, col: u32| Origin::new(file.clone(), first + line.saturating_sub(1), col);
+    let root = match parse_json(body) {
+        Ok(v) => v,
+        Err(e) => {
+            cx.diags.push(Diagnostic::error(REQUEST_BODY_INVALID, at(e.line, e.col), format!("request body is not valid JSON: {}", e.msg)));
+            return;
+        }
+    };
+    let JVal::Obj(members) = &root.v else {
+        cx.diags.push(Diagnostic::error(REQUEST_BODY_INVALID, at(root.line, root.col), "a request body is a JSON object"));
+        return;
+    };
+    let aliases = BTreeSet::new();
+    let mut vc = ValueCx::new(cx, &aliases, &at);
+    match (c.kind, op) {
+        (OpKind::Action, Some(op)) => {
+            for (name, _, value) in members.iter().filter(|(k, _, _)| !k.starts_with('@') && !k.contains('@')) {
+                match op.parameters.iter().skip(1).find(|p| &p.name == name) {
+                    Some(p) => vc.value(value, &p.ty, name),
+                    None => vc.unknown(value, name, &format!("a parameter of `{}`", op.name)),
+                }
+            }
+        }
+        (OpKind::AddRef | OpKind::SetRef, _) => {}
+        _ => vc.object(members, &c.node.0),
+    }
+}
