@@ -87,8 +87,8 @@ fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
     let text = any::<String>();
     let op = (0..OPS.len()).prop_map(|i| OPS[i]);
     prop_oneof![
-        (op.clone(), text.clone()).prop_map(|(op, s)| (typed_cmp!(NAME, op, s.as_str()), cmp("displayName", op, Lit::Str(s)))),
-        (0..3usize, text.clone()).prop_map(|(f, s)| {
+        (op.clone(), text).prop_map(|(op, s)| (typed_cmp!(NAME, op, s.as_str()), cmp("displayName", op, Lit::Str(s)))),
+        (0..3usize, text).prop_map(|(f, s)| {
             let (filter, func): (Filter, Func) = match f {
                 0 => (NAME.starts_with(s.as_str()).into(), Func::StartsWith),
                 1 => (NAME.ends_with(s.as_str()).into(), Func::EndsWith),
@@ -125,7 +125,7 @@ fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
                 (COLORS.has(c).into(), cmp("colors", CmpOp::Has, Lit::Str(w)))
             }
         }),
-        prop::collection::vec(text.clone(), 1..4).prop_map(|v| {
+        prop::collection::vec(text, 1..4).prop_map(|v| {
             let f = NAME.in_(v.iter().map(String::as_str)).into();
             (f, Expr::In { path: path("displayName"), items: v.into_iter().map(Lit::Str).collect() })
         }),
@@ -136,7 +136,7 @@ fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
                 (NAME.ne_null().into(), cmp("displayName", CmpOp::Ne, Lit::Null))
             }
         }),
-        (prop::sample::select(vec!["c", "x", "item1", "t_2"]), text.clone(), any::<bool>()).prop_map(|(var, s, all)| {
+        (prop::sample::select(vec!["c", "x", "item1", "t_2"]), text, any::<bool>()).prop_map(|(var, s, all)| {
             let body = cmp(var, CmpOp::Eq, Lit::Str(s.clone()));
             let f: Filter = if all { TAGS.all(var, |t| t.eq(s.as_str())).into() } else { TAGS.any(var, |t| t.eq(s.as_str())).into() };
             (f, Expr::Lambda { path: path("tags"), all, var: var.into(), body: Some(Box::new(body)) })
