@@ -389,7 +389,7 @@ fn exclude_flagged_examples(ir: &mut Ir, schema: &Schema, apis: &[ApiFacts], bor
     let mut kept = Vec::new();
     for ex in std::mem::take(&mut ir.examples) {
         let hit = errors.iter().find(|(f, l, _)| {
-            *f == ex.file && (*l == ex.line || ex.response_lines.is_some_and(|(a, b)| (a..=b).contains(l)))
+            *f == ex.file && (ex.lines.0..=ex.lines.1).contains(l)
         });
         match hit {
             Some((_, _, code)) => ir.excluded_examples.push(crate::ir::ExcludedExample { file: ex.file.clone(), line: ex.line, code: code.to_string() }),

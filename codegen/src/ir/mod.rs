@@ -270,8 +270,8 @@ pub struct ExampleTest {
     pub response: Option<(Shape, String)>,
     /// Bodies that are not a model: a `$ref` body or raw content.
     pub raw_body: Option<RawBody>,
-    /// Lines of the documented response (from the response block to the end of its body).
-    pub response_lines: Option<(u32, u32)>,
+    /// Lines the example spans: from its request to the end of its response.
+    pub lines: (u32, u32),
 }
 
 /// A documented example that is not replayed because the checks flag it as a doc error.

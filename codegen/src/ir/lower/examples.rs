@@ -78,10 +78,13 @@ pub(super) fn lower_examples(schema: &Schema, apis: &[ApiFacts], ir: &mut Ir, di
                 body,
                 response,
                 raw_body,
-                response_lines: ex.response.as_ref().map(|r| {
-                    let n = r.body.as_deref().map(|b| b.lines().count() as u32).unwrap_or(0);
-                    (r.line, r.body_line.max(r.line) + n)
-                }),
+                // From the request line to the end of the request body or of the response.
+                lines: {
+                    let end_of = |start: u32, body: Option<&str>| start + body.map(|b| b.lines().count() as u32).unwrap_or(0);
+                    let req_end = end_of(req.body_line.max(req.line), req.body.as_deref());
+                    let resp_end = ex.response.as_ref().map(|r| end_of(r.body_line.max(r.line), r.body.as_deref())).unwrap_or(0);
+                    (req.line, req_end.max(resp_end))
+                },
             });
         }
     }

@@ -262,6 +262,12 @@ pub(super) fn attach_operations(
 ) -> usize {
     let mut resolved_count = 0;
     for api in apis {
+        // Shapes of the paths each permission group lists, resolved once per page.
+        let group_shapes: Vec<Vec<(String, Option<String>)>> = api
+            .permission_groups
+            .iter()
+            .map(|g| g.paths.iter().map(|p| (p.method.clone(), paths::resolve(schema, &p.path).ok().map(|x| x.shape()))).collect())
+            .collect();
         for line in &api.http_lines {
             let origin = Origin::new(api.file.clone(), line.line, 1);
             let r = match paths::resolve(schema, &line.path) {
@@ -308,10 +314,8 @@ pub(super) fn attach_operations(
             acc.pages.insert(api.file.clone());
             // Permissions of the group listing this path (same method and path shape).
             let shape = r.shape();
-            let perms = api.permission_groups.iter().find(|g| {
-                g.paths.iter().any(|p| {
-                    p.method == line.method && paths::resolve(schema, &p.path).map(|x| x.shape()) == Ok(shape.clone())
-                })
+            let perms = api.permission_groups.iter().zip(&group_shapes).find_map(|(g, shapes)| {
+                shapes.iter().any(|(m, s)| *m == line.method && s.as_deref() == Some(shape.as_str())).then_some(g)
             });
             let entry = acc.paths.entry(r.canonical()).or_insert(None);
             if let Some(new) = perms.and_then(|g| g.permissions.as_ref()) {
