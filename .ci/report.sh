@@ -2,7 +2,8 @@
 # CI hook: `cargo xtask report --json` over the real beta pages and the seed pages.
 # Fails (exit 1) when the command crashes or panics, when a request example stops matching
 # (requests_matched < requests), or when fewer response examples pass than the committed
-# baseline in .ci/report-baseline.json (raise the baseline when the figures improve).
+# baseline in .ci/report-baseline.json, or fewer `$filter` examples are rebuilt typed (raise
+# the baseline when the figures improve).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 baseline=.ci/report-baseline.json
@@ -37,6 +38,14 @@ for docs in ../shared/graph-docs/beta ../shared/seeds; do
   fi
   if [ "$ok" -lt "$want_ok" ]; then
     echo "report.sh: $docs: responses_ok dropped to $ok (baseline $want_ok)" >&2
+    status=1
+  fi
+  read -r typed filters < <(jq -r '[.examples.filters_typed, .examples.filters] | @tsv' "$out")
+  want_typed=$(jq -r --arg d "$docs" '.[$d].filters_typed // 0' "$baseline")
+  echo "report $docs: \$filter rebuilt typed $typed/$filters (baseline: $want_typed)"
+  if [ "$typed" -lt "$want_typed" ]; then
+    echo "report.sh: $docs: typed \$filter examples dropped to $typed (baseline $want_typed):" >&2
+    jq -r '.diagnostics[] | select(.code | startswith("example-filter")) | "  \(.file):\(.line):\(.col): \(.code): \(.message)"' "$out" >&2
     status=1
   fi
   rm -f "$out" "$err"
