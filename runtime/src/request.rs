@@ -387,6 +387,7 @@ impl<R> Request<R> {
             body: self.body,
             operation: self.operation,
             deferred_error: self.deferred_error,
+            advanced: self.advanced,
             _r: PhantomData,
         }
     }
