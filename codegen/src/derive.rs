@@ -194,6 +194,8 @@ pub fn derive_refs(pages: &[&Page], namespaces: &[String], external: &Schema) ->
                     description: clean_description(&row.description),
                     computed: read_only,
                     filterable,
+                    filter_operators: crate::query_caps::doc_filter_operators(&row.description),
+                    sortable: crate::query_caps::doc_sortable(&row.description),
                     ..Default::default()
                 },
                 origin: page.origin(row.line),

@@ -11,6 +11,8 @@ pub mod csdl;
 pub mod extract;
 pub mod derive;
 pub mod odata_query;
+pub mod filter_parse;
+pub mod query_caps;
 pub mod paths;
 pub mod ir;
 pub mod emit;

@@ -70,6 +70,32 @@ fn tiny_fixture_derives_and_emits_the_golden_crate() {
     check_dir(&root().join("goldens/tiny"), &files);
 }
 
+/// The typed-filter fixture: CSDL only, with Capabilities restrictions; its crate is what the
+/// compile-fail tests (`codegen/tests/compile_fail.rs`) use.
+#[test]
+fn filters_fixture_emits_the_golden_crate() {
+    let fixtures = root().join("codegen/tests/fixtures");
+    let input = Input {
+        csdl_xml: Some((
+            "codegen/tests/fixtures/filters.csdl.xml".into(),
+            std::fs::read_to_string(fixtures.join("filters.csdl.xml")).unwrap(),
+        )),
+        namespaces: vec!["microsoft.graph".into()],
+        settings: CrateSettings {
+            package: "golden-filters".into(),
+            runtime_path: "../../runtime".into(),
+            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
+            deny_warnings: true,
+            default_features: vec!["full".into()],
+        },
+        ..Default::default()
+    };
+    let out = run(&input);
+    let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    check_dir(&root().join("goldens/filters"), &out.files);
+}
+
 #[test]
 fn tiny_fixture_derives_the_expected_model() {
     let out = run(&tiny_input());

@@ -141,15 +141,21 @@ fn cloudlicensing_admincloudlicensing_list_assignments_example_3() {
         .expand(
             graph::cloud_licensing::AssignmentExpand::allotment()
                 .filter(
-                    graph_runtime::filter::Filter::raw(
-                        "skuId in (639dec6b-bb19-468b-871c-c5c441c4b0cb, a403ebcc-fae0-4ca2-8c8c-7a907fd6c235)",
-                    ),
+                    graph::cloud_licensing::AllotmentField::SKU_ID
+                        .in_([
+                            "639dec6b-bb19-468b-871c-c5c441c4b0cb"
+                                .parse::<graph_runtime::edm::Guid>()
+                                .expect("documented Guid literal"),
+                            "a403ebcc-fae0-4ca2-8c8c-7a907fd6c235"
+                                .parse::<graph_runtime::edm::Guid>()
+                                .expect("documented Guid literal"),
+                        ]),
                 ),
         );
     assert_request(
         &request,
         "GET",
-        "/admin/cloudLicensing/assignments?$expand=allotment($filter=skuId in (639dec6b-bb19-468b-871c-c5c441c4b0cb, a403ebcc-fae0-4ca2-8c8c-7a907fd6c235))",
+        "/admin/cloudLicensing/assignments?$expand=allotment($filter=skuId in (639dec6b-bb19-468b-871c-c5c441c4b0cb,a403ebcc-fae0-4ca2-8c8c-7a907fd6c235))",
         None,
         "api/cloudlicensing-admincloudlicensing-list-assignments.md:226",
     );
@@ -514,9 +520,12 @@ fn cloudlicensing_devicecloudlicensing_list_usagerights_example_2() {
         .usage_rights()
         .list()
         .filter(
-            graph_runtime::filter::Filter::raw(
-                "skuId eq a0cfb9b5-427c-4d42-9e6d-6727c6bbd8b5",
-            ),
+            graph::cloud_licensing::UsageRightField::SKU_ID
+                .eq(
+                    "a0cfb9b5-427c-4d42-9e6d-6727c6bbd8b5"
+                        .parse::<graph_runtime::edm::Guid>()
+                        .expect("documented Guid literal"),
+                ),
         );
     assert_request(
         &request,
@@ -639,9 +648,19 @@ fn cloudlicensing_groupcloudlicensing_list_usagerights_example_2() {
         .usage_rights()
         .list()
         .filter(
-            graph_runtime::filter::Filter::raw(
-                "services/any(c:c/planId eq 113feb6c-3fe4-4440-bddc-54d774bf0318)",
-            ),
+            graph::cloud_licensing::UsageRightField::SERVICES
+                .any(
+                    "c",
+                    |c| {
+                        c
+                            .at(graph::cloud_licensing::ServiceField::PLAN_ID)
+                            .eq(
+                                "113feb6c-3fe4-4440-bddc-54d774bf0318"
+                                    .parse::<graph_runtime::edm::Guid>()
+                                    .expect("documented Guid literal"),
+                            )
+                    },
+                ),
         );
     assert_request(
         &request,
@@ -858,9 +877,19 @@ fn cloudlicensing_usercloudlicensing_list_usagerights_example_2() {
         .usage_rights()
         .list()
         .filter(
-            graph_runtime::filter::Filter::raw(
-                "services/any(c:c/planId eq 113feb6c-3fe4-4440-bddc-54d774bf0318)",
-            ),
+            graph::cloud_licensing::UsageRightField::SERVICES
+                .any(
+                    "c",
+                    |c| {
+                        c
+                            .at(graph::cloud_licensing::ServiceField::PLAN_ID)
+                            .eq(
+                                "113feb6c-3fe4-4440-bddc-54d774bf0318"
+                                    .parse::<graph_runtime::edm::Guid>()
+                                    .expect("documented Guid literal"),
+                            )
+                    },
+                ),
         );
     assert_request(
         &request,

@@ -6,7 +6,11 @@
 //!   typed [`QueryOptions`], headers, body and the documented [`Operation`]
 //!   (permissions and headers as data). [`Request::to_http`] turns it into an
 //!   [`http::Request`] without any I/O; [`Request::parse_response`] reads the answer.
-//! * [`filter`] — `$filter` expressions with correctly escaped literals.
+//! * [`filter`] — `$filter` expressions with correctly escaped literals; [`filter::typed`]:
+//!   the per-property handles generated field enums carry (`UserField::DISPLAY_NAME
+//!   .starts_with("A")`), typed by literal, allowed operators and sortability.
+//! * Advanced queries on directory objects complete themselves
+//!   ([`Request::directory_objects`]): `ConsistencyLevel: eventual` and `$count=true`.
 //! * [`Page`], [`NoContent`] — collection pages and empty responses; [`Count`] (`$count`),
 //!   [`Bytes`] (`$value`, stream properties), [`Reference`] (`$ref` bodies).
 //! * [`WireEnum`], [`Flags`], [`wire_enum_serde!`] — forward-compatible enums and flags.

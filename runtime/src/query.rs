@@ -60,6 +60,11 @@ pub trait Resource: serde::Serialize + serde::de::DeserializeOwned {
     }
 }
 
+/// A resource type whose collections accept `$search`: generated for every type the schema
+/// does not mark unsearchable (CSDL `SearchRestrictions/Searchable`), so
+/// [`Request::search`](crate::Request::search) on another type does not compile.
+pub trait Searchable {}
+
 /// The field enum of types without known properties (opaque types).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NoFields {}
@@ -450,9 +455,9 @@ impl<O, T: Resource> Expand<O, T> {
         self
     }
 
-    /// Nested `$orderby` item (call again for further keys).
-    pub fn orderby(mut self, f: T::Field, desc: bool) -> Self {
-        self.item.options.orderby.push(orderby_item(f.wire_name(), desc));
+    /// Nested `$orderby` of a sortable property of `T` (call again for further keys).
+    pub fn orderby(mut self, key: impl crate::filter::typed::OrderKey<T>, desc: bool) -> Self {
+        self.item.options.orderby.push(orderby_item(key.order_path(), desc));
         self
     }
 

@@ -8,11 +8,12 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{Error, GraphError};
+use crate::filter::typed::OrderKey;
 use crate::filter::Filter;
 use crate::page::{NoContent, Page};
 use crate::path::RequestPath;
 use crate::permissions::{AuthScheme, Operation, Permissions};
-use crate::query::{orderby_item, Expand, QueryOptions, Resource};
+use crate::query::{orderby_item, Expand, QueryOptions, Resource, Searchable};
 
 /// A Graph request whose successful response deserialises to `R`.
 ///
@@ -28,8 +29,36 @@ pub struct Request<R> {
     operation: Option<&'static Operation>,
     /// A header error from an infallible builder method, reported by `to_http`.
     deferred_error: Option<String>,
+    advanced: Advanced,
     _r: PhantomData<fn() -> R>,
 }
+
+/// Graph's advanced queries on directory objects: whether they apply to a request, whether the
+/// request completes them by itself, and what it added.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Advanced {
+    /// The request reads directory objects (`directoryObject` or a type derived from it).
+    directory: bool,
+    /// The caller took over (`manual_consistency`).
+    manual: bool,
+    /// `ConsistencyLevel: eventual` was added automatically.
+    added_header: bool,
+    /// `$count=true` was added automatically.
+    added_count: bool,
+}
+
+/// What an advanced query on directory objects needs, and why: see
+/// [`Request::advanced_query`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct AdvancedQuery {
+    /// `ConsistencyLevel: eventual` is needed.
+    pub consistency_eventual: bool,
+    /// `$count=true` is needed as well (`ne`, `not`, `endsWith` in `$filter`, or `$orderby`
+    /// with `$filter`).
+    pub count: bool,
+}
+
+const CONSISTENCY_LEVEL: &str = "consistencylevel";
 
 impl<R> Clone for Request<R> {
     fn clone(&self) -> Self {
@@ -41,6 +70,7 @@ impl<R> Clone for Request<R> {
             body: self.body.clone(),
             operation: self.operation,
             deferred_error: self.deferred_error.clone(),
+            advanced: self.advanced,
             _r: PhantomData,
         }
     }
@@ -67,6 +97,7 @@ impl<R> PartialEq for Request<R> {
             && self.body == other.body
             && self.operation.map(|o| o.id) == other.operation.map(|o| o.id)
             && self.deferred_error == other.deferred_error
+            && self.advanced == other.advanced
     }
 }
 
@@ -81,7 +112,73 @@ impl<R> Request<R> {
             body: None,
             operation,
             deferred_error: None,
+            advanced: Advanced::default(),
             _r: PhantomData,
+        }
+    }
+
+    /// Marks a request on directory objects (`directoryObject` or a type derived from it:
+    /// users, groups, devices, applications, …), where Graph serves `$count`, `$search`,
+    /// `ne` / `not` / `endsWith` in `$filter` and `$orderby` together with `$filter` only as
+    /// *advanced queries*: with `ConsistencyLevel: eventual`, and for the filters and the
+    /// `$orderby` + `$filter` combination also `$count=true` (otherwise 400 Bad Request).
+    ///
+    /// From then on the request adds what such a query needs as soon as it becomes one:
+    /// the header, and `$count=true` unless `$count` was set. Both show in
+    /// [`headers`](Self::headers) and [`query`](Self::query) before anything is sent;
+    /// [`manual_consistency`](Self::manual_consistency) takes them back. Generated builders
+    /// call this for every operation on directory objects.
+    pub fn directory_objects(mut self) -> Self {
+        self.advanced.directory = true;
+        self.refresh_advanced();
+        self
+    }
+
+    /// What this request needs as an advanced query on directory objects right now
+    /// (`None` when it is not on directory objects or needs nothing).
+    pub fn advanced_query(&self) -> Option<AdvancedQuery> {
+        if !self.advanced.directory {
+            return None;
+        }
+        let q = &self.query;
+        let filter_needs = q.filter.as_deref().is_some_and(crate::filter::uses_advanced_operators);
+        let order_needs = q.filter.is_some() && !q.orderby.is_empty();
+        let count = filter_needs || order_needs;
+        let consistency = count || q.count == Some(true) || q.search.is_some();
+        (consistency || count).then_some(AdvancedQuery { consistency_eventual: consistency, count })
+    }
+
+    /// What the request added by itself to complete an advanced query (the header, `$count=true`).
+    pub fn added_for_advanced_query(&self) -> AdvancedQuery {
+        AdvancedQuery { consistency_eventual: self.advanced.added_header, count: self.advanced.added_count }
+    }
+
+    /// Turns off the automatic completion of advanced queries and removes the
+    /// `ConsistencyLevel` header and `$count=true` it added (those set by the caller stay).
+    pub fn manual_consistency(mut self) -> Self {
+        self.advanced.manual = true;
+        if std::mem::take(&mut self.advanced.added_header) {
+            self.headers.remove(CONSISTENCY_LEVEL);
+        }
+        if std::mem::take(&mut self.advanced.added_count) {
+            self.query.count = None;
+        }
+        self
+    }
+
+    /// Adds what an advanced query needs, unless the caller took over.
+    fn refresh_advanced(&mut self) {
+        if self.advanced.manual {
+            return;
+        }
+        let Some(need) = self.advanced_query() else { return };
+        if need.consistency_eventual && !self.headers.contains_key(CONSISTENCY_LEVEL) {
+            self.headers.insert(HeaderName::from_static(CONSISTENCY_LEVEL), HeaderValue::from_static("eventual"));
+            self.advanced.added_header = true;
+        }
+        if need.count && self.query.count.is_none() {
+            self.query.count = Some(true);
+            self.advanced.added_count = true;
         }
     }
 
@@ -241,35 +338,19 @@ impl<R> Request<R> {
         self
     }
 
-    /// `$count`.
-    pub fn count(mut self, b: bool) -> Self {
-        self.query.count = Some(b);
-        self
-    }
-
-    /// `$search`, verbatim (Graph usually expects double quotes: `"\"displayName:ab\""`).
-    pub fn search(mut self, s: &str) -> Self {
-        self.query.search = Some(s.to_owned());
-        self
-    }
-
-    /// `$search="property:value"` (or `"value"` without a property): one search phrase whose
-    /// value is escaped (`\` and `"` are backslash-escaped), so it can never end the phrase
-    /// or add search operators. Use [`Request::search`] for a hand-written expression.
-    pub fn search_phrase(self, property: Option<&str>, value: &str) -> Self {
-        let phrase = crate::filter::search_phrase(property, value);
-        self.search(&phrase)
-    }
-
     /// `$apply`.
     pub fn apply(mut self, s: &str) -> Self {
         self.query.apply = Some(s.to_owned());
         self
     }
 
-    /// `$filter`.
+    /// `$filter`. Typed conditions come from the generated field enums
+    /// (`UserField::DISPLAY_NAME.starts_with("A")`); [`Filter::raw`] is the escape hatch. On
+    /// directory objects `ne`, `not` and `endsWith` make an advanced query (see
+    /// [`directory_objects`](Self::directory_objects)).
     pub fn filter(mut self, f: impl Into<Filter>) -> Self {
         self.query.filter = Some(f.into().to_string());
+        self.refresh_advanced();
         self
     }
 
@@ -282,6 +363,7 @@ impl<R> Request<R> {
     /// `$orderby` by wire name (call again for further keys).
     pub fn orderby_raw(mut self, name: &str, desc: bool) -> Self {
         self.query.orderby.push(orderby_item(name, desc));
+        self.refresh_advanced();
         self
     }
 
@@ -293,7 +375,8 @@ impl<R> Request<R> {
 
     /// `ConsistencyLevel: eventual` (needed for advanced queries on directory objects).
     pub fn consistency_level_eventual(mut self) -> Self {
-        self.headers.insert(HeaderName::from_static("consistencylevel"), HeaderValue::from_static("eventual"));
+        self.headers.insert(HeaderName::from_static(CONSISTENCY_LEVEL), HeaderValue::from_static("eventual"));
+        self.advanced.added_header = false;
         self
     }
 
@@ -320,6 +403,7 @@ impl<R> Request<R> {
             body: self.body,
             operation: self.operation,
             deferred_error: self.deferred_error,
+            advanced: self.advanced,
             _r: PhantomData,
         }
     }
@@ -357,10 +441,45 @@ where
         self
     }
 
-    /// `$orderby` of a typed field (call again for further keys).
-    pub fn orderby(mut self, f: <R::Target as Resource>::Field, desc: bool) -> Self {
-        self.query.orderby.push(orderby_item(crate::query::Field::wire_name(f), desc));
+    /// `$orderby` of a sortable property of the response's resource type (call again for
+    /// further keys): `.orderby(UserField::DISPLAY_NAME, false)`. A property the schema marks
+    /// unsortable does not compile here; [`orderby_raw`](Self::orderby_raw) is the escape hatch.
+    pub fn orderby(mut self, key: impl OrderKey<R::Target>, desc: bool) -> Self {
+        self.query.orderby.push(orderby_item(key.order_path(), desc));
+        self.refresh_advanced();
         self
+    }
+}
+
+impl<T> Request<Page<T>> {
+    /// `$count`. On directory objects `$count=true` is an advanced query (see
+    /// [`directory_objects`](Self::directory_objects)).
+    pub fn count(mut self, b: bool) -> Self {
+        self.query.count = Some(b);
+        self.advanced.added_count = false;
+        self.refresh_advanced();
+        self
+    }
+}
+
+impl<R: Shape> Request<R>
+where
+    R::Target: Searchable,
+{
+    /// `$search`, verbatim (Graph usually expects double quotes: `"\"displayName:ab\""`).
+    /// On directory objects an advanced query (see [`directory_objects`](Self::directory_objects)).
+    pub fn search(mut self, s: &str) -> Self {
+        self.query.search = Some(s.to_owned());
+        self.refresh_advanced();
+        self
+    }
+
+    /// `$search="property:value"` (or `"value"` without a property): one search phrase whose
+    /// value is escaped (`\` and `"` are backslash-escaped), so it can never end the phrase
+    /// or add search operators. Use [`Request::search`] for a hand-written expression.
+    pub fn search_phrase(self, property: Option<&str>, value: &str) -> Self {
+        let phrase = crate::filter::search_phrase(property, value);
+        self.search(&phrase)
     }
 }
 

@@ -138,10 +138,10 @@ fn typed_builders() {
             Expand::<Allotment, Assignment>::new("assignments")
                 .select([AssignmentField::Id])
                 .expand(Expand::<Assignment, Allotment>::new("allotment").select_raw(["skuId"]).count(true).skip(1))
-                .orderby(AssignmentField::Id, true),
+                .orderby(AssignmentField::ID, true),
         )
         .filter(on(AllotmentField::SkuId).eq(guid("639dec6b-bb19-468b-871c-c5c441c4b0cb")).and(field("services").any("c", |c| c.field("planId").ne(filter::Literal::Null))))
-        .orderby(AllotmentField::AllottedUnits, false)
+        .orderby(AllotmentField::ALLOTTED_UNITS, false)
         .top(100)
         .count(true)
         .param("custom", "v");

@@ -150,7 +150,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "types": types,
             "endpoints": out.endpoints,
             "paths": out.paths,
-            "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok},
+            "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok,
+                         "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
             "permissions": permissions_json(&out.permissions),
             "request_lines": {"documented": lines, "unresolved": count_code("doc-path-unresolved"), "elided": count_code("doc-path-elided"), "method_unsupported": count_code("doc-method-unsupported")},
             "diagnostics": ds,
@@ -168,11 +169,15 @@ pub fn run(a: ReportArgs) -> ExitCode {
             out.endpoints, out.paths
         );
         println!(
-            "examples: {}/{} requests matched, {}/{} responses ok; {} errors, {} warnings, {} notes",
+            "examples: {}/{} requests matched, {}/{} responses ok, {}/{} filters and {}/{} orderby keys typed; {} errors, {} warnings, {} notes",
             f.requests_matched,
             f.requests,
             f.responses_ok,
             f.responses,
+            f.filters_typed,
+            f.filters,
+            f.orderby_typed,
+            f.orderby,
             count(codegen::diag::Severity::Error),
             count(codegen::diag::Severity::Warning),
             count(codegen::diag::Severity::Note),

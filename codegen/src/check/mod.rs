@@ -34,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 mod body;
 mod request;
 mod response;
-mod formats;
+pub(crate) mod formats;
 mod json;
 use body::*;
 use request::*;
@@ -74,6 +74,17 @@ pub struct Figures {
     pub requests_matched: usize,
     pub responses: usize,
     pub responses_ok: usize,
+    /// `$filter` options (nested ones included) of example requests that resolve to a type,
+    /// and those the typed builders rebuild (the rest fall back to raw, each with a diagnostic).
+    pub filters: usize,
+    pub filters_typed: usize,
+    /// `$filter` options of example requests with no type to check them against: the path
+    /// does not resolve (no test is rebuilt), or they are nested in an `$expand` item that
+    /// names no navigation property of the type.
+    pub filters_unresolved: usize,
+    /// The same for `$orderby` items.
+    pub orderby: usize,
+    pub orderby_typed: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -94,6 +105,8 @@ pub fn check_output(out: &Output, label: &str) -> Checked {
 pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, String)], label: &str) -> Checked {
     let mut cx = Cx {
         schema,
+        ir,
+        typed: Figures::default(),
         borrowed: borrowed.iter().cloned().collect(),
         borrowed_uses: BTreeMap::new(),
         diags: Vec::new(),
@@ -105,6 +118,11 @@ pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, S
             check_example(&mut cx, ir, api, ex, &mut figures);
         }
     }
+    figures.filters = cx.typed.filters;
+    figures.filters_typed = cx.typed.filters_typed;
+    figures.filters_unresolved = cx.typed.filters_unresolved;
+    figures.orderby = cx.typed.orderby;
+    figures.orderby_typed = cx.typed.orderby_typed;
     for ((ty, prop), use_at) in std::mem::take(&mut cx.borrowed_uses) {
         let (_, simple) = crate::csdl::split_qualified(&ty);
         let origin = schema.get(&ty).map(|d| d.origin().clone()).unwrap_or_else(|| Origin::file(ty.clone()));
@@ -130,6 +148,9 @@ pub fn check(schema: &Schema, ir: &Ir, apis: &[ApiFacts], borrowed: &[(String, S
 
 struct Cx<'a> {
     schema: &'a Schema,
+    ir: &'a Ir,
+    /// Filter and orderby figures (see [`Figures`]).
+    typed: Figures,
     borrowed: BTreeSet<(String, String)>,
     /// Borrowed properties examples use → first place of use.
     borrowed_uses: BTreeMap<(String, String), String>,

@@ -2,6 +2,7 @@
 //! addressed (`$select`, `$expand` with nested options, `$filter`, `$orderby`, paging).
 
 use super::*;
+use crate::emit::filter_exprs::{typed_filter, typed_orderby};
 
 pub(super) fn check_request(
     cx: &mut Cx,
@@ -15,6 +16,7 @@ pub(super) fn check_request(
     let resolved = match paths::resolve(cx.schema, &req.url) {
         Ok(r) => r,
         Err(e) => {
+            cx.typed.filters_unresolved += paths::query_part(&req.url).map_or(0, |q| count_filters(&decode(q)));
             cx.diags.push(Diagnostic::error(PATH_UNRESOLVED, origin, format!("`{shown}` does not resolve: {}", e.message)));
             return (false, None);
         }
@@ -200,19 +202,27 @@ pub(super) fn check_options(
                         None => (item, None),
                     };
                     let head = head.trim().trim_end_matches("/$ref").trim_end_matches("/$count");
+                    // Nested options of an item the checker cannot follow have no type.
+                    let untracked = inner.map_or(0, count_filters);
                     if head.contains('/') || head == "*" || head.contains('.') {
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
                     if !known(cx, head, problems, "$expand") {
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
-                    let Some(p) = find_property(schema, ty, head) else { continue };
+                    let Some(p) = find_property(schema, ty, head) else {
+                        cx.typed.filters_unresolved += untracked;
+                        continue;
+                    };
                     let structured = matches!(schema.get(&p.ty.name), Some(TypeDef::Structured(_)));
                     if !p.is_navigation() && !structured {
                         problems.push((
                             QUERY_NOT_EXPANDABLE,
                             format!("$expand names `{head}`, a primitive property of `{simple}`; only navigation properties expand"),
                         ));
+                        cx.typed.filters_unresolved += untracked;
                         continue;
                     }
                     if let Some(inner) = inner {
@@ -225,12 +235,22 @@ pub(super) fn check_options(
                 for id in filter_identifiers(value) {
                     known(cx, &id, problems, "$filter");
                 }
+                cx.typed.filters += 1;
+                match typed_filter(cx.ir, ty, value, &quote::quote!(graph)) {
+                    Ok(_) => cx.typed.filters_typed += 1,
+                    Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$filter` stays raw", u.message))),
+                }
             }
             "$orderby" => {
                 for item in split_top(value, ',') {
                     let first = item.split_whitespace().next().unwrap_or("");
                     let first = first.split('/').next().unwrap_or(first);
                     known(cx, first, problems, "$orderby");
+                    cx.typed.orderby += 1;
+                    match typed_orderby(cx.ir, ty, item.trim(), &quote::quote!(graph)) {
+                        Ok(_) => cx.typed.orderby_typed += 1,
+                        Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$orderby` stays raw", u.message))),
+                    }
                 }
             }
             "$top" | "$skip" | "$levels" if value.parse::<u64>().is_err() && !(name == "$levels" && value == "max") => {
@@ -250,6 +270,11 @@ pub(super) fn check_options(
             _ => {}
         }
     }
+}
+
+/// `$filter` options in a query string, nested ones included.
+fn count_filters(q: &str) -> usize {
+    q.to_ascii_lowercase().matches("$filter=").count()
 }
 
 pub(super) const FILTER_WORDS: &[&str] = &[

@@ -129,6 +129,12 @@ pub struct Annotations {
     pub immutable: bool,
     /// Supports `$filter` (from the docs' "Supports `$filter`" or Capabilities.FilterRestrictions).
     pub filterable: Option<bool>,
+    /// The `$filter` operators the property supports, canonical and space-separated
+    /// (`eq ne not in startswith`), when the docs or the CSDL's `FilterExpressionRestrictions`
+    /// list them; `None` when nothing says (then every operator is allowed).
+    pub filter_operators: Option<String>,
+    /// Supports `$orderby` (from the docs' "Supports `$orderby`"; the CSDL says it per type).
+    pub sortable: Option<bool>,
     /// Capabilities restrictions (entity sets, navigation properties, types).
     pub capabilities: Capabilities,
     /// `Validation.DerivedTypeConstraint`.
@@ -149,6 +155,12 @@ pub struct Capabilities {
     pub deletable: Option<bool>,
     pub non_filterable_properties: Vec<String>,
     pub non_expandable_properties: Vec<String>,
+    /// `SortRestrictions`: `Sortable` and `NonSortableProperties`.
+    pub sortable: Option<bool>,
+    pub non_sortable_properties: Vec<String>,
+    /// `FilterRestrictions/FilterExpressionRestrictions`: (property, allowed expressions as
+    /// written, e.g. `ge le` or `any`).
+    pub filter_expressions: Vec<(String, String)>,
 }
 
 impl Capabilities {

@@ -323,6 +323,24 @@ fn apply_term(a: &mut Annotations, term: &str, value: Option<&Expr>, res: &Resol
             if let Some(v) = value.and_then(|v| v.field("NonFilterableProperties")) {
                 caps.non_filterable_properties = v.strings();
             }
+            if let Some(Expr::Collection(items)) = value.and_then(|v| v.field("FilterExpressionRestrictions")) {
+                caps.filter_expressions = items
+                    .iter()
+                    .filter_map(|r| {
+                        let prop = r.field("Property")?.as_str()?.trim().to_string();
+                        let allowed = r.field("AllowedExpressions")?.as_str()?.trim().to_string();
+                        Some((prop, allowed))
+                    })
+                    .collect();
+            }
+        }
+        (CAPABILITIES, "SortRestrictions") => {
+            if let Some(b) = rec_bool("Sortable") {
+                caps.sortable = Some(b);
+            }
+            if let Some(v) = value.and_then(|v| v.field("NonSortableProperties")) {
+                caps.non_sortable_properties = v.strings();
+            }
         }
         (CAPABILITIES, "ExpandRestrictions") => {
             if let Some(b) = rec_bool("Expandable") {

@@ -12,6 +12,11 @@ const DESCRIPTION: &str = "@Core.Description";
 const COMPUTED: &str = "@Core.Computed";
 const IMMUTABLE: &str = "@Core.Immutable";
 const FILTERABLE: &str = "@Capabilities.Filterable";
+/// Property-level shorthand of `FilterRestrictions/FilterExpressionRestrictions`:
+/// the operators a property supports (`eq ne not in startswith`).
+const ALLOWED_EXPRESSIONS: &str = "@Capabilities.AllowedExpressions";
+/// Property-level shorthand of `SortRestrictions`.
+const SORTABLE: &str = "@Capabilities.Sortable";
 const DERIVED: &str = "@Validation.DerivedTypeConstraint";
 
 /// Renders the given namespaces of `schema` as one CSDL-JSON-in-YAML document.
@@ -228,6 +233,12 @@ fn annotations_into(o: &mut Map<String, Value>, a: &Annotations) {
     if let Some(f) = a.filterable {
         o.insert(FILTERABLE.into(), json!(f));
     }
+    if let Some(ops) = &a.filter_operators {
+        o.insert(ALLOWED_EXPRESSIONS.into(), json!(ops));
+    }
+    if let Some(s) = a.sortable {
+        o.insert(SORTABLE.into(), json!(s));
+    }
     if !a.derived_type_constraint.is_empty() {
         o.insert(DERIVED.into(), json!(a.derived_type_constraint));
     }
@@ -408,6 +419,8 @@ fn read_annotations(o: &Map<String, Value>, prefix: &str) -> Annotations {
         computed: o.get(&key(COMPUTED)).and_then(Value::as_bool).unwrap_or(false),
         immutable: o.get(&key(IMMUTABLE)).and_then(Value::as_bool).unwrap_or(false),
         filterable: o.get(&key(FILTERABLE)).and_then(Value::as_bool),
+        filter_operators: o.get(&key(ALLOWED_EXPRESSIONS)).and_then(Value::as_str).map(str::to_string),
+        sortable: o.get(&key(SORTABLE)).and_then(Value::as_bool),
         capabilities: Capabilities::default(),
         derived_type_constraint: o
             .get(&key(DERIVED))

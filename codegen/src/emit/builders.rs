@@ -163,13 +163,16 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         .collect()
                 })
                 .unwrap_or_default();
+            let directory = op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response);
+            let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
+            let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
             let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c)));
             match op.kind {
                 OpKind::PutContent => {
                     return quote! {
                         #d
                         pub fn #m(&self, content_type: &str, content: Vec<u8>) -> graph_runtime::Request<#resp> {
-                            #new_request.with_body(content_type, content) #(#headers)*
+                            #new_request.with_body(content_type, content) #headers
                         }
                     };
                 }
@@ -179,7 +182,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         #[doc = ""]
                         /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
                         pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
-                            #new_request.param("$id", odata_id) #(#headers)*
+                            #new_request.param("$id", odata_id) #headers
                         }
                     };
                 }
@@ -189,7 +192,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         #[doc = ""]
                         /// `odata_id`: the absolute URL of the entity referred to.
                         pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
-                            #new_request.with_reference(odata_id) #(#headers)*
+                            #new_request.with_reference(odata_id) #headers
                         }
                     };
                 }
@@ -203,7 +206,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                         pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
                             graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
                                 .with_json_body(body)
-                                #(#headers)*
+                                #headers
                         }
                     }
                 }
@@ -211,7 +214,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                     #d
                     pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
                         graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
-                            #(#headers)*
+                            #headers
                     }
                 },
             }
@@ -258,6 +261,18 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             #(#ops)*
         }
     }
+}
+
+/// Rustdoc of operations on directory objects.
+const ADVANCED_DOC: &str = " Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and \
+`$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` \
+(and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and \
+`Request::manual_consistency`.";
+
+/// Whether a response is (a page of) `directoryObject` or a type derived from it.
+fn directory_target(ir: &Ir, s: &Shape) -> bool {
+    let (Shape::Entity(q) | Shape::Page(q)) = s else { return false };
+    matches!(ir.models.get(q).map(|m| &m.kind), Some(ModelKind::Struct(s)) if s.directory_object)
 }
 
 /// Operation data grouped by the namespace module of the builder that owns it.

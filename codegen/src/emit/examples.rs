@@ -7,6 +7,7 @@ use super::models::model_path_in;
 fn model_path(ir: &Ir, q: &str) -> TokenStream {
     model_path_in(ir, q, &quote!(graph))
 }
+use super::filter_exprs::{typed_filter, typed_orderby};
 use crate::odata_query::{expand_item, parse, split_top};
 use crate::ir::*;
 use proc_macro2::TokenStream;
@@ -34,13 +35,22 @@ fn expand_path(ir: &Ir, m: &Model) -> TokenStream {
     quote!(#path)
 }
 
-/// Typed calls for the query options `items` on a value whose target model is `target`.
-/// `nested` = on an `Expand` (no free-form parameters there).
-fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) -> Vec<TokenStream> {
+/// Characters of a rebuilt option value that would change how the query string splits or
+/// decodes; the rest stays readable (as the runtime writes it).
+const REBUILT_SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b'%').add(b'&').add(b'#').add(b'+');
+
+/// Typed calls for the query options `q` on a value whose target model is `target`, and the
+/// query as those calls write it (documented items as they are, except typed `$filter` and
+/// `$orderby`, which take the runtime's canonical form). `nested` = on an `Expand` (no
+/// free-form parameters there).
+fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool, page: bool) -> (Vec<TokenStream>, Vec<String>) {
     let model = target.and_then(|t| struct_model(ir, t));
+    let krate = quote!(graph);
     let mut calls = Vec::new();
-    for item in parse(q, sep) {
+    let mut items = Vec::new();
+    for (raw, item) in split_top(q, sep).into_iter().zip(parse(q, sep)) {
         let v = item.value.clone();
+        let mut rebuilt: Option<String> = None;
         match item.name.as_str() {
             "$select" => {
                 let names: Vec<String> = split_top(&v, ',').into_iter().map(|s| s.trim().to_string()).collect();
@@ -61,6 +71,7 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                 }
             }
             "$expand" => {
+                let mut parts = Vec::new();
                 for part in split_top(&v, ',') {
                     let (nav, opts) = expand_item(&part);
                     let found = model.and_then(|(m, s)| s.expands.iter().find(|e| e.0 == nav).map(|e| (m, e)));
@@ -68,25 +79,54 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
                         Some((m, (_, rust, t))) => {
                             let ep = expand_path(ir, m);
                             let f = format_ident!("{}", rust);
-                            let inner = opts.map(|o| query_calls(ir, Some(t), &o, ';', true)).unwrap_or_default();
+                            let (inner, inner_items) = opts.map(|o| query_calls(ir, Some(t), &o, ';', true, true)).unwrap_or_default();
                             calls.push(quote!(.expand(#ep::#f() #(#inner)*)));
+                            parts.push(if inner_items.is_empty() { nav } else { format!("{nav}({})", inner_items.join(";")) });
                         }
-                        None if !nested => calls.push(quote!(.param("$expand", #part))),
+                        None if !nested => {
+                            calls.push(quote!(.param("$expand", #part)));
+                            parts.push(part.clone());
+                        }
                         None => {}
                     }
                 }
+                rebuilt = Some(parts.join(","));
             }
-            "$filter" => calls.push(quote!(.filter(graph_runtime::filter::Filter::raw(#v)))),
+            "$filter" => match target.map(|t| typed_filter(ir, t, &v, &krate)) {
+                Some(Ok(t)) => {
+                    let f = t.tokens;
+                    calls.push(quote!(.filter(#f)));
+                    rebuilt = Some(t.text);
+                }
+                _ => calls.push(quote!(.filter(graph_runtime::filter::Filter::raw(#v)))),
+            },
+            "$orderby" => {
+                let typed: Option<Vec<(TokenStream, bool, String)>> = target.and_then(|t| {
+                    split_top(&v, ',').iter().map(|i| typed_orderby(ir, t, i.trim(), &krate).ok()).collect()
+                });
+                match typed {
+                    Some(keys) => {
+                        for (k, desc, _) in &keys {
+                            calls.push(quote!(.orderby(#k, #desc)));
+                        }
+                        rebuilt = Some(keys.iter().map(|k| k.2.clone()).collect::<Vec<_>>().join(","));
+                    }
+                    None if !nested => calls.push(quote!(.param("$orderby", #v))),
+                    None => {}
+                }
+            }
             "$top" | "$skip" => {
                 let n: u32 = v.parse().unwrap_or(0);
                 let m = format_ident!("{}", &item.name[1..]);
                 calls.push(quote!(.#m(#n)));
             }
-            "$count" => {
+            // `$count` compiles on collections only, `$search` on searchable types only; a
+            // documented one elsewhere is replayed as a plain parameter.
+            "$count" if page || nested => {
                 let b = v == "true";
                 calls.push(quote!(.count(#b)));
             }
-            "$search" if !nested => calls.push(quote!(.search(#v))),
+            "$search" if !nested && model.is_some_and(|(_, s)| s.searchable) => calls.push(quote!(.search(#v))),
             "$apply" if !nested => calls.push(quote!(.apply(#v))),
             _ if !nested => {
                 let k = item.name.clone();
@@ -94,8 +134,40 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool) 
             }
             _ => {}
         }
+        items.push(match rebuilt {
+            // Nested items are encoded once, with the `$expand` value they are part of.
+            Some(r) if nested => format!("{}={r}", item.name),
+            Some(r) => format!("{}={}", item.name, percent_encoding::utf8_percent_encode(&r, REBUILT_SET)),
+            None => raw.trim().to_string(),
+        });
     }
-    calls
+    (calls, items)
+}
+
+/// The builders a chain goes through, in order (the root's first).
+fn chain_builders<'a>(ir: &'a Ir, chain: &[Call]) -> Vec<(&'a str, &'a Builder)> {
+    let mut out: Vec<(&str, &Builder)> = Vec::new();
+    for c in chain {
+        let next = match (c, out.last().map(|x| x.1)) {
+            (Call::Root(r), _) => ir.roots.iter().find(|x| &x.fn_name == r).map(|x| x.builder.as_str()),
+            (Call::Method(m) | Call::Function(m, _), Some(b)) => {
+                b.children.iter().chain(b.casts.iter()).find(|x| &x.method == m).map(|x| x.builder.as_str())
+            }
+            (Call::ById(_), Some(b)) => b.item.as_ref().map(|(i, _)| i.as_str()),
+            _ => None,
+        };
+        if let Some((n, b)) = next.and_then(|n| ir.builders.get_key_value(n)) {
+            out.push((n.as_str(), b));
+        }
+    }
+    out
+}
+
+/// The response type of the operation a builder chain ends with (the `R` of its `Request<R>`).
+fn chain_response<'a>(ir: &'a Ir, chain: &[Call]) -> Option<&'a Shape> {
+    let (_, b) = *chain_builders(ir, chain).last()?;
+    let Some(Call::Op(m, ..)) = chain.last() else { return None };
+    b.operations.iter().find(|o| &o.method_name == m).map(|o| &o.response)
 }
 
 fn shape_type(ir: &Ir, s: &Shape) -> Option<TokenStream> {
@@ -177,9 +249,14 @@ pub fn emit_examples(ir: &Ir) -> Result<TokenStream, String> {
                     _ => None,
                 });
         }
-        let query = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false)).unwrap_or_default();
+        let page = matches!(chain_response(ir, &ex.chain), Some(Shape::Page(_)));
+        let (query, items) = ex.query.as_deref().map(|q| query_calls(ir, target.as_deref(), q, '&', false, page)).unwrap_or_default();
         let method = &ex.method;
-        let url = &ex.url;
+        // The documented URL, with typed `$filter` / `$orderby` in the form the runtime writes.
+        let url = match ex.url.split_once('?') {
+            Some((path, _)) if !items.is_empty() => format!("{path}?{}", items.join("&")),
+            _ => ex.url.clone(),
+        };
         let origin = format!("{}:{}", ex.file, ex.line);
         let (body_decl, body_arg) = match &ex.body {
             Some((t, text)) => {
@@ -239,7 +316,6 @@ fn example_gate(ir: &Ir, chain: &[Call]) -> TokenStream {
     if ir.features.is_empty() {
         return quote!();
     }
-    let mut builder: Option<&Builder> = None;
     let mut gates: Vec<&Vec<String>> = Vec::new();
     // The root function is gated by its own area.
     let root_feature = match chain.first() {
@@ -249,22 +325,11 @@ fn example_gate(ir: &Ir, chain: &[Call]) -> TokenStream {
     if !root_feature.is_empty() {
         gates.push(&root_feature);
     }
-    for c in chain {
-        let next = match (c, builder) {
-            (Call::Root(r), _) => ir.roots.iter().find(|x| &x.fn_name == r).map(|x| x.builder.clone()),
-            (Call::Method(m) | Call::Function(m, _), Some(b)) => {
-                b.children.iter().chain(b.casts.iter()).find(|x| &x.method == m).map(|x| x.builder.clone())
+    for (n, _) in chain_builders(ir, chain) {
+        if let Some(g) = ir.builder_gates.get(n) {
+            if !gates.contains(&g) {
+                gates.push(g);
             }
-            (Call::ById(_), Some(b)) => b.item.as_ref().map(|(i, _)| i.clone()),
-            _ => None,
-        };
-        if let Some(n) = next {
-            if let Some(g) = ir.builder_gates.get(&n) {
-                if !gates.contains(&g) {
-                    gates.push(g);
-                }
-            }
-            builder = ir.builders.get(&n);
         }
     }
     let parts: Vec<TokenStream> = gates

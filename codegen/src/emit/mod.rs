@@ -3,6 +3,8 @@
 
 pub mod builders;
 pub mod examples;
+pub mod filters;
+pub mod filter_exprs;
 pub mod index;
 pub mod models;
 

@@ -207,6 +207,7 @@ fn field_repr(s: &StructModel, f: &Field) -> Repr {
 fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let name = format_ident!("{}", m.rust_name);
     let odata_type = format!("#{}", m.qname);
+    let searchable = s.searchable.then(|| quote!(impl graph_runtime::Searchable for #name {}));
     if s.opaque || s.fields.is_empty() {
         return quote! {
             impl graph_runtime::Resource for #name {
@@ -214,6 +215,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
                 type Field = graph_runtime::NoFields;
             }
             graph_runtime::impl_shape!(#name);
+            #searchable
         };
     }
     let field_enum = format_ident!("{}Field", m.rust_name);
@@ -221,7 +223,8 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
     let wires: Vec<_> = s.fields.iter().map(|f| f.wire.clone()).collect();
     let count = wires.len();
     let vdocs: Vec<_> = s.fields.iter().map(|f| doc_attr(&format!("`{}`", f.wire))).collect();
-    let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`, `$orderby` and `$filter`.", m.rust_name));
+    let fdoc = doc_attr(&format!("Properties of [`{}`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.", m.rust_name));
+    let handles = super::filters::field_handles(ir, m, s);
     let expand = if s.expands.is_empty() {
         quote!()
     } else {
@@ -276,6 +279,8 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             type Field = #field_enum;
         }
         graph_runtime::impl_shape!(#name);
+        #searchable
+        #handles
         #expand
     }
 }

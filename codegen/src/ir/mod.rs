@@ -85,6 +85,10 @@ pub struct StructModel {
     pub expands: Vec<(String, String, String)>,
     /// Write models (request bodies) instead of read models.
     pub write: Option<WriteMode>,
+    /// `directoryObject` or a type derived from it: queries on it can be advanced queries.
+    pub directory_object: bool,
+    /// `$search` is allowed on collections of it (no `SearchRestrictions/Searchable=false`).
+    pub searchable: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,6 +113,11 @@ pub struct Field {
     pub navigation: bool,
     pub read_only: bool,
     pub filterable: bool,
+    /// `$filter` operator groups the schema allows (`crate::query_caps::OPERATOR_GROUPS`):
+    /// `None` every one, `Some(empty)` not filterable.
+    pub filter_ops: Option<Vec<String>>,
+    /// `$orderby` accepts the property.
+    pub sortable: bool,
     /// Required in a write model.
     pub required: bool,
     pub doc: Option<String>,

@@ -64,7 +64,7 @@ impl PartialEq for AdminCloudLicensing {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`AdminCloudLicensing`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`AdminCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdminCloudLicensingField {
     /// `id`
@@ -97,6 +97,28 @@ impl graph_runtime::Resource for AdminCloudLicensing {
     type Field = AdminCloudLicensingField;
 }
 graph_runtime::impl_shape!(AdminCloudLicensing);
+impl graph_runtime::Searchable for AdminCloudLicensing {}
+use graph_runtime::filter::typed as ft;
+type AdminCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    AdminCloudLicensing,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`AdminCloudLicensing`], one per property: `AdminCloudLicensingField::NAME.eq(…)`, `.orderby(AdminCloudLicensingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl AdminCloudLicensingField {
+    pub const ID: AdminCloudLicensingHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const ALLOTMENTS: AdminCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Allotment>>,
+    > = ft::Prop::new("allotments");
+    pub const ASSIGNMENT_ERRORS: AdminCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::AssignmentError>>,
+    > = ft::Prop::new("assignmentErrors");
+    pub const ASSIGNMENTS: AdminCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+}
 /// Typed `$expand` items of [`AdminCloudLicensing`].
 #[derive(Debug, Clone, Copy)]
 pub struct AdminCloudLicensingExpand;

@@ -98,7 +98,7 @@ impl PartialEq for Allotment {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Allotment`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Allotment`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AllotmentField {
     /// `id`
@@ -149,6 +149,39 @@ impl graph_runtime::Resource for Allotment {
     type Field = AllotmentField;
 }
 graph_runtime::impl_shape!(Allotment);
+impl graph_runtime::Searchable for Allotment {}
+use graph_runtime::filter::typed as ft;
+type AllotmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Allotment, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Allotment`], one per property: `AllotmentField::NAME.eq(…)`, `.orderby(AllotmentField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl AllotmentField {
+    pub const ID: AllotmentHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const ALLOTTED_UNITS: AllotmentHandle<ft::lit::Int> = ft::Prop::new(
+        "allottedUnits",
+    );
+    pub const ASSIGNABLE_TO: AllotmentHandle<
+        ft::lit::Flags<crate::cloud_licensing::AssigneeTypesMember>,
+    > = ft::Prop::new("assignableTo");
+    pub const CONSUMED_UNITS: AllotmentHandle<ft::lit::Int> = ft::Prop::new(
+        "consumedUnits",
+    );
+    pub const SERVICES: AllotmentHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Service>>,
+    > = ft::Prop::new("services");
+    pub const SKU_ID: AllotmentHandle<ft::lit::Guid> = ft::Prop::new("skuId");
+    pub const SKU_PART_NUMBER: AllotmentHandle<ft::lit::Str> = ft::Prop::new(
+        "skuPartNumber",
+    );
+    pub const SUBSCRIPTIONS: AllotmentHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Subscription>>,
+    > = ft::Prop::new("subscriptions");
+    pub const ASSIGNMENTS: AllotmentHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+    pub const WAITING_MEMBERS: AllotmentHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
+    > = ft::Prop::new("waitingMembers");
+}
 /// Typed `$expand` items of [`Allotment`].
 #[derive(Debug, Clone, Copy)]
 pub struct AllotmentExpand;

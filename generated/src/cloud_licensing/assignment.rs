@@ -62,7 +62,7 @@ impl PartialEq for Assignment {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Assignment`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Assignment`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssignmentField {
     /// `id`
@@ -95,6 +95,23 @@ impl graph_runtime::Resource for Assignment {
     type Field = AssignmentField;
 }
 graph_runtime::impl_shape!(Assignment);
+impl graph_runtime::Searchable for Assignment {}
+use graph_runtime::filter::typed as ft;
+type AssignmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Assignment, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Assignment`], one per property: `AssignmentField::NAME.eq(…)`, `.orderby(AssignmentField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl AssignmentField {
+    pub const ID: AssignmentHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const DISABLED_SERVICE_PLAN_IDS: AssignmentHandle<
+        ft::lit::Coll<ft::lit::Guid>,
+    > = ft::Prop::new("disabledServicePlanIds");
+    pub const ALLOTMENT: AssignmentHandle<
+        ft::lit::Complex<crate::cloud_licensing::Allotment>,
+    > = ft::Prop::new("allotment");
+    pub const ASSIGNED_TO: AssignmentHandle<
+        ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
+    > = ft::Prop::new("assignedTo");
+}
 /// Typed `$expand` items of [`Assignment`].
 #[derive(Debug, Clone, Copy)]
 pub struct AssignmentExpand;

@@ -82,7 +82,7 @@ impl PartialEq for AssignmentError {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`AssignmentError`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`AssignmentError`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AssignmentErrorField {
     /// `id`
@@ -124,6 +124,31 @@ impl graph_runtime::Resource for AssignmentError {
     type Field = AssignmentErrorField;
 }
 graph_runtime::impl_shape!(AssignmentError);
+impl graph_runtime::Searchable for AssignmentError {}
+use graph_runtime::filter::typed as ft;
+type AssignmentErrorHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    AssignmentError,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`AssignmentError`], one per property: `AssignmentErrorField::NAME.eq(…)`, `.orderby(AssignmentErrorField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl AssignmentErrorField {
+    pub const ID: AssignmentErrorHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const CODE: AssignmentErrorHandle<ft::lit::Str> = ft::Prop::new("code");
+    pub const MESSAGE: AssignmentErrorHandle<ft::lit::Str> = ft::Prop::new("message");
+    pub const OCCURRENCE_DATE_TIME: AssignmentErrorHandle<ft::lit::DateTimeOffset> = ft::Prop::new(
+        "occurrenceDateTime",
+    );
+    pub const SKU_ID: AssignmentErrorHandle<ft::lit::Guid> = ft::Prop::new("skuId");
+    pub const ASSIGNED_TO: AssignmentErrorHandle<
+        ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
+    > = ft::Prop::new("assignedTo");
+    pub const USAGE_RIGHT: AssignmentErrorHandle<
+        ft::lit::Complex<crate::cloud_licensing::UsageRight>,
+    > = ft::Prop::new("usageRight");
+}
 /// Typed `$expand` items of [`AssignmentError`].
 #[derive(Debug, Clone, Copy)]
 pub struct AssignmentErrorExpand;

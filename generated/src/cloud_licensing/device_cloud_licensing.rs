@@ -61,7 +61,7 @@ impl PartialEq for DeviceCloudLicensing {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`DeviceCloudLicensing`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`DeviceCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceCloudLicensingField {
     /// `assignments`
@@ -87,6 +87,27 @@ impl graph_runtime::Resource for DeviceCloudLicensing {
     type Field = DeviceCloudLicensingField;
 }
 graph_runtime::impl_shape!(DeviceCloudLicensing);
+impl graph_runtime::Searchable for DeviceCloudLicensing {}
+use graph_runtime::filter::typed as ft;
+type DeviceCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    DeviceCloudLicensing,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`DeviceCloudLicensing`], one per property: `DeviceCloudLicensingField::NAME.eq(…)`, `.orderby(DeviceCloudLicensingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl DeviceCloudLicensingField {
+    pub const ASSIGNMENTS: DeviceCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+    pub const USAGE_RIGHTS: DeviceCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::UsageRight>>,
+    > = ft::Prop::new("usageRights");
+    pub const WAITING_MEMBERS: DeviceCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
+    > = ft::Prop::new("waitingMembers");
+}
 /// Typed `$expand` items of [`DeviceCloudLicensing`].
 #[derive(Debug, Clone, Copy)]
 pub struct DeviceCloudLicensingExpand;

@@ -55,7 +55,7 @@ impl PartialEq for GroupCloudLicensing {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`GroupCloudLicensing`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`GroupCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupCloudLicensingField {
     /// `assignments`
@@ -79,6 +79,24 @@ impl graph_runtime::Resource for GroupCloudLicensing {
     type Field = GroupCloudLicensingField;
 }
 graph_runtime::impl_shape!(GroupCloudLicensing);
+impl graph_runtime::Searchable for GroupCloudLicensing {}
+use graph_runtime::filter::typed as ft;
+type GroupCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    GroupCloudLicensing,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`GroupCloudLicensing`], one per property: `GroupCloudLicensingField::NAME.eq(…)`, `.orderby(GroupCloudLicensingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl GroupCloudLicensingField {
+    pub const ASSIGNMENTS: GroupCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+    pub const USAGE_RIGHTS: GroupCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::UsageRight>>,
+    > = ft::Prop::new("usageRights");
+}
 /// Typed `$expand` items of [`GroupCloudLicensing`].
 #[derive(Debug, Clone, Copy)]
 pub struct GroupCloudLicensingExpand;

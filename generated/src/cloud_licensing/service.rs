@@ -61,7 +61,7 @@ impl PartialEq for Service {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Service`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Service`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ServiceField {
     /// `assignableTo`
@@ -87,3 +87,15 @@ impl graph_runtime::Resource for Service {
     type Field = ServiceField;
 }
 graph_runtime::impl_shape!(Service);
+impl graph_runtime::Searchable for Service {}
+use graph_runtime::filter::typed as ft;
+type ServiceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Service, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Service`], one per property: `ServiceField::NAME.eq(…)`, `.orderby(ServiceField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl ServiceField {
+    pub const ASSIGNABLE_TO: ServiceHandle<
+        ft::lit::Flags<crate::cloud_licensing::AssigneeTypesMember>,
+    > = ft::Prop::new("assignableTo");
+    pub const PLAN_ID: ServiceHandle<ft::lit::Guid> = ft::Prop::new("planId");
+    pub const PLAN_NAME: ServiceHandle<ft::lit::Str> = ft::Prop::new("planName");
+}

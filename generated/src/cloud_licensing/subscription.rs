@@ -73,7 +73,7 @@ impl PartialEq for Subscription {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Subscription`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Subscription`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubscriptionField {
     /// `nextLifecycleDate`
@@ -109,3 +109,28 @@ impl graph_runtime::Resource for Subscription {
     type Field = SubscriptionField;
 }
 graph_runtime::impl_shape!(Subscription);
+impl graph_runtime::Searchable for Subscription {}
+use graph_runtime::filter::typed as ft;
+type SubscriptionHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    Subscription,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`Subscription`], one per property: `SubscriptionField::NAME.eq(…)`, `.orderby(SubscriptionField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl SubscriptionField {
+    pub const NEXT_LIFECYCLE_DATE: SubscriptionHandle<ft::lit::Date> = ft::Prop::new(
+        "nextLifecycleDate",
+    );
+    pub const START_DATE: SubscriptionHandle<ft::lit::Date> = ft::Prop::new("startDate");
+    pub const STATE: SubscriptionHandle<
+        ft::lit::Enum<crate::cloud_licensing::SubscriptionState>,
+    > = ft::Prop::new("state");
+    pub const SUBSCRIPTION_ID: SubscriptionHandle<ft::lit::Str> = ft::Prop::new(
+        "subscriptionId",
+    );
+    pub const TAGS: SubscriptionHandle<
+        ft::lit::Flags<crate::cloud_licensing::SubscriptionTagsMember>,
+    > = ft::Prop::new("tags");
+}

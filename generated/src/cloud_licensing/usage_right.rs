@@ -76,7 +76,7 @@ impl PartialEq for UsageRight {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`UsageRight`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`UsageRight`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UsageRightField {
     /// `id`
@@ -115,6 +115,27 @@ impl graph_runtime::Resource for UsageRight {
     type Field = UsageRightField;
 }
 graph_runtime::impl_shape!(UsageRight);
+impl graph_runtime::Searchable for UsageRight {}
+use graph_runtime::filter::typed as ft;
+type UsageRightHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<UsageRight, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`UsageRight`], one per property: `UsageRightField::NAME.eq(…)`, `.orderby(UsageRightField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl UsageRightField {
+    pub const ID: UsageRightHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const SERVICES: UsageRightHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Service>>,
+    > = ft::Prop::new("services");
+    pub const SKU_ID: UsageRightHandle<ft::lit::Guid> = ft::Prop::new("skuId");
+    pub const SKU_PART_NUMBER: UsageRightHandle<ft::lit::Str> = ft::Prop::new(
+        "skuPartNumber",
+    );
+    pub const ALLOTMENTS: UsageRightHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Allotment>>,
+    > = ft::Prop::new("allotments");
+    pub const ASSIGNMENTS: UsageRightHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+}
 /// Typed `$expand` items of [`UsageRight`].
 #[derive(Debug, Clone, Copy)]
 pub struct UsageRightExpand;

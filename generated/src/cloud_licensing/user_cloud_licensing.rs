@@ -67,7 +67,7 @@ impl PartialEq for UserCloudLicensing {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`UserCloudLicensing`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`UserCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserCloudLicensingField {
     /// `assignmentErrors`
@@ -100,6 +100,30 @@ impl graph_runtime::Resource for UserCloudLicensing {
     type Field = UserCloudLicensingField;
 }
 graph_runtime::impl_shape!(UserCloudLicensing);
+impl graph_runtime::Searchable for UserCloudLicensing {}
+use graph_runtime::filter::typed as ft;
+type UserCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    UserCloudLicensing,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`UserCloudLicensing`], one per property: `UserCloudLicensingField::NAME.eq(…)`, `.orderby(UserCloudLicensingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl UserCloudLicensingField {
+    pub const ASSIGNMENT_ERRORS: UserCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::AssignmentError>>,
+    > = ft::Prop::new("assignmentErrors");
+    pub const ASSIGNMENTS: UserCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
+    > = ft::Prop::new("assignments");
+    pub const USAGE_RIGHTS: UserCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::UsageRight>>,
+    > = ft::Prop::new("usageRights");
+    pub const WAITING_MEMBERS: UserCloudLicensingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
+    > = ft::Prop::new("waitingMembers");
+}
 /// Typed `$expand` items of [`UserCloudLicensing`].
 #[derive(Debug, Clone, Copy)]
 pub struct UserCloudLicensingExpand;

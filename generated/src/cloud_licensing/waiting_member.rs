@@ -64,7 +64,7 @@ impl PartialEq for WaitingMember {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`WaitingMember`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`WaitingMember`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WaitingMemberField {
     /// `id`
@@ -97,6 +97,28 @@ impl graph_runtime::Resource for WaitingMember {
     type Field = WaitingMemberField;
 }
 graph_runtime::impl_shape!(WaitingMember);
+impl graph_runtime::Searchable for WaitingMember {}
+use graph_runtime::filter::typed as ft;
+type WaitingMemberHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    WaitingMember,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`WaitingMember`], one per property: `WaitingMemberField::NAME.eq(…)`, `.orderby(WaitingMemberField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl WaitingMemberField {
+    pub const ID: WaitingMemberHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const WAITING_SINCE_DATE_TIME: WaitingMemberHandle<ft::lit::DateTimeOffset> = ft::Prop::new(
+        "waitingSinceDateTime",
+    );
+    pub const ALLOTMENT: WaitingMemberHandle<
+        ft::lit::Complex<crate::cloud_licensing::Allotment>,
+    > = ft::Prop::new("allotment");
+    pub const ASSIGNED_TO: WaitingMemberHandle<
+        ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
+    > = ft::Prop::new("assignedTo");
+}
 /// Typed `$expand` items of [`WaitingMember`].
 #[derive(Debug, Clone, Copy)]
 pub struct WaitingMemberExpand;

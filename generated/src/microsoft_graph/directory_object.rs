@@ -49,3 +49,4 @@ impl graph_runtime::Resource for DirectoryObject {
     type Field = graph_runtime::NoFields;
 }
 graph_runtime::impl_shape!(DirectoryObject);
+impl graph_runtime::Searchable for DirectoryObject {}

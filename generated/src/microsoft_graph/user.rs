@@ -49,3 +49,4 @@ impl graph_runtime::Resource for User {
     type Field = graph_runtime::NoFields;
 }
 graph_runtime::impl_shape!(User);
+impl graph_runtime::Searchable for User {}

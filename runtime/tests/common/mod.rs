@@ -45,6 +45,14 @@ impl Field for AllotmentField {
     }
 }
 
+/// Typed filter handles, as generated code declares them.
+#[allow(dead_code)]
+impl AllotmentField {
+    pub const ID: graph_runtime::filter::typed::Prop<Allotment, graph_runtime::filter::typed::lit::Str> = graph_runtime::filter::typed::Prop::new("id");
+    pub const ALLOTTED_UNITS: graph_runtime::filter::typed::Prop<Allotment, graph_runtime::filter::typed::lit::Int> =
+        graph_runtime::filter::typed::Prop::new("allottedUnits");
+}
+
 impl Resource for Allotment {
     const ODATA_TYPE: &'static str = "microsoft.graph.cloudLicensing.allotment";
     type Field = AllotmentField;
@@ -66,12 +74,18 @@ impl Field for AssignmentField {
     }
 }
 
+#[allow(dead_code)]
+impl AssignmentField {
+    pub const ID: graph_runtime::filter::typed::Prop<Assignment, graph_runtime::filter::typed::lit::Str> = graph_runtime::filter::typed::Prop::new("id");
+}
+
 impl Resource for Assignment {
     const ODATA_TYPE: &'static str = "microsoft.graph.cloudLicensing.assignment";
     type Field = AssignmentField;
 }
 
 graph_runtime::impl_shape!(Allotment, Assignment);
+impl graph_runtime::Searchable for Allotment {}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum AssigneeTypes {

@@ -142,18 +142,23 @@ pub(super) fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTre
                     .iter()
                     .zip(rust_names)
                     .zip(variants)
-                    .map(|((p, rust), variant)| Field {
-                        wire: p.name.clone(),
-                        rust,
-                        variant,
-                        ty: field_type(&p.ty),
-                        collection: p.ty.collection,
-                        nullable: p.nullable,
-                        navigation: p.is_navigation(),
-                        read_only: p.annotations.computed,
-                        filterable: p.annotations.filterable.unwrap_or(false),
-                        required: false,
-                        doc: p.annotations.description.clone(),
+                    .map(|((p, rust), variant)| {
+                        let caps = crate::query_caps::property_caps(schema, &q, p);
+                        Field {
+                            wire: p.name.clone(),
+                            rust,
+                            variant,
+                            ty: field_type(&p.ty),
+                            collection: p.ty.collection,
+                            nullable: p.nullable,
+                            navigation: p.is_navigation(),
+                            read_only: p.annotations.computed,
+                            filterable: p.annotations.filterable.unwrap_or(false),
+                            filter_ops: caps.filter,
+                            sortable: caps.sortable,
+                            required: false,
+                            doc: p.annotations.description.clone(),
+                        }
                     })
                     .collect();
                 // OData expands navigation properties only; a complex-typed property is
@@ -172,6 +177,8 @@ pub(super) fn lower_models(schema: &Schema, namespaces: &[String], useful: &BTre
                     fields,
                     expands,
                     write: None,
+                    directory_object: schema.lineage(&q).iter().any(|t| t == "microsoft.graph.directoryObject"),
+                    searchable: crate::query_caps::searchable(schema, &q),
                 })
             }
         };
@@ -232,6 +239,8 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
             navigation: false,
             read_only: false,
             filterable: false,
+            filter_ops: None,
+            sortable: true,
             required: is_required(r),
             doc: Some(r.description.clone()),
         });
@@ -247,6 +256,8 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
             navigation: false,
             read_only: false,
             filterable: false,
+            filter_ops: None,
+            sortable: true,
             required: is_required(r),
             doc: Some(format!("URL of the `{}` to bind ({}).", r.name, r.description)),
         });
@@ -268,7 +279,7 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
                 WriteMode::Update => "update",
                 WriteMode::Parameters => "action",
             })),
-            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode) }),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode), directory_object: false, searchable: false }),
         },
     );
     Some(qname)
@@ -308,6 +319,8 @@ pub(super) fn parameters_model(schema: &Schema, action_qname: &str, op: &Operati
             navigation: false,
             read_only: false,
             filterable: false,
+            filter_ops: None,
+            sortable: true,
             required: !p.nullable,
             doc: None,
         })
@@ -321,7 +334,7 @@ pub(super) fn parameters_model(schema: &Schema, action_qname: &str, op: &Operati
             module: snake(&rust_name),
             rust_name,
             doc: Some(format!("Parameters of the `{ns}.{simple}` action on `{}`.", node.0)),
-            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(WriteMode::Parameters) }),
+            kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(WriteMode::Parameters), directory_object: false, searchable: false }),
         },
     );
     Some(qname)

@@ -37,13 +37,16 @@ impl DirectoryObjectItem {
     /// - `GET /admin/cloudLicensing/assignments/{assignmentId}/assignedTo`: not documented
     ///
     /// From `api/cloudlicensing-assignment-get-assignedto.md`, `api/cloudlicensing-assignmenterror-get-assignedto.md`.
+    ///
+    /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn get(
         &self,
     ) -> graph_runtime::Request<crate::microsoft_graph::DirectoryObject> {
         graph_runtime::Request::new(
-            graph_runtime::http::Method::GET,
-            self.path.clone(),
-            Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_GET),
-        )
+                graph_runtime::http::Method::GET,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::DIRECTORY_OBJECT_GET),
+            )
+            .directory_objects()
     }
 }

@@ -45,7 +45,7 @@ impl PartialEq for Admin {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Admin`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Admin`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AdminField {
     /// `cloudLicensing`
@@ -67,3 +67,13 @@ impl graph_runtime::Resource for Admin {
     type Field = AdminField;
 }
 graph_runtime::impl_shape!(Admin);
+impl graph_runtime::Searchable for Admin {}
+use graph_runtime::filter::typed as ft;
+type AdminHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Admin, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Admin`], one per property: `AdminField::NAME.eq(…)`, `.orderby(AdminField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl AdminField {
+    pub const CLOUD_LICENSING: AdminHandle<ft::lit::Any> = ft::Prop::new(
+        "cloudLicensing",
+    );
+}

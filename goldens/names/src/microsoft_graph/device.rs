@@ -48,7 +48,7 @@ impl PartialEq for Device {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Device`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Device`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeviceField {
     /// `id`
@@ -72,3 +72,14 @@ impl graph_runtime::Resource for Device {
     type Field = DeviceField;
 }
 graph_runtime::impl_shape!(Device);
+impl graph_runtime::Searchable for Device {}
+use graph_runtime::filter::typed as ft;
+type DeviceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Device, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Device`], one per property: `DeviceField::NAME.eq(…)`, `.orderby(DeviceField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl DeviceField {
+    pub const ID: DeviceHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const CLOUD_LICENSING: DeviceHandle<ft::lit::Any> = ft::Prop::new(
+        "cloudLicensing",
+    );
+}

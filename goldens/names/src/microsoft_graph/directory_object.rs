@@ -44,7 +44,7 @@ impl PartialEq for DirectoryObject {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`DirectoryObject`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`DirectoryObject`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DirectoryObjectField {
     /// `id`
@@ -66,3 +66,16 @@ impl graph_runtime::Resource for DirectoryObject {
     type Field = DirectoryObjectField;
 }
 graph_runtime::impl_shape!(DirectoryObject);
+impl graph_runtime::Searchable for DirectoryObject {}
+use graph_runtime::filter::typed as ft;
+type DirectoryObjectHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
+    DirectoryObject,
+    L,
+    O,
+    S,
+>;
+/// Typed `$filter` / `$orderby` operands of [`DirectoryObject`], one per property: `DirectoryObjectField::NAME.eq(…)`, `.orderby(DirectoryObjectField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl DirectoryObjectField {
+    pub const ID: DirectoryObjectHandle<ft::lit::Str> = ft::Prop::new("id");
+}

@@ -44,7 +44,7 @@ impl PartialEq for Entity {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Entity`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Entity`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityField {
     /// `id`
@@ -66,3 +66,11 @@ impl graph_runtime::Resource for Entity {
     type Field = EntityField;
 }
 graph_runtime::impl_shape!(Entity);
+impl graph_runtime::Searchable for Entity {}
+use graph_runtime::filter::typed as ft;
+type EntityHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Entity, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Entity`], one per property: `EntityField::NAME.eq(…)`, `.orderby(EntityField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl EntityField {
+    pub const ID: EntityHandle<ft::lit::Str> = ft::Prop::new("id");
+}

@@ -48,7 +48,7 @@ impl PartialEq for Group {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Group`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Group`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum GroupField {
     /// `id`
@@ -72,3 +72,14 @@ impl graph_runtime::Resource for Group {
     type Field = GroupField;
 }
 graph_runtime::impl_shape!(Group);
+impl graph_runtime::Searchable for Group {}
+use graph_runtime::filter::typed as ft;
+type GroupHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Group, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Group`], one per property: `GroupField::NAME.eq(…)`, `.orderby(GroupField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl GroupField {
+    pub const ID: GroupHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const CLOUD_LICENSING: GroupHandle<ft::lit::Any> = ft::Prop::new(
+        "cloudLicensing",
+    );
+}

@@ -48,7 +48,7 @@ impl PartialEq for User {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`User`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`User`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserField {
     /// `id`
@@ -72,3 +72,14 @@ impl graph_runtime::Resource for User {
     type Field = UserField;
 }
 graph_runtime::impl_shape!(User);
+impl graph_runtime::Searchable for User {}
+use graph_runtime::filter::typed as ft;
+type UserHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<User, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`User`], one per property: `UserField::NAME.eq(…)`, `.orderby(UserField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl UserField {
+    pub const ID: UserHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const CLOUD_LICENSING: UserHandle<ft::lit::Any> = ft::Prop::new(
+        "cloudLicensing",
+    );
+}

@@ -61,7 +61,7 @@ impl PartialEq for NameTest {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`NameTest`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`NameTest`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NameTestField {
     /// `name_test`
@@ -87,3 +87,13 @@ impl graph_runtime::Resource for NameTest {
     type Field = NameTestField;
 }
 graph_runtime::impl_shape!(NameTest);
+impl graph_runtime::Searchable for NameTest {}
+use graph_runtime::filter::typed as ft;
+type NameTestHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<NameTest, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`NameTest`], one per property: `NameTestField::NAME.eq(…)`, `.orderby(NameTestField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl NameTestField {
+    pub const NAME_TEST: NameTestHandle<ft::lit::Str> = ft::Prop::new("name_test");
+    pub const STRING: NameTestHandle<ft::lit::Str> = ft::Prop::new("String");
+    pub const OPTION: NameTestHandle<ft::lit::Int> = ft::Prop::new("Option");
+}

@@ -56,7 +56,7 @@ impl PartialEq for Requests {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Requests`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Requests`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RequestsField {
     /// `id`
@@ -82,3 +82,15 @@ impl graph_runtime::Resource for Requests {
     type Field = RequestsField;
 }
 graph_runtime::impl_shape!(Requests);
+impl graph_runtime::Searchable for Requests {}
+use graph_runtime::filter::typed as ft;
+type RequestsHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Requests, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Requests`], one per property: `RequestsField::NAME.eq(…)`, `.orderby(RequestsField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl RequestsField {
+    pub const ID: RequestsHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const NAME_TEST: RequestsHandle<ft::lit::Str> = ft::Prop::new("nameTest");
+    pub const OPERATIONS: RequestsHandle<ft::lit::Coll<ft::lit::Str>> = ft::Prop::new(
+        "operations",
+    );
+}

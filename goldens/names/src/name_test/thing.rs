@@ -205,7 +205,7 @@ impl PartialEq for Thing {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Thing`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Thing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ThingField {
     /// `id`
@@ -304,6 +304,49 @@ impl graph_runtime::Resource for Thing {
     type Field = ThingField;
 }
 graph_runtime::impl_shape!(Thing);
+impl graph_runtime::Searchable for Thing {}
+use graph_runtime::filter::typed as ft;
+type ThingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Thing, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Thing`], one per property: `ThingField::NAME.eq(…)`, `.orderby(ThingField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl ThingField {
+    pub const ID: ThingHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const TYPE: ThingHandle<ft::lit::Str> = ft::Prop::new("type");
+    pub const REF: ThingHandle<ft::lit::Str> = ft::Prop::new("ref");
+    pub const SELF: ThingHandle<ft::lit::Str> = ft::Prop::new("self");
+    pub const MATCH: ThingHandle<ft::lit::Int> = ft::Prop::new("match");
+    pub const MOVE: ThingHandle<ft::lit::Bool> = ft::Prop::new("move");
+    pub const ASYNC: ThingHandle<ft::lit::Str> = ft::Prop::new("async");
+    pub const CRATE: ThingHandle<ft::lit::Str> = ft::Prop::new("crate");
+    pub const SUPER: ThingHandle<ft::lit::Str> = ft::Prop::new("super");
+    pub const SELF_2: ThingHandle<ft::lit::Str> = ft::Prop::new("Self");
+    pub const SKU_ID: ThingHandle<ft::lit::Guid> = ft::Prop::new("skuId");
+    pub const SKU_ID_2: ThingHandle<ft::lit::Str> = ft::Prop::new("SkuId");
+    pub const SKU_ID_3: ThingHandle<ft::lit::Str> = ft::Prop::new("sku_id");
+    pub const SKU_ID_4: ThingHandle<ft::lit::Str> = ft::Prop::new("SKU_ID");
+    pub const N2FA: ThingHandle<ft::lit::Bool> = ft::Prop::new("2fa");
+    pub const N365DAYS: ThingHandle<ft::lit::Int> = ft::Prop::new("365days");
+    pub const ODATA_ETAG: ThingHandle<ft::lit::Str> = ft::Prop::new("odata.etag");
+    pub const X_MS_HEADER: ThingHandle<ft::lit::Str> = ft::Prop::new("x-ms-header");
+    pub const CAF: ThingHandle<ft::lit::Str> = ft::Prop::new("café");
+    pub const FIELD: ThingHandle<ft::lit::Str> = ft::Prop::new("名前");
+    pub const ADDITIONAL_2: ThingHandle<ft::lit::Str> = ft::Prop::new("additional");
+    pub const ODATA_TYPE_2: ThingHandle<ft::lit::Str> = ft::Prop::new("odataType");
+    pub const A_VERY_LONG_PROPERTY_NAME_THAT_KEEPS_GOING_AND_GOING_WELL_PAST_ANY_REASONABLE_LENGTH_FOR_AN_IDENTIFIER_IN_ANY_LANGUAGE_AT_ALL_REALLY_IT_IS_LONG: ThingHandle<
+        ft::lit::Str,
+    > = ft::Prop::new(
+        "aVeryLongPropertyNameThatKeepsGoingAndGoingWellPastAnyReasonableLengthForAnIdentifierInAnyLanguageAtAllReallyItIsLong",
+    );
+    pub const KIND: ThingHandle<ft::lit::Complex<crate::name_test::Type>> = ft::Prop::new(
+        "kind",
+    );
+    pub const THING: ThingHandle<ft::lit::Complex<crate::name_test::Thing>> = ft::Prop::new(
+        "Thing",
+    );
+    pub const REQUESTS: ThingHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::name_test::Requests>>,
+    > = ft::Prop::new("requests");
+}
 /// Typed `$expand` items of [`Thing`].
 #[derive(Debug, Clone, Copy)]
 pub struct ThingExpand;

@@ -55,7 +55,7 @@ impl PartialEq for Type {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Type`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Type`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TypeField {
     /// `value`
@@ -79,3 +79,14 @@ impl graph_runtime::Resource for Type {
     type Field = TypeField;
 }
 graph_runtime::impl_shape!(Type);
+impl graph_runtime::Searchable for Type {}
+use graph_runtime::filter::typed as ft;
+type TypeHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Type, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Type`], one per property: `TypeField::NAME.eq(…)`, `.orderby(TypeField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl TypeField {
+    pub const VALUE: TypeHandle<ft::lit::Str> = ft::Prop::new("value");
+    pub const MODE: TypeHandle<ft::lit::Enum<crate::name_test::Mode>> = ft::Prop::new(
+        "mode",
+    );
+}

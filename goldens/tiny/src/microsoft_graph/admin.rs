@@ -46,3 +46,4 @@ impl graph_runtime::Resource for Admin {
     type Field = graph_runtime::NoFields;
 }
 graph_runtime::impl_shape!(Admin);
+impl graph_runtime::Searchable for Admin {}

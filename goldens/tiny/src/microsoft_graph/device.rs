@@ -49,3 +49,4 @@ impl graph_runtime::Resource for Device {
     type Field = graph_runtime::NoFields;
 }
 graph_runtime::impl_shape!(Device);
+impl graph_runtime::Searchable for Device {}

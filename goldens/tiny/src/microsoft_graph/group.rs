@@ -49,3 +49,4 @@ impl graph_runtime::Resource for Group {
     type Field = graph_runtime::NoFields;
 }
 graph_runtime::impl_shape!(Group);
+impl graph_runtime::Searchable for Group {}

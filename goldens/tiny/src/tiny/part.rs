@@ -55,7 +55,7 @@ impl PartialEq for Part {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Part`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Part`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PartField {
     /// `partId`
@@ -79,3 +79,14 @@ impl graph_runtime::Resource for Part {
     type Field = PartField;
 }
 graph_runtime::impl_shape!(Part);
+impl graph_runtime::Searchable for Part {}
+use graph_runtime::filter::typed as ft;
+type PartHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Part, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Part`], one per property: `PartField::NAME.eq(…)`, `.orderby(PartField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl PartField {
+    pub const PART_ID: PartHandle<ft::lit::Guid> = ft::Prop::new("partId");
+    pub const STATE: PartHandle<ft::lit::Enum<crate::tiny::PartState>> = ft::Prop::new(
+        "state",
+    );
+}

@@ -88,7 +88,7 @@ impl PartialEq for Widget {
         graph_runtime::wire::eq(self, other)
     }
 }
-/// Properties of [`Widget`] for `$select`, `$orderby` and `$filter`.
+/// Properties of [`Widget`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WidgetField {
     /// `id`
@@ -136,6 +136,32 @@ impl graph_runtime::Resource for Widget {
     type Field = WidgetField;
 }
 graph_runtime::impl_shape!(Widget);
+impl graph_runtime::Searchable for Widget {}
+use graph_runtime::filter::typed as ft;
+type WidgetHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Widget, L, O, S>;
+/// Typed `$filter` / `$orderby` operands of [`Widget`], one per property: `WidgetField::NAME.eq(…)`, `.orderby(WidgetField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.
+#[allow(clippy::type_complexity)]
+impl WidgetField {
+    pub const ID: WidgetHandle<ft::lit::Str> = ft::Prop::new("id");
+    pub const SIZE: WidgetHandle<ft::lit::Int> = ft::Prop::new("size");
+    pub const LABEL: WidgetHandle<ft::lit::Str> = ft::Prop::new("label");
+    pub const TAGS: WidgetHandle<ft::lit::Coll<ft::lit::Str>> = ft::Prop::new("tags");
+    pub const COLOR: WidgetHandle<ft::lit::Flags<crate::tiny::ColorsMember>> = ft::Prop::new(
+        "color",
+    );
+    pub const PARTS: WidgetHandle<ft::lit::Coll<ft::lit::Complex<crate::tiny::Part>>> = ft::Prop::new(
+        "parts",
+    );
+    pub const CREATED_DATE_TIME: WidgetHandle<ft::lit::DateTimeOffset> = ft::Prop::new(
+        "createdDateTime",
+    );
+    pub const OWNER: WidgetHandle<
+        ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
+    > = ft::Prop::new("owner");
+    pub const SIBLINGS: WidgetHandle<
+        ft::lit::Coll<ft::lit::Complex<crate::tiny::Widget>>,
+    > = ft::Prop::new("siblings");
+}
 /// Typed `$expand` items of [`Widget`].
 #[derive(Debug, Clone, Copy)]
 pub struct WidgetExpand;

@@ -20,14 +20,17 @@ impl DeviceCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `GET /devices`: not documented
+    ///
+    /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn list(
         &self,
     ) -> graph_runtime::Request<graph_runtime::Page<crate::microsoft_graph::Device>> {
         graph_runtime::Request::new(
-            graph_runtime::http::Method::GET,
-            self.path.clone(),
-            Some(&crate::microsoft_graph::operations::DEVICE_LIST),
-        )
+                graph_runtime::http::Method::GET,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::DEVICE_LIST),
+            )
+            .directory_objects()
     }
     /// create `microsoft.graph.device`: `POST`.
     ///
@@ -81,12 +84,15 @@ impl DeviceItem {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `GET /devices/{device-id}`: not documented
+    ///
+    /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn get(&self) -> graph_runtime::Request<crate::microsoft_graph::Device> {
         graph_runtime::Request::new(
-            graph_runtime::http::Method::GET,
-            self.path.clone(),
-            Some(&crate::microsoft_graph::operations::DEVICE_GET),
-        )
+                graph_runtime::http::Method::GET,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::DEVICE_GET),
+            )
+            .directory_objects()
     }
     /// update `microsoft.graph.device`: `PATCH`.
     ///

@@ -20,14 +20,17 @@ impl UserCollection {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `GET /users`: not documented
+    ///
+    /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn list(
         &self,
     ) -> graph_runtime::Request<graph_runtime::Page<crate::microsoft_graph::User>> {
         graph_runtime::Request::new(
-            graph_runtime::http::Method::GET,
-            self.path.clone(),
-            Some(&crate::microsoft_graph::operations::USER_LIST),
-        )
+                graph_runtime::http::Method::GET,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::USER_LIST),
+            )
+            .directory_objects()
     }
     /// create `microsoft.graph.user`: `POST`.
     ///
@@ -77,12 +80,15 @@ impl UserItem {
     ///
     /// Documented paths and least-privileged permissions:
     /// - `GET /users/{user-id}`: not documented
+    ///
+    /// Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and `Request::manual_consistency`.
     pub fn get(&self) -> graph_runtime::Request<crate::microsoft_graph::User> {
         graph_runtime::Request::new(
-            graph_runtime::http::Method::GET,
-            self.path.clone(),
-            Some(&crate::microsoft_graph::operations::USER_GET),
-        )
+                graph_runtime::http::Method::GET,
+                self.path.clone(),
+                Some(&crate::microsoft_graph::operations::USER_GET),
+            )
+            .directory_objects()
     }
     /// update `microsoft.graph.user`: `PATCH`.
     ///

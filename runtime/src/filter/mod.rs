@@ -20,6 +20,9 @@ use std::fmt;
 use crate::enums::{Flags, WireEnum};
 use crate::query::Field;
 
+pub mod typed;
+pub use typed::{Cond, Negate};
+
 /// Binding strength of a rendered expression, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Prec {
@@ -48,13 +51,15 @@ impl Filter {
     }
 
     /// `self and other`.
-    pub fn and(self, other: Filter) -> Filter {
+    pub fn and(self, other: impl Into<Filter>) -> Filter {
+        let other = other.into();
         let text = format!("{} and {}", self.wrap(Prec::And), other.wrap(Prec::Compare));
         Filter { text, prec: Prec::And }
     }
 
     /// `self or other`.
-    pub fn or(self, other: Filter) -> Filter {
+    pub fn or(self, other: impl Into<Filter>) -> Filter {
+        let other = other.into();
         let text = format!("{} or {}", self.wrap(Prec::Or), other.wrap(Prec::And));
         Filter { text, prec: Prec::Or }
     }
@@ -69,10 +74,35 @@ impl Filter {
     }
 }
 
-/// `not(f)`.
-pub fn not(f: Filter) -> Filter {
+/// `not(f)`: any [`Filter`], or a [`Cond`] on a property that allows `not`.
+pub fn not(f: impl Negate) -> Filter {
     // `not` binds tighter than comparisons, so the operand is always parenthesised.
-    Filter { text: format!("not({})", f.text), prec: Prec::Primary }
+    Filter { text: format!("not({})", f.into_filter().text), prec: Prec::Primary }
+}
+
+/// Whether a `$filter` text uses an operator that makes a query on directory objects an
+/// advanced query: `ne`, `not` or `endsWith` outside string literals (any case).
+pub fn uses_advanced_operators(text: &str) -> bool {
+    let mut quoted = false;
+    let mut word = String::new();
+    let mut found = false;
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c == '\'' {
+            quoted = !quoted;
+            word.clear();
+            continue;
+        }
+        if !quoted && (c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '/') {
+            word.push(c);
+            continue;
+        }
+        if !quoted {
+            let w = word.to_ascii_lowercase();
+            found |= w == "ne" || w == "not" || (w == "endswith" && c == '(');
+        }
+        word.clear();
+    }
+    found
 }
 
 impl std::ops::Not for Filter {
