@@ -354,7 +354,10 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         skipped.retain(|p, _| !used_any.contains(p.as_str()));
     }
     counts.skipped = skipped.len();
-    exclude_flagged_examples(&mut lowered.ir, &lowered_schema, &apis, &borrowed, label);
+    // Only what is emitted needs it (`report` checks every example itself).
+    if !input.skip_emit {
+        exclude_flagged_examples(&mut lowered.ir, &lowered_schema, &apis, &borrowed, label);
+    }
     // The report checks the examples of every API page, skipped or not.
     let mut all_apis = apis.clone();
     for p in pages.iter().filter(|p| p.kind == PageKind::Api && skipped.contains_key(&p.file)) {

@@ -422,25 +422,23 @@ pub(super) fn roots(schema: &Schema) -> Vec<(String, Node)> {
 
 /// Nodes reachable from the container that lead to at least one operation.
 pub(super) fn useful_nodes(schema: &Schema, comp: &Composable, ops: &NodeOps) -> BTreeSet<Node> {
-    // Reachable set.
-    let mut reach: BTreeSet<Node> = BTreeSet::new();
+    // Reachable set, with each node's edges (computed once).
+    let mut reach: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
     let mut stack: Vec<Node> = roots(schema).into_iter().map(|(_, n)| n).collect();
     while let Some(n) = stack.pop() {
-        if !reach.insert(n.clone()) {
+        if reach.contains_key(&n) {
             continue;
         }
-        for (_, t) in edges(schema, comp, &n) {
-            if !reach.contains(&t) {
-                stack.push(t);
-            }
-        }
+        let targets: Vec<Node> = edges(schema, comp, &n).into_iter().map(|(_, t)| t).collect();
+        stack.extend(targets.iter().filter(|t| !reach.contains_key(*t)).cloned());
+        reach.insert(n, targets);
     }
     // Useful: has operations, or an edge to a useful node (fixpoint).
-    let mut useful: BTreeSet<Node> = reach.iter().filter(|n| ops.contains_key(*n)).cloned().collect();
+    let mut useful: BTreeSet<Node> = reach.keys().filter(|n| ops.contains_key(*n)).cloned().collect();
     loop {
         let before = useful.len();
-        for n in &reach {
-            if !useful.contains(n) && edges(schema, comp, n).iter().any(|(_, t)| useful.contains(t)) {
+        for (n, targets) in &reach {
+            if !useful.contains(n) && targets.iter().any(|t| useful.contains(t)) {
                 useful.insert(n.clone());
             }
         }
