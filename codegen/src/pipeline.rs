@@ -321,8 +321,11 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
             // Every disagreement between the pages and the metadata is a diagnostic.
             let mut as_documented = docs_schema.clone();
             as_documented.merge(external.clone());
-            let ds = crate::reconcile::reconcile(&as_documented, real, &doc_namespaces, &apis);
-            diags.extend(ds.into_iter().map(|d| relabel(d, label)));
+            // Without pages there is nothing to reconcile (every type would be "missing in docs").
+            if !doc_namespaces.is_empty() {
+                let ds = crate::reconcile::reconcile(&as_documented, real, &doc_namespaces, &apis);
+                diags.extend(ds.into_iter().map(|d| relabel(d, label)));
+            }
             let mut merged = external;
             crate::reconcile::overlay_docs(&mut merged, &docs_schema, &doc_namespaces);
             let mut namespaces: Vec<String> = if input.namespaces.is_empty() {
