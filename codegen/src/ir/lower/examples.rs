@@ -135,13 +135,7 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 let b = builder?;
                 let c = b.children.iter().find(|c| c.segment == seg.text && c.function_params.is_some())?;
                 let params = c.function_params.as_ref()?;
-                let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
-                // Arguments by name; a lone positional one (`range('A1')`) fills a single parameter.
-                let values: Vec<String> = match (args.as_slice(), params.len()) {
-                    ([(k, v)], 1) if k.is_empty() => vec![v.clone()],
-                    _ => params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?,
-                };
-                chain.push(Call::Function(c.method.clone(), values));
+                chain.push(Call::Function(c.method.clone(), arguments(args, params)?));
                 builder = ir.builders.get(&c.builder);
             }
             // The operation ends the chain.
@@ -152,11 +146,7 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
     let b = builder?;
     let op = b.operations.iter().find(|o| o.kind == c.kind && o.segment == c.segment)?;
     let args = match (&r.target().kind, &op.function_params) {
-        (SegKind::Operation { args, .. }, Some(params)) => {
-            // Arguments by parameter name (any case), in the method's order; all must be given.
-            let by_name = |w: &str| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone());
-            params.iter().map(|(w, _)| by_name(w)).collect::<Option<Vec<String>>>()?
-        }
+        (SegKind::Operation { args, .. }, Some(params)) => arguments(args, params)?,
         _ => Vec::new(),
     };
     chain.push(Call::Op(op.method_name.clone(), op.body.is_some(), args));
@@ -171,4 +161,16 @@ fn op_collection(ir: &Ir, op: &OpMethod) -> bool {
 /// The query `q` without the option `name`.
 fn without_option(q: &str, name: &str) -> String {
     q.split('&').filter(|kv| kv.split('=').next() != Some(name)).collect::<Vec<_>>().join("&")
+}
+
+/// Documented function arguments in the order of the method's parameters: by name (any case),
+/// all of them; a lone positional one (`range('A1')`) fills a single parameter.
+fn arguments(args: &[(String, String)], params: &[(String, String)]) -> Option<Vec<String>> {
+    match (args, params.len()) {
+        ([(k, v)], 1) if k.is_empty() => Some(vec![v.clone()]),
+        _ => params
+            .iter()
+            .map(|(w, _)| args.iter().find(|(k, _)| k.eq_ignore_ascii_case(w)).map(|(_, v)| v.clone()))
+            .collect(),
+    }
 }
