@@ -379,6 +379,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     let files = if input.skip_emit {
         BTreeMap::new()
     } else {
+        crate::ir::lower::assign_crates(&mut lowered.ir, &input.settings.package, input.settings.split);
         match emit::emit_crate(&lowered.ir, &input.settings) {
             Ok(f) => f,
             Err(e) => {

@@ -53,8 +53,24 @@ fn graph_v1_generates_completely_and_deterministically() {
     for f in out.ir.features.keys() {
         assert!(below.contains(&format!("\n{f} = [")), "feature {f} missing");
     }
-    // A consumer by path is told how to build the crate without an incremental cache.
-    assert!(toml.contains("#   [profile.dev.package.graph-generated]\n#   incremental = false\n"));
+    // A consumer by path is told how to build the crates without an incremental cache.
+    assert!(toml.contains("#   [profile.dev.package.\"*\"]\n#   incremental = false\n"));
+
+    // Split into crates (output this big): every name points into the same crate or one it
+    // depends on, no crate holds more than a quarter of the code, and the facade's features
+    // reach every part.
+    let layout = &out.ir.layout;
+    assert!(layout.parts.len() >= 6, "{} parts", layout.parts.len());
+    let errors = codegen::ir::lower::parts::layout_errors(&out.ir);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let total_bytes: usize = out.files.values().map(String::len).sum();
+    for p in &layout.parts {
+        let prefix = format!("parts/{}/", p.suffix);
+        let bytes: usize = out.files.iter().filter(|(k, _)| k.starts_with(&prefix)).map(|(_, v)| v.len()).sum();
+        assert!(bytes * 4 < total_bytes, "`{}` holds {bytes} of {total_bytes} bytes", p.suffix);
+        assert!(toml.contains(&format!("\"{}/users\"", p.package)), "`users` does not reach `{}`", p.package);
+        assert!(out.files.contains_key(&format!("{prefix}Cargo.toml")));
+    }
     for f in ["users", "groups", "me", "ns-security", "ns-call-records"] {
         assert!(out.ir.features.contains_key(f), "feature {f}");
     }

@@ -27,6 +27,7 @@ fn tiny_input() -> Input {
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
             default_features: vec!["full".into()],
+            split: Default::default(),
         },
         strict: true,
         skip_emit: false,
@@ -87,6 +88,7 @@ fn filters_fixture_emits_the_golden_crate() {
             command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
             deny_warnings: true,
             default_features: vec!["full".into()],
+            split: Default::default(),
         },
         ..Default::default()
     };
@@ -94,6 +96,35 @@ fn filters_fixture_emits_the_golden_crate() {
     let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     check_dir(&root().join("goldens/filters"), &out.files);
+}
+
+/// The crate split: the same emitters with every model in a part crate (`goldens/split/parts/*`,
+/// workspace members), the facade re-exporting them; compiled and its example tests run.
+#[test]
+fn split_fixture_emits_the_golden_crates() {
+    let fixtures = root().join("codegen/tests/fixtures");
+    let input = Input {
+        csdl_xml: Some((
+            "codegen/tests/fixtures/split.csdl.xml".into(),
+            std::fs::read_to_string(fixtures.join("split.csdl.xml")).unwrap(),
+        )),
+        namespaces: vec!["microsoft.graph".into()],
+        settings: CrateSettings {
+            package: "golden-split".into(),
+            runtime_path: "../../runtime".into(),
+            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
+            deny_warnings: true,
+            default_features: vec!["full".into()],
+            split: codegen::ir::Split::Areas(2),
+        },
+        ..Default::default()
+    };
+    let out = run(&input);
+    let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let parts: Vec<&str> = out.ir.layout.parts.iter().map(|p| p.suffix.as_str()).collect();
+    assert!(parts.len() >= 5, "{parts:?}");
+    check_dir(&root().join("goldens/split"), &out.files);
 }
 
 #[test]

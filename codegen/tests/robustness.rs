@@ -818,6 +818,7 @@ fn names_output() -> pipeline::Output {
             command: NAMES_COMMAND.into(),
             deny_warnings: true,
             default_features: vec!["full".into()],
+            split: Default::default(),
         },
         ..Default::default()
     };

@@ -213,7 +213,9 @@ pub fn child(a: ChildArgs) -> ExitCode {
         }
     }
     let lowered_at = start.elapsed();
-    let files = match emit::emit_crate(&lowered.ir, &CrateSettings::default()) {
+    let settings = CrateSettings::default();
+    codegen::ir::lower::assign_crates(&mut lowered.ir, &settings.package, settings.split);
+    let files = match emit::emit_crate(&lowered.ir, &settings) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error[emit-failed]: {e}");
@@ -399,7 +401,14 @@ pub fn run(a: BenchArgs) -> ExitCode {
         }
     }
     if let Some(against) = &a.against {
-        if let Err(e) = side_by_side(&exe, &a, &crate_dir, against) {
+        // The same output as one crate, beside the split one: what the split buys.
+        let one_dir = a.dir.join("crate-one");
+        let _ = std::fs::remove_dir_all(&one_dir);
+        if let Err(e) = timed(Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--crates").arg("one").arg("--out").arg(&one_dir)) {
+            eprintln!("error: regen --crates one failed: {e}");
+            return ExitCode::FAILURE;
+        }
+        if let Err(e) = side_by_side(&exe, &a, &crate_dir, &one_dir, against) {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
@@ -418,13 +427,26 @@ fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), String> {
         cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
         timed(&mut cmd)
     };
+    // Every crate of the output: the root one and, when split, each part.
+    let mut libs = vec![crate_dir.join("src/lib.rs")];
+    if let Ok(parts) = std::fs::read_dir(crate_dir.join("parts")) {
+        let mut more: Vec<PathBuf> = parts.flatten().map(|e| e.path().join("src/lib.rs")).filter(|p| p.exists()).collect();
+        more.sort();
+        libs.extend(more);
+    }
     let check = |features: &[&str]| -> Result<Duration, String> {
         cargo_check(features)?;
-        let lib = crate_dir.join("src/lib.rs");
-        std::fs::write(&lib, std::fs::read(&lib).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        for lib in &libs {
+            std::fs::write(lib, std::fs::read(lib).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        }
         cargo_check(features)
     };
-    println!("cargo check of the generated crate alone (dependencies prebuilt, target {}):", check_target.display());
+    println!(
+        "cargo check of the generated crate alone ({} crate{}; dependencies prebuilt, target {}):",
+        libs.len(),
+        if libs.len() == 1 { "" } else { "s checked in parallel" },
+        check_target.display()
+    );
     for (label, args) in [
         ("no features".to_string(), vec![]),
         (format!("--features {}", a.feature), vec!["--features", a.feature.as_str()]),
@@ -480,7 +502,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// Cold `cargo check` of the generated crate (every area, as a path dependency) and of another
 /// crate from crates.io, side by side in one run.
-fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, against: &str) -> Result<(), String> {
+fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, one_dir: &Path, against: &str) -> Result<(), String> {
     let (name, version) = match against.split_once('@') {
         Some((n, v)) => (n, format!("={v}")),
         None => (against, "*".to_string()),
@@ -488,14 +510,17 @@ fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, against: &str) -> R
     let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let features = if manifest.contains("\nfull = [") { ", features = [\"full\"]" } else { "" };
     let ours = format!("graph-generated = {{ path = {:?}{features} }}", crate_dir.display().to_string());
+    let one = format!("graph-generated = {{ path = {:?}{features} }}", one_dir.display().to_string());
     // A path dependency is built with incremental compilation, as the workspace's own crates
     // are; a registry or git dependency is not. Both are shown: the profile override is what a
     // consumer of the generated crate by path can add to build it like a registry dependency.
-    let no_incr = "[profile.dev.package.graph-generated]\nincremental = false\n";
+    // (`"*"`: every crate of a split output; registry crates are built so anyway.)
+    let no_incr = "[profile.dev.package.\"*\"]\nincremental = false\n";
     let contenders = [
         Contender { label: against.to_string(), dir: a.dir.join("vs-theirs"), dep: format!("{name} = {version:?}"), profile: "" },
         Contender { label: "ours, every area".into(), dir: a.dir.join("vs-ours"), dep: ours.clone(), profile: no_incr },
         Contender { label: "ours, every area, incremental".into(), dir: a.dir.join("vs-ours-incremental"), dep: ours, profile: "" },
+        Contender { label: "ours, every area, one crate".into(), dir: a.dir.join("vs-ours-one"), dep: one, profile: no_incr },
     ];
     for c in &contenders {
         c.prepare()?;

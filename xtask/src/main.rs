@@ -8,6 +8,7 @@ mod requests;
 use clap::{Parser, Subcommand};
 use codegen::diag::Diagnostic;
 use codegen::emit::CrateSettings;
+use codegen::ir::Split;
 use codegen::pipeline::{self, Input};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,6 +62,22 @@ struct RegenArgs {
     /// external docs tree skips the pages it cannot use, names each, and goes on.
     #[arg(long)]
     strict: bool,
+    /// How `--out` is laid out: `auto` (several crates checked in parallel when the output is
+    /// big: models over area crates, builders apart, one facade re-exporting them), `one` (a
+    /// single crate), or a number of area crates.
+    #[arg(long, default_value = "auto", value_parser = parse_split)]
+    crates: Split,
+}
+
+fn parse_split(s: &str) -> Result<Split, String> {
+    match s {
+        "auto" => Ok(Split::Auto),
+        "one" => Ok(Split::One),
+        n => match n.parse::<usize>() {
+            Ok(k) if k >= 1 => Ok(Split::Areas(k)),
+            _ => Err(format!("`{s}`: expected `auto`, `one` or a number of area crates (at least 1)")),
+        },
+    }
 }
 
 /// True when `a` and `b` name the same directory.
@@ -108,6 +125,7 @@ fn regen(a: RegenArgs) -> ExitCode {
                 command: format!("cargo xtask {}", std::env::args().skip(1).collect::<Vec<_>>().join(" ")),
                 deny_warnings: false,
                 default_features: Vec::new(),
+                split: a.crates,
             };
             (out.clone(), out.join("schema"), settings)
         }

@@ -2,7 +2,7 @@
 //! operation data they point at (permissions, headers) as `static`s.
 
 use super::doc_attr;
-use super::models::model_path;
+use super::models::{model_path, operations_root, requests_root};
 use crate::extract::{PermissionFacts, SchemeFacts};
 use crate::ir::naming::namespace_module;
 use crate::ir::*;
@@ -23,7 +23,8 @@ fn builder_path(ir: &Ir, name: &str) -> TokenStream {
     let b = ir.builders.get(name).expect("builder exists");
     let ns = format_ident!("{}", namespace_module(&b.namespace));
     let t = format_ident!("{}", b.rust_name);
-    quote!(crate::#ns::requests::#t)
+    let krate = requests_root(ir);
+    quote!(#krate::#ns::requests::#t)
 }
 
 fn response_type(ir: &Ir, s: &Shape) -> TokenStream {
@@ -140,6 +141,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             let method = format_ident!("{}", op.http_method);
             let ns = format_ident!("{}", namespace_module(&b.namespace));
             let c = format_ident!("{}", op.operation_const);
+            let krate = operations_root(ir);
             let (path, args) = match (&op.segment, &op.function_params) {
                 (Some(s), Some(params)) => {
                     let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
@@ -166,7 +168,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
             let directory = op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response);
             let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
             let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
-            let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c)));
+            let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c)));
             match op.kind {
                 OpKind::PutContent => {
                     return quote! {
@@ -204,7 +206,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                     quote! {
                         #d
                         pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
-                            graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
+                            graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c))
                                 .with_json_body(body)
                                 #headers
                         }
@@ -213,7 +215,7 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
                 None => quote! {
                     #d
                     pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
-                        graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&crate::#ns::operations::#c))
+                        graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c))
                             #headers
                     }
                 },

@@ -6,6 +6,7 @@ pub mod examples;
 pub mod filters;
 pub mod filter_exprs;
 pub mod index;
+pub mod layout;
 pub mod models;
 
 use crate::ir::naming::namespace_module;
@@ -36,6 +37,8 @@ pub struct CrateSettings {
     /// Cargo features on by default (goldens: `full`, so their example tests run in the
     /// workspace; never for a crate users take, whose areas they choose).
     pub default_features: Vec<String>,
+    /// One crate or several (see `ir::lower::parts`).
+    pub split: crate::ir::Split,
 }
 
 impl Default for CrateSettings {
@@ -46,6 +49,7 @@ impl Default for CrateSettings {
             command: "cargo xtask regen".into(),
             deny_warnings: false,
             default_features: Vec::new(),
+            split: crate::ir::Split::Auto,
         }
     }
 }
@@ -157,16 +161,22 @@ pub fn parallel_map_with<T: Sync, R: Send>(threads: usize, items: &[T], f: impl 
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Every file of the generated crate: path → contents.
+/// Every file of the generated crate: path → contents. A split output (`ir.layout`) is the
+/// facade crate at the root and its parts under `parts/` (see [`layout`]).
 pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, String>, String> {
     let mut files = BTreeMap::new();
-    // ns module -> (model module, gate)
-    let mut namespaces: GatedModules<Option<&Vec<String>>> = BTreeMap::new();
     let groups = builders::group(ir);
     let ops_by_ns = builders::operations_by_namespace(ir);
     let op_gates = builders::operation_gates(ir);
     let builder_gates: BTreeMap<&(String, String), Option<Vec<String>>> =
         groups.iter().map(|(k, bs)| (k, union_gate(bs.iter().map(|b| ir.builder_gates.get(&b.rust_name))))).collect();
+    // Where each kind of file goes: the root crate, or its part's directory.
+    let model_dir = |q: &str| match ir.layout.model_part.get(q) {
+        Some(&p) => format!("parts/{}/", ir.layout.parts[p].suffix),
+        None => String::new(),
+    };
+    let part_dir = |i: usize| ir.layout.parts.get(i).map(|p| format!("parts/{}/", p.suffix)).unwrap_or_default();
+    let (req_dir, ops_dir) = (part_dir(ir.layout.requests), part_dir(ir.layout.operations));
     // Models, builder files and operation tables are nearly all of the output: emitted and
     // formatted on every core. Each file is one job; the results land in a sorted map, so
     // they are the same whatever the thread count.
@@ -183,16 +193,18 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         match job {
             Job::Model(m) => {
                 let ns = namespace_module(&m.namespace);
-                Ok((format!("src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
+                let dir = model_dir(&m.qname);
+                Ok((format!("{dir}src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
             }
             Job::Builders(key, bs) => {
                 let (ns, file) = key;
                 let tokens = builders::emit_builders(ir, bs, builder_gates[key].as_ref());
-                Ok((format!("src/{ns}/requests/{file}.rs"), format_file(settings, tokens)?))
+                Ok((format!("{req_dir}src/{ns}/requests/{file}.rs"), format_file(settings, tokens)?))
             }
-            Job::Operations(ns, ops) => {
-                Ok((format!("src/{ns}/operations.rs"), format_file(settings, builders::emit_operations(ops, &op_gates))?))
-            }
+            Job::Operations(ns, ops) => Ok((
+                format!("{ops_dir}src/{ns}/operations.rs"),
+                format_file(settings, builders::emit_operations(ops, &op_gates))?,
+            )),
         }
     });
     if results.len() != jobs.len() {
@@ -202,59 +214,76 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         let (path, text) = r?;
         files.insert(path, text);
     }
+    // Module files: namespace modules of each crate (directory prefix → ns → (module, gate)).
+    let mut namespaces: BTreeMap<String, GatedModules<Option<&Vec<String>>>> = BTreeMap::new();
     for m in ir.models.values() {
         let ns = namespace_module(&m.namespace);
-        namespaces.entry(ns).or_default().push((m.module.clone(), ir.model_gates.get(&m.qname)));
+        let entry = namespaces.entry(model_dir(&m.qname)).or_default().entry(ns).or_default();
+        entry.push((m.module.clone(), ir.model_gates.get(&m.qname)));
     }
     let mut request_mods: GatedModules<Option<Vec<String>>> = BTreeMap::new();
     for (key, gate) in builder_gates {
         let (ns, file) = key;
         request_mods.entry(ns.clone()).or_default().push((file.clone(), gate));
-        namespaces.entry(ns.clone()).or_default();
+        namespaces.entry(req_dir.clone()).or_default().entry(ns.clone()).or_default();
     }
-    for (ns, mods) in &namespaces {
-        let items: Vec<TokenStream> = mods
-            .iter()
-            .map(|(m, gate)| {
-                let id = format_ident!("{}", m);
-                let cfg = cfg_attr(*gate);
-                quote!(#cfg mod #id; #cfg pub use #id::*;)
-            })
-            .collect();
-        let reqs = request_mods.get(ns).map(|r| !r.is_empty()).unwrap_or(false);
-        let req_mod = reqs.then(|| quote!(pub mod requests;));
-        let ops_mod = ops_by_ns.contains_key(ns).then(|| quote!(pub mod operations;));
-        let tokens = quote! {
-            #(#items)*
-            #req_mod
-            #ops_mod
-        };
-        files.insert(format!("src/{ns}/mod.rs"), format_file(settings, tokens)?);
-        if let Some(r) = request_mods.get(ns) {
-            let items: Vec<TokenStream> = r
+    for ns in ops_by_ns.keys() {
+        namespaces.entry(ops_dir.clone()).or_default().entry(ns.clone()).or_default();
+    }
+    for (dir, by_ns) in &namespaces {
+        for (ns, mods) in by_ns {
+            let items: Vec<TokenStream> = mods
                 .iter()
                 .map(|(m, gate)| {
                     let id = format_ident!("{}", m);
-                    let cfg = cfg_attr(gate.as_ref());
+                    let cfg = cfg_attr(*gate);
                     quote!(#cfg mod #id; #cfg pub use #id::*;)
                 })
                 .collect();
+            let reqs = *dir == req_dir && request_mods.get(ns).is_some_and(|r| !r.is_empty());
+            let req_mod = reqs.then(|| quote!(pub mod requests;));
+            let ops_mod = (*dir == ops_dir && ops_by_ns.contains_key(ns)).then(|| quote!(pub mod operations;));
             let tokens = quote! {
-                //! Request builders: fluent navigation that mirrors the URL.
                 #(#items)*
+                #req_mod
+                #ops_mod
             };
-            files.insert(format!("src/{ns}/requests/mod.rs"), format_file(settings, tokens)?);
+            files.insert(format!("{dir}src/{ns}/mod.rs"), format_file(settings, tokens)?);
         }
     }
-    files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, namespaces.keys(), ops_by_ns.keys(), settings))?);
-    files.insert("src/index.rs".into(), format_file(settings, index::emit_index(ir))?);
+    for (ns, r) in &request_mods {
+        let items: Vec<TokenStream> = r
+            .iter()
+            .map(|(m, gate)| {
+                let id = format_ident!("{}", m);
+                let cfg = cfg_attr(gate.as_ref());
+                quote!(#cfg mod #id; #cfg pub use #id::*;)
+            })
+            .collect();
+        let tokens = quote! {
+            //! Request builders: fluent navigation that mirrors the URL.
+            #(#items)*
+        };
+        files.insert(format!("{req_dir}src/{ns}/requests/mod.rs"), format_file(settings, tokens)?);
+    }
+    if ir.layout.is_split() {
+        let part_namespaces: BTreeMap<usize, Vec<String>> = (0..ir.layout.parts.len())
+            .map(|i| (i, namespaces.get(&part_dir(i)).map(|n| n.keys().cloned().collect()).unwrap_or_default()))
+            .collect();
+        layout::emit_parts(ir, settings, &part_namespaces, &ops_by_ns, &mut files)?;
+    } else {
+        let all: Vec<&String> = namespaces.get("").map(|n| n.keys().collect()).unwrap_or_default();
+        files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, all.into_iter(), ops_by_ns.keys(), settings))?);
+        files.insert("Cargo.toml".into(), emit_cargo_toml(ir, settings));
+    }
+    files.insert(format!("{ops_dir}src/index.rs"), format_file(settings, index::emit_index(ir))?);
     if !ir.examples.is_empty() || ir.features.is_empty() {
         files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
     }
-    files.insert("Cargo.toml".into(), emit_cargo_toml(ir, settings));
     Ok(files)
 }
 
+/// `lib.rs` of a one-crate output.
 fn emit_lib<'a>(
     ir: &Ir,
     namespaces: impl Iterator<Item = &'a String>,
@@ -262,8 +291,32 @@ fn emit_lib<'a>(
     settings: &CrateSettings,
 ) -> TokenStream {
     let mods: Vec<_> = namespaces.map(|n| format_ident!("{}", n)).collect();
-    let roots: Vec<TokenStream> = ir
-        .roots
+    let roots = root_fns(ir);
+    let ns_list = ir.namespaces.join(", ");
+    let doc = inner_doc_attr(&format!(
+        "Typed models and request builders for Microsoft Graph ({ns_list}).\n\n\
+         Models live in one module per namespace; request builders start at the functions below \
+         and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an \
+         `http::Request` before any I/O."
+    ));
+    let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+    let operations = all_operations_fn(with_ops);
+    quote! {
+        #doc
+        #deny
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
+        #(pub mod #mods;)*
+        pub mod index;
+        pub use index::lookup;
+        pub use graph_runtime;
+        #(#roots)*
+        #operations
+    }
+}
+
+/// The entry points of the request builders: one function per container child.
+pub(crate) fn root_fns(ir: &Ir) -> Vec<TokenStream> {
+    ir.roots
         .iter()
         .map(|r| {
             let f = format_ident!("{}", r.fn_name);
@@ -286,15 +339,11 @@ fn emit_lib<'a>(
                 }
             }
         })
-        .collect();
-    let ns_list = ir.namespaces.join(", ");
-    let doc = inner_doc_attr(&format!(
-        "Typed models and request builders for Microsoft Graph ({ns_list}).\n\n\
-         Models live in one module per namespace; request builders start at the functions below \
-         and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an \
-         `http::Request` before any I/O."
-    ));
-    let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+        .collect()
+}
+
+/// `operations()`: every operation of the namespaces `with_ops`.
+pub(crate) fn all_operations_fn<'a>(with_ops: impl Iterator<Item = &'a String>) -> TokenStream {
     // Namespace modules are never gated themselves (their operations are).
     let adds: Vec<TokenStream> = with_ops
         .map(|ns| {
@@ -302,25 +351,14 @@ fn emit_lib<'a>(
             quote!(all.extend(#m::operations::all());)
         })
         .collect();
-    let operations = operation_list_fn(
+    operation_list_fn(
         quote! {
             /// Every operation compiled into this crate, with its documented paths, permissions
             /// per scheme and headers: what an SDK can query without reading the docs.
         },
         format_ident!("operations"),
         &adds,
-    );
-    quote! {
-        #doc
-        #deny
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
-        #(pub mod #mods;)*
-        pub mod index;
-        pub use index::lookup;
-        pub use graph_runtime;
-        #(#roots)*
-        #operations
-    }
+    )
 }
 
 /// `pub fn NAME() -> Vec<&'static graph_runtime::Operation>` made of `adds`, one statement
@@ -342,59 +380,87 @@ pub(crate) fn operation_list_fn(doc: TokenStream, name: proc_macro2::Ident, adds
 pub const FEATURE_MARKER: &str = "# ---- generated features below this line ----";
 
 fn emit_cargo_toml(ir: &Ir, settings: &CrateSettings) -> String {
+    let deps = format!(
+        "graph-runtime = {{ path = \"{}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
+        settings.runtime_path
+    );
+    let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
+    manifest(settings, &settings.package, "graph", description, &deps, &settings.default_features, &features_toml(ir, settings, &[]))
+}
+
+/// The feature table below [`FEATURE_MARKER`]: one feature per area (enabling the shared
+/// features it needs and, in a split output's facade, the same feature of every part in
+/// `forward`), `full`, and the shared features.
+pub(crate) fn features_toml(ir: &Ir, settings: &CrateSettings, forward: &[&str]) -> String {
     let mut features = String::new();
-    if !ir.features.is_empty() {
-        let mut needs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (shared, areas) in &ir.shared_features {
-            for a in areas {
-                needs.entry(a.as_str()).or_default().push(shared.as_str());
-            }
-        }
-        let list = |v: &[&str]| v.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
-        let all: Vec<&str> = ir.features.keys().map(String::as_str).collect();
-        features.push_str(&format!(
-            "# Enable the areas you call: each brings only the types it needs.\n\
-             # A consumer that takes this crate by path gets an incremental build of it, whose cache\n\
-             # costs time and memory on a cold build of many areas and is rarely reused; its workspace\n\
-             # can build it as a registry crate is built:\n\
-             #   [profile.dev.package.{pkg}]\n\
-             #   incremental = false\n\
-             # Every area, and the types no area reaches.\nfull = [{}]\n",
-            list(&all),
-            pkg = settings.package
-        ));
-        for (name, f) in &ir.features {
-            let deps = needs.get(name.as_str()).cloned().unwrap_or_default();
-            let what = if f.roots.is_empty() {
-                format!("# namespace: {} models", f.models.len())
-            } else {
-                format!("# `/{}`: {} models, {} builders", f.roots.join("`, `/"), f.models.len(), f.builders.len())
-            };
-            features.push_str(&format!("{what}\n{name} = [{}]\n", list(&deps)));
-        }
-        features.push_str("# Shared by several areas (enabled by them; not meant to be named directly).\n");
-        for shared in ir.shared_features.keys() {
-            features.push_str(&format!("{shared} = []\n"));
+    if ir.features.is_empty() {
+        return features;
+    }
+    let mut needs: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (shared, areas) in &ir.shared_features {
+        for a in areas {
+            needs.entry(a.as_str()).or_default().push(shared.as_str());
         }
     }
+    let list = |v: &[&str], name: &str| {
+        let mut all: Vec<String> = v.iter().map(|f| format!("\"{f}\"")).collect();
+        all.extend(forward.iter().map(|p| format!("\"{p}/{name}\"")));
+        all.join(", ")
+    };
+    let all: Vec<&str> = ir.features.keys().map(String::as_str).collect();
+    let profile_package = if forward.is_empty() { settings.package.clone() } else { "\"*\"".to_string() };
+    features.push_str(&format!(
+        "# Enable the areas you call: each brings only the types it needs.\n\
+         # A consumer that takes this crate by path gets an incremental build of it, whose cache\n\
+         # costs time and memory on a cold build of many areas and is rarely reused; its workspace\n\
+         # can build it as a registry crate is built:\n\
+         #   [profile.dev.package.{profile_package}]\n\
+         #   incremental = false\n\
+         # Every area, and the types no area reaches.\nfull = [{}]\n",
+        list(&all, "full"),
+    ));
+    for (name, f) in &ir.features {
+        let deps = needs.get(name.as_str()).cloned().unwrap_or_default();
+        let what = if f.roots.is_empty() {
+            format!("# namespace: {} models", f.models.len())
+        } else {
+            format!("# `/{}`: {} models, {} builders", f.roots.join("`, `/"), f.models.len(), f.builders.len())
+        };
+        features.push_str(&format!("{what}\n{name} = [{}]\n", list(&deps, name)));
+    }
+    features.push_str("# Shared by several areas (enabled by them; not meant to be named directly).\n");
+    for shared in ir.shared_features.keys() {
+        features.push_str(&format!("{shared} = [{}]\n", list(&[], shared)));
+    }
+    features
+}
+
+/// A generated crate's `Cargo.toml`.
+pub(crate) fn manifest(
+    settings: &CrateSettings,
+    package: &str,
+    lib: &str,
+    description: &str,
+    dependencies: &str,
+    defaults: &[String],
+    features: &str,
+) -> String {
     format!(
         "# @generated by `{cmd}`: do not edit.\n\
 [package]\n\
-name = \"{pkg}\"\n\
+name = \"{package}\"\n\
 version = \"0.1.0\"\n\
 edition = \"2021\"\n\
 publish = false\n\
-description = \"Typed Microsoft Graph models and request builders, generated from the reference docs.\"\n\
+description = \"{description}\"\n\
 \n\
 [lib]\n\
-name = \"graph\"\n\
+name = \"{lib}\"\n\
 path = \"src/lib.rs\"\n\
 doctest = false\n\
 \n\
 [dependencies]\n\
-graph-runtime = {{ path = \"{rt}\" }}\n\
-serde = \"1\"\n\
-serde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n\
+{dependencies}\
 \n\
 [dev-dependencies]\n\
 http = \"1\"\n\
@@ -402,10 +468,8 @@ http = \"1\"\n\
 [features]\n\
 default = [{defaults}]\n\
 {marker}\n{features}",
-        defaults = settings.default_features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
+        defaults = defaults.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", "),
         cmd = settings.command,
-        pkg = settings.package,
-        rt = settings.runtime_path,
         marker = FEATURE_MARKER,
     )
 }

@@ -8,9 +8,37 @@ use crate::ir::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Path of a model's Rust type from anywhere in the crate: `crate::cloud_licensing::Allotment`.
+/// Path of a model's Rust type from anywhere in the output: `crate::cloud_licensing::Allotment`,
+/// or in a split output the crate that holds it (`graph_generated_shared::microsoft_graph::User`;
+/// every part names itself with `extern crate self as …`, so the path is the same everywhere).
 pub fn model_path(ir: &Ir, qname: &str) -> TokenStream {
-    model_path_in(ir, qname, &quote!(crate))
+    let krate = match ir.layout.model_part.get(qname) {
+        Some(&p) => part_root(&ir.layout.parts[p]),
+        None => quote!(crate),
+    };
+    model_path_in(ir, qname, &krate)
+}
+
+/// The root path of a part's crate.
+pub fn part_root(p: &Part) -> TokenStream {
+    let lib = format_ident!("{}", p.lib);
+    quote!(#lib)
+}
+
+/// The root of the crate that holds the builders: `crate` in a one-crate output.
+pub fn requests_root(ir: &Ir) -> TokenStream {
+    match ir.layout.parts.get(ir.layout.requests) {
+        Some(p) => part_root(p),
+        None => quote!(crate),
+    }
+}
+
+/// The root of the crate that holds the operation data: `crate` in a one-crate output.
+pub fn operations_root(ir: &Ir) -> TokenStream {
+    match ir.layout.parts.get(ir.layout.operations) {
+        Some(p) => part_root(p),
+        None => quote!(crate),
+    }
 }
 
 /// Path of a model's Rust type under the crate root `krate` (`crate`, or `graph` in tests).
@@ -242,7 +270,8 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
                 }
             })
             .collect();
-        let edoc = doc_attr(&format!("Typed `$expand` items of [`{}`].", m.rust_name));
+        // Only a namespace for the constructors: no values, so no impls to check.
+        let edoc = doc_attr(&format!("Typed `$expand` items of [`{}`] (constructors only; it has no values).", m.rust_name));
         // A navigation property named `default` makes an associated fn `default()`.
         let allow = s
             .expands
@@ -251,8 +280,7 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         quote! {
             #edoc
-            #[derive(Debug, Clone, Copy)]
-            pub struct #ename;
+            pub enum #ename {}
             #allow
             impl #ename { #(#fns)* }
         }

@@ -35,6 +35,54 @@ pub struct Ir {
     pub builder_gates: BTreeMap<String, Vec<String>>,
     /// Navigation figures of the container (see `lower::count_path_templates`).
     pub figures: Figures,
+    /// Which generated crate each item lives in (`lower::parts`); empty: one crate.
+    pub layout: Layout,
+}
+
+/// How the output is split into crates (`lower::parts::assign_crates`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Split {
+    /// Several crates when the output is big enough to gain from them.
+    #[default]
+    Auto,
+    /// Always one crate.
+    One,
+    /// Models over this many area crates (plus shared, requests, and the types no area needs).
+    Areas(usize),
+}
+
+/// The crates of a split output. Models live in the model parts; builders, operation data,
+/// the index and the entry points in the requests part; the facade crate re-exports them all
+/// under the paths of a one-crate output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Layout {
+    /// Parts in dependency order: each depends only on parts before it.
+    pub parts: Vec<Part>,
+    /// Model qualified name → index in `parts`.
+    pub model_part: BTreeMap<String, usize>,
+    /// Index of the requests part (builders, entry points).
+    pub requests: usize,
+    /// Index of the operations part (operation data, `operations()`, the index).
+    pub operations: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Part {
+    /// Directory under `parts/` and package name suffix (`shared`, `area-1`, `requests`, …).
+    pub suffix: String,
+    /// Cargo package and Rust library name.
+    pub package: String,
+    pub lib: String,
+    /// Indices of the parts it depends on.
+    pub deps: Vec<usize>,
+    /// What it holds, for its manifest's description.
+    pub about: String,
+}
+
+impl Layout {
+    pub fn is_split(&self) -> bool {
+        !self.parts.is_empty()
+    }
 }
 
 /// An area feature: the models, builders and operation data it needs (its closure).

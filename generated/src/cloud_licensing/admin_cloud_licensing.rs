@@ -119,9 +119,8 @@ impl AdminCloudLicensingField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
     > = ft::Prop::new("assignments");
 }
-/// Typed `$expand` items of [`AdminCloudLicensing`].
-#[derive(Debug, Clone, Copy)]
-pub struct AdminCloudLicensingExpand;
+/// Typed `$expand` items of [`AdminCloudLicensing`] (constructors only; it has no values).
+pub enum AdminCloudLicensingExpand {}
 impl AdminCloudLicensingExpand {
     /// `$expand=allotments`
     pub fn allotments() -> graph_runtime::Expand<

@@ -182,9 +182,8 @@ impl AllotmentField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
     > = ft::Prop::new("waitingMembers");
 }
-/// Typed `$expand` items of [`Allotment`].
-#[derive(Debug, Clone, Copy)]
-pub struct AllotmentExpand;
+/// Typed `$expand` items of [`Allotment`] (constructors only; it has no values).
+pub enum AllotmentExpand {}
 impl AllotmentExpand {
     /// `$expand=assignments`
     pub fn assignments() -> graph_runtime::Expand<

@@ -112,9 +112,8 @@ impl AssignmentField {
         ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
     > = ft::Prop::new("assignedTo");
 }
-/// Typed `$expand` items of [`Assignment`].
-#[derive(Debug, Clone, Copy)]
-pub struct AssignmentExpand;
+/// Typed `$expand` items of [`Assignment`] (constructors only; it has no values).
+pub enum AssignmentExpand {}
 impl AssignmentExpand {
     /// `$expand=allotment`
     pub fn allotment() -> graph_runtime::Expand<

@@ -149,9 +149,8 @@ impl AssignmentErrorField {
         ft::lit::Complex<crate::cloud_licensing::UsageRight>,
     > = ft::Prop::new("usageRight");
 }
-/// Typed `$expand` items of [`AssignmentError`].
-#[derive(Debug, Clone, Copy)]
-pub struct AssignmentErrorExpand;
+/// Typed `$expand` items of [`AssignmentError`] (constructors only; it has no values).
+pub enum AssignmentErrorExpand {}
 impl AssignmentErrorExpand {
     /// `$expand=assignedTo`
     pub fn assigned_to() -> graph_runtime::Expand<

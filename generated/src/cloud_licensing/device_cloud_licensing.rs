@@ -108,9 +108,8 @@ impl DeviceCloudLicensingField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
     > = ft::Prop::new("waitingMembers");
 }
-/// Typed `$expand` items of [`DeviceCloudLicensing`].
-#[derive(Debug, Clone, Copy)]
-pub struct DeviceCloudLicensingExpand;
+/// Typed `$expand` items of [`DeviceCloudLicensing`] (constructors only; it has no values).
+pub enum DeviceCloudLicensingExpand {}
 impl DeviceCloudLicensingExpand {
     /// `$expand=assignments`
     pub fn assignments() -> graph_runtime::Expand<

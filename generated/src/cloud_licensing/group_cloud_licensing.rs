@@ -97,9 +97,8 @@ impl GroupCloudLicensingField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::UsageRight>>,
     > = ft::Prop::new("usageRights");
 }
-/// Typed `$expand` items of [`GroupCloudLicensing`].
-#[derive(Debug, Clone, Copy)]
-pub struct GroupCloudLicensingExpand;
+/// Typed `$expand` items of [`GroupCloudLicensing`] (constructors only; it has no values).
+pub enum GroupCloudLicensingExpand {}
 impl GroupCloudLicensingExpand {
     /// `$expand=assignments`
     pub fn assignments() -> graph_runtime::Expand<

@@ -136,9 +136,8 @@ impl UsageRightField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::Assignment>>,
     > = ft::Prop::new("assignments");
 }
-/// Typed `$expand` items of [`UsageRight`].
-#[derive(Debug, Clone, Copy)]
-pub struct UsageRightExpand;
+/// Typed `$expand` items of [`UsageRight`] (constructors only; it has no values).
+pub enum UsageRightExpand {}
 impl UsageRightExpand {
     /// `$expand=allotments`
     pub fn allotments() -> graph_runtime::Expand<

@@ -124,9 +124,8 @@ impl UserCloudLicensingField {
         ft::lit::Coll<ft::lit::Complex<crate::cloud_licensing::WaitingMember>>,
     > = ft::Prop::new("waitingMembers");
 }
-/// Typed `$expand` items of [`UserCloudLicensing`].
-#[derive(Debug, Clone, Copy)]
-pub struct UserCloudLicensingExpand;
+/// Typed `$expand` items of [`UserCloudLicensing`] (constructors only; it has no values).
+pub enum UserCloudLicensingExpand {}
 impl UserCloudLicensingExpand {
     /// `$expand=assignmentErrors`
     pub fn assignment_errors() -> graph_runtime::Expand<

@@ -119,9 +119,8 @@ impl WaitingMemberField {
         ft::lit::Complex<crate::microsoft_graph::DirectoryObject>,
     > = ft::Prop::new("assignedTo");
 }
-/// Typed `$expand` items of [`WaitingMember`].
-#[derive(Debug, Clone, Copy)]
-pub struct WaitingMemberExpand;
+/// Typed `$expand` items of [`WaitingMember`] (constructors only; it has no values).
+pub enum WaitingMemberExpand {}
 impl WaitingMemberExpand {
     /// `$expand=allotment`
     pub fn allotment() -> graph_runtime::Expand<

@@ -21,12 +21,14 @@ mod models;
 mod builders;
 mod examples;
 mod features;
+pub mod parts;
 use operations::*;
 use models::*;
 use builders::*;
 use examples::*;
 pub use examples::example_chain;
 pub use features::{compute_features, feature_name};
+pub use parts::assign_crates;
 
 /// A builder node: a type addressed as a collection or as a single entity.
 type Node = (String, bool);

@@ -244,9 +244,8 @@ impl UserField {
         ft::lit::Coll<ft::lit::Complex<crate::microsoft_graph::DirectoryObject>>,
     > = ft::Prop::new("memberOf");
 }
-/// Typed `$expand` items of [`User`].
-#[derive(Debug, Clone, Copy)]
-pub struct UserExpand;
+/// Typed `$expand` items of [`User`] (constructors only; it has no values).
+pub enum UserExpand {}
 impl UserExpand {
     /// `$expand=manager`
     pub fn manager() -> graph_runtime::Expand<

@@ -347,9 +347,8 @@ impl ThingField {
         ft::lit::Coll<ft::lit::Complex<crate::name_test::Requests>>,
     > = ft::Prop::new("requests");
 }
-/// Typed `$expand` items of [`Thing`].
-#[derive(Debug, Clone, Copy)]
-pub struct ThingExpand;
+/// Typed `$expand` items of [`Thing`] (constructors only; it has no values).
+pub enum ThingExpand {}
 impl ThingExpand {
     /// `$expand=requests`
     pub fn requests() -> graph_runtime::Expand<Thing, crate::name_test::Requests> {

@@ -162,9 +162,8 @@ impl WidgetField {
         ft::lit::Coll<ft::lit::Complex<crate::tiny::Widget>>,
     > = ft::Prop::new("siblings");
 }
-/// Typed `$expand` items of [`Widget`].
-#[derive(Debug, Clone, Copy)]
-pub struct WidgetExpand;
+/// Typed `$expand` items of [`Widget`] (constructors only; it has no values).
+pub enum WidgetExpand {}
 impl WidgetExpand {
     /// `$expand=owner`
     pub fn owner() -> graph_runtime::Expand<

@@ -1,0 +1,136 @@
+//! The crates of a split output (`ir.layout`, from `ir::lower::parts`): each part's manifest
+//! and `lib.rs`, and the facade at the root, which depends on every part and re-exports them
+//! so that every path (`graph::microsoft_graph::User`, `graph::users()`, `graph::lookup`) is
+//! the one a one-crate output has.
+
+use super::{features_toml, format_file, inner_doc_attr, manifest, CrateSettings};
+use crate::ir::{Ir, Part};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Path from a part's directory (`parts/NAME/`) to the runtime.
+fn runtime_from_part(settings: &CrateSettings) -> String {
+    if std::path::Path::new(&settings.runtime_path).is_absolute() {
+        settings.runtime_path.clone()
+    } else {
+        format!("../../{}", settings.runtime_path)
+    }
+}
+
+/// Adds every part's `Cargo.toml` and `src/lib.rs` and the facade's `Cargo.toml` and
+/// `src/lib.rs`. `namespaces`: the namespace modules of each part; `ops_by_ns`: the
+/// namespaces with operation data.
+pub fn emit_parts<T>(
+    ir: &Ir,
+    settings: &CrateSettings,
+    namespaces: &BTreeMap<usize, Vec<String>>,
+    ops_by_ns: &BTreeMap<String, T>,
+    files: &mut BTreeMap<String, String>,
+) -> Result<(), String> {
+    let layout = &ir.layout;
+    let rt = runtime_from_part(settings);
+    // Every part declares every feature (its cfgs name areas, shared features and `full`); the
+    // facade turns on the same feature in each part, so a part needs no table of its own.
+    let mut names: BTreeSet<&str> = ir.features.keys().map(String::as_str).collect();
+    names.extend(ir.shared_features.keys().map(String::as_str));
+    names.insert("full");
+    let part_features: String = names.iter().map(|n| format!("{n} = []\n")).collect();
+    for (i, p) in layout.parts.iter().enumerate() {
+        let dir = format!("parts/{}/", p.suffix);
+        let mut deps = format!(
+            "graph-runtime = {{ path = \"{rt}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n"
+        );
+        for &d in &p.deps {
+            let dp: &Part = &layout.parts[d];
+            deps.push_str(&format!("{} = {{ path = \"../{}\" }}\n", dp.package, dp.suffix));
+        }
+        let description = format!("Part of {}: {}. Depend on {0}, which re-exports it.", settings.package, p.about);
+        files.insert(format!("{dir}Cargo.toml"), manifest(settings, &p.package, &p.lib, &description, &deps, &[], &part_features));
+        let what = if i == layout.requests || i == layout.operations { "The" } else { "Models:" };
+        let doc = inner_doc_attr(&format!(
+            "{what} {} of `{}`: a part of that crate, which re-exports it; depend on it, not on this one.",
+            p.about, settings.package
+        ));
+        let id = format_ident!("{}", p.lib);
+        let mods: Vec<_> = namespaces.get(&i).into_iter().flatten().map(|n| format_ident!("{}", n)).collect();
+        let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+        let rest = if i == layout.requests {
+            let roots = super::root_fns(ir);
+            quote!(#(#roots)*)
+        } else if i == layout.operations {
+            let all = super::all_operations_fn(ops_by_ns.keys());
+            quote!(pub mod index; pub use index::lookup; #all)
+        } else {
+            quote!()
+        };
+        let lib = quote! {
+            #doc
+            #deny
+            #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
+            extern crate self as #id;
+            #(pub mod #mods;)*
+            #rest
+        };
+        files.insert(format!("{dir}src/lib.rs"), format_file(settings, lib)?);
+    }
+    // The facade.
+    let mut deps = format!(
+        "graph-runtime = {{ path = \"{}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
+        settings.runtime_path
+    );
+    for p in &layout.parts {
+        deps.push_str(&format!("{} = {{ path = \"parts/{}\" }}\n", p.package, p.suffix));
+    }
+    let forward: Vec<&str> = layout.parts.iter().map(|p| p.package.as_str()).collect();
+    let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
+    files.insert(
+        "Cargo.toml".into(),
+        manifest(settings, &settings.package, "graph", description, &deps, &settings.default_features, &features_toml(ir, settings, &forward)),
+    );
+    files.insert("src/lib.rs".into(), format_file(settings, facade_lib(ir, settings, namespaces))?);
+    Ok(())
+}
+
+fn facade_lib(ir: &Ir, settings: &CrateSettings, namespaces: &BTreeMap<usize, Vec<String>>) -> TokenStream {
+    let layout = &ir.layout;
+    let ns_list = ir.namespaces.join(", ");
+    let parts: Vec<String> = layout.parts.iter().map(|p| format!("`{}` ({})", p.package, p.about)).collect();
+    let doc = inner_doc_attr(&format!(
+        "Typed models and request builders for Microsoft Graph ({ns_list}).\n\n\
+         Models live in one module per namespace; request builders start at the functions below \
+         and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an \
+         `http::Request` before any I/O.\n\n\
+         The code is in {} crates that `cargo` checks in parallel, all re-exported here under \
+         these paths: {}.",
+        layout.parts.len(),
+        parts.join(", ")
+    ));
+    let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+    let req = super::models::part_root(&layout.parts[layout.requests]);
+    let ops = super::models::part_root(&layout.parts[layout.operations]);
+    // Namespace module → the parts that have it.
+    let mut by_ns: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    for (i, list) in namespaces {
+        let root = super::models::part_root(&layout.parts[*i]);
+        for ns in list {
+            let m = format_ident!("{}", ns);
+            by_ns.entry(ns.as_str()).or_default().push(quote!(pub use #root::#m::*;));
+        }
+    }
+    let mods: Vec<TokenStream> = by_ns
+        .iter()
+        .map(|(ns, uses)| {
+            let m = format_ident!("{}", ns);
+            quote!(pub mod #m { #(#uses)* })
+        })
+        .collect();
+    quote! {
+        #doc
+        #deny
+        pub use #req::*;
+        pub use #ops::{index, lookup, operations};
+        pub use graph_runtime;
+        #(#mods)*
+    }
+}

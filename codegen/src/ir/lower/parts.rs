@@ -1,0 +1,309 @@
+//! Crate layout: a big output is split over several crates so that `cargo` checks them in
+//! parallel and no single `rustc` holds the whole API. A pass over the finished IR.
+//!
+//! The rule, from the area features (`compute_features`), which already say which models each
+//! area needs (each closed under the models a model names):
+//! - areas are packed into `n` bins by the weight of the models only they need;
+//! - a model lives in the crate of the set of bins whose areas need it: one bin, that bin's
+//!   area crate (`area-K`); all bins, `shared`; some, `shared-I-J`; none, `unreached`;
+//! - a crate depends on the crates of the supersets of its bins; `unreached` on all. Then, to a
+//!   fixpoint, a model a crate names but may not depend on joins the crate of the union of both
+//!   sets (a model a builder names leaves `unreached` for `shared`), and a partly shared crate
+//!   too small to pay for its own `rustc` joins `shared`.
+//!
+//! So the crates form `shared` → `shared-I-J` … → `area-1` … `area-n` → {`requests`,
+//! `unreached`}, with `operations` (operation data and the index, which name no model) beside
+//! them from the start; every reference points at the same crate or one it depends on. The
+//! facade crate (the package users take) depends on every part and re-exports each under the
+//! paths of a one-crate output.
+
+use super::features::model_deps;
+use super::*;
+
+/// Below this many models one crate checks quickly enough: no split.
+pub const SPLIT_MIN_MODELS: usize = 1000;
+/// Area crates of an automatic split (the machines the budget is set for have two cores; three
+/// bins keep both busy while `shared` is the only crate being checked for the least time).
+pub const AUTO_AREAS: usize = 3;
+/// A crate shared by some bins but not all needs at least 1/`MIN_SHARE` of the models' weight.
+const MIN_SHARE: usize = 40;
+/// Crates for the models no area needs (checked beside the requests crate, at the end).
+const UNREACHED_CRATES: usize = 2;
+
+/// Rough size of a model's emitted code: what bins are balanced by.
+fn weight(m: &Model) -> usize {
+    match &m.kind {
+        ModelKind::Struct(s) => 12 + 3 * s.fields.len() + s.expands.len(),
+        ModelKind::Enum(e) => 4 + e.members.len(),
+    }
+}
+
+/// Models a builder's code names: its target, responses and bodies.
+fn builder_models(b: &Builder) -> impl Iterator<Item = &String> {
+    std::iter::once(&b.target).chain(b.operations.iter().flat_map(|op| {
+        let r = match &op.response {
+            Shape::Entity(q) | Shape::Page(q) => Some(q),
+            _ => None,
+        };
+        r.into_iter().chain(op.body.iter())
+    }))
+}
+
+/// Sets `ir.layout` for the package `package`.
+pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
+    ir.layout = Layout::default();
+    let bins = match split {
+        Split::One => return,
+        Split::Auto if ir.models.len() < SPLIT_MIN_MODELS => return,
+        Split::Auto => AUTO_AREAS,
+        Split::Areas(n) => n.max(1),
+    };
+    // Without area features there is nothing to split by.
+    if ir.features.is_empty() {
+        return;
+    }
+    let mut sets: BTreeMap<&str, BTreeSet<&str>> = ir.models.keys().map(|k| (k.as_str(), BTreeSet::new())).collect();
+    for (area, f) in &ir.features {
+        for m in &f.models {
+            if let Some(s) = sets.get_mut(m.as_str()) {
+                s.insert(area.as_str());
+            }
+        }
+    }
+    // Areas into bins, heaviest first, each into the lightest bin (ties: the lower bin, then
+    // the area name): deterministic.
+    let mut own: BTreeMap<&str, usize> = ir.features.keys().map(|a| (a.as_str(), 0)).collect();
+    for (q, s) in &sets {
+        if let (1, Some(a)) = (s.len(), s.first()) {
+            *own.entry(a).or_default() += weight(&ir.models[*q]);
+        }
+    }
+    let mut areas: Vec<(&str, usize)> = own.into_iter().collect();
+    areas.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut load = vec![0usize; bins];
+    let mut bin_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (a, w) in areas {
+        let b = (0..bins).min_by_key(|&i| (load[i], i)).unwrap_or(0);
+        load[b] += w;
+        bin_of.insert(a, b);
+    }
+    // Each model's part while assigning: the set of bins whose areas need it. One bin: that
+    // bin's area crate; several: a shared crate of exactly those bins; none: `unreached`.
+    let all_bins: BTreeSet<usize> = (0..bins).collect();
+    let mut part: BTreeMap<String, BTreeSet<usize>> =
+        sets.iter().map(|(q, s)| (q.to_string(), s.iter().map(|a| bin_of[a]).collect())).collect();
+    // A crate may name its own models and those of crates of a superset of its bins;
+    // `unreached` may name any.
+    let may_use =
+        |from: &BTreeSet<usize>, to: &BTreeSet<usize>| to == from || (!to.is_empty() && (from.is_empty() || to.is_superset(from)));
+    let weight_of = |part: &BTreeMap<String, BTreeSet<usize>>| {
+        let mut w: BTreeMap<BTreeSet<usize>, usize> = BTreeMap::new();
+        for (q, p) in part {
+            *w.entry(p.clone()).or_default() += weight(&ir.models[q]);
+        }
+        w
+    };
+    let total: usize = ir.models.values().map(weight).sum();
+    loop {
+        let mut moves: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+        for (q, p) in &part {
+            for d in model_deps(ir, q) {
+                if let Some(pd) = part.get(&d).filter(|pd| !may_use(p, pd)) {
+                    let to = moves.entry(d.clone()).or_insert_with(|| pd.clone());
+                    to.extend(p.iter().copied());
+                    if to.is_empty() {
+                        // From `unreached` only to a part: the bins of the one that names it.
+                        to.extend(all_bins.iter().copied());
+                    }
+                }
+            }
+        }
+        for b in ir.builders.values() {
+            for q in builder_models(b) {
+                if part.get(q).is_some_and(BTreeSet::is_empty) {
+                    moves.insert(q.clone(), all_bins.clone());
+                }
+            }
+        }
+        // A shared crate too small to pay for its own rustc joins the crate of every bin.
+        if moves.is_empty() {
+            for (set, w) in weight_of(&part) {
+                if set.len() > 1 && set != all_bins && w * MIN_SHARE < total {
+                    moves.extend(part.iter().filter(|(_, p)| **p == set).map(|(q, _)| (q.clone(), all_bins.clone())));
+                }
+            }
+        }
+        if moves.is_empty() {
+            break;
+        }
+        for (q, to) in moves {
+            part.insert(q, to);
+        }
+    }
+    // Parts in dependency order: operation data (names no model), shared crates from the most
+    // bins to the fewest, area crates, then requests and the `unreached` crates.
+    let used: BTreeSet<BTreeSet<usize>> = part.values().cloned().collect();
+    let mut parts = Vec::new();
+    let add = |suffix: String, about: String, deps: Vec<usize>, parts: &mut Vec<Part>| {
+        let package = format!("{package}-{suffix}");
+        let lib = package.replace('-', "_");
+        parts.push(Part { suffix, package, lib, deps, about });
+        parts.len() - 1
+    };
+    let operations = add("operations".into(), "operation data: paths, permissions, headers; and the index".into(), vec![], &mut parts);
+    let mut index: BTreeMap<BTreeSet<usize>, usize> = BTreeMap::new();
+    let mut shared: Vec<&BTreeSet<usize>> = used.iter().filter(|s| s.len() > 1).collect();
+    shared.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    let area_names = |set: &BTreeSet<usize>| -> String {
+        let mut names: Vec<&str> = bin_of.iter().filter(|(_, b)| set.contains(b)).map(|(a, _)| *a).collect();
+        names.sort();
+        names.join(", ")
+    };
+    for set in shared {
+        let (suffix, about) = if *set == all_bins {
+            ("shared".to_string(), "models that areas of several crates need".to_string())
+        } else {
+            let name = set.iter().map(|b| (b + 1).to_string()).collect::<Vec<_>>().join("-");
+            (format!("shared-{name}"), format!("models that only areas of area crates {name} need"))
+        };
+        let i = add(suffix, about, vec![], &mut parts);
+        index.insert(set.clone(), i);
+    }
+    for b in 0..bins {
+        let set: BTreeSet<usize> = [b].into();
+        if used.contains(&set) {
+            let about = format!("models only these areas need: {}", area_names(&set));
+            let i = add(format!("area-{}", b + 1), about, vec![], &mut parts);
+            index.insert(set, i);
+        }
+    }
+    let requests = add("requests".into(), "request builders and their entry points".into(), vec![], &mut parts);
+    let mut model_part: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unreached: Vec<&String> = Vec::new();
+    for (q, p) in &part {
+        match index.get(p) {
+            Some(&i) => {
+                model_part.insert(q.clone(), i);
+            }
+            None => unreached.push(q),
+        }
+    }
+    // Models no area needs are named by no other crate: split into crates of whole connected
+    // groups (the models they name among themselves), heaviest group first into the lightest.
+    if !unreached.is_empty() {
+        let groups = connected_groups(ir, &unreached);
+        let w: usize = unreached.iter().map(|q| weight(&ir.models[*q])).sum();
+        let n = if w * MIN_SHARE < total { 1 } else { UNREACHED_CRATES };
+        let mut loads = vec![0usize; n];
+        let first = parts.len();
+        for k in 0..n {
+            let suffix = if n == 1 { "unreached".to_string() } else { format!("unreached-{}", k + 1) };
+            add(suffix, "models no area needs, compiled only with `full`".into(), vec![], &mut parts);
+        }
+        for g in groups {
+            let k = (0..n).min_by_key(|&i| (loads[i], i)).unwrap_or(0);
+            loads[k] += g.iter().map(|q| weight(&ir.models[q])).sum::<usize>();
+            for q in g {
+                model_part.insert(q, first + k);
+            }
+        }
+    }
+    // Each crate depends on the crates it names; a name of a later crate would be a cycle
+    // (never, by the rule above): then the output stays one crate.
+    let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); parts.len()];
+    for (q, &p) in &model_part {
+        for d in model_deps(ir, q) {
+            if let Some(&pd) = model_part.get(&d) {
+                if pd != p {
+                    deps[p].insert(pd);
+                }
+            }
+        }
+    }
+    deps[requests].insert(operations);
+    for b in ir.builders.values() {
+        for q in builder_models(b) {
+            if let Some(&pd) = model_part.get(q) {
+                deps[requests].insert(pd);
+            }
+        }
+    }
+    if deps.iter().enumerate().any(|(i, d)| d.iter().any(|&j| j >= i)) {
+        return;
+    }
+    for (p, d) in parts.iter_mut().zip(deps) {
+        p.deps = d.into_iter().collect();
+    }
+    ir.layout = Layout { parts, model_part, requests, operations };
+}
+
+/// `models` in groups connected by the models they name among themselves, each sorted, the
+/// groups heaviest first (ties: by first name).
+fn connected_groups(ir: &Ir, models: &[&String]) -> Vec<Vec<String>> {
+    let pos: BTreeMap<&str, usize> = models.iter().enumerate().map(|(i, q)| (q.as_str(), i)).collect();
+    let mut parent: Vec<usize> = (0..models.len()).collect();
+    fn find(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (i, q) in models.iter().enumerate() {
+        for d in model_deps(ir, q) {
+            if let Some(&j) = pos.get(d.as_str()) {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, q) in models.iter().enumerate() {
+        let r = find(&mut parent, i);
+        groups.entry(r).or_default().push(q.to_string());
+    }
+    let mut out: Vec<(usize, Vec<String>)> =
+        groups.into_values().map(|g| (g.iter().map(|q| weight(&ir.models[q])).sum(), g)).collect();
+    out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    out.into_iter().map(|(_, g)| g).collect()
+}
+
+/// What is wrong with `ir.layout`, if anything (the tests' check of the rule above): a model
+/// without a crate, a name of a model in a crate its crate does not depend on, a dependency on
+/// a later crate.
+pub fn layout_errors(ir: &Ir) -> Vec<String> {
+    let l = &ir.layout;
+    let mut errors = Vec::new();
+    if !l.is_split() {
+        return errors;
+    }
+    for (i, p) in l.parts.iter().enumerate() {
+        if let Some(d) = p.deps.iter().find(|&&d| d >= i) {
+            errors.push(format!("`{}` depends on the later `{}`", p.suffix, l.parts[*d].suffix));
+        }
+    }
+    let may = |from: usize, to: usize| from == to || l.parts[from].deps.contains(&to);
+    for q in ir.models.keys() {
+        let Some(&p) = l.model_part.get(q) else {
+            errors.push(format!("`{q}` is in no crate"));
+            continue;
+        };
+        for d in model_deps(ir, q) {
+            if let Some(&pd) = l.model_part.get(&d) {
+                if !may(p, pd) {
+                    errors.push(format!("`{q}` in `{}` names `{d}` in `{}`", l.parts[p].suffix, l.parts[pd].suffix));
+                }
+            }
+        }
+    }
+    for b in ir.builders.values() {
+        for q in builder_models(b) {
+            if let Some(&pd) = l.model_part.get(q) {
+                if !may(l.requests, pd) {
+                    errors.push(format!("builder `{}` names `{q}` in `{}`", b.rust_name, l.parts[pd].suffix));
+                }
+            }
+        }
+    }
+    errors
+}
