@@ -56,7 +56,6 @@
 //!     const ODATA_TYPE: &'static str = "microsoft.graph.cloudLicensing.allotment";
 //!     type Field = AllotmentField;
 //! }
-//! graph_runtime::impl_shape!(Allotment);
 //!
 //! // What an SDK user writes:
 //! let path = RequestPath::root().segment("admin").segment("cloudLicensing")

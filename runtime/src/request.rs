@@ -525,7 +525,7 @@ pub(crate) fn parse_absolute_uri(url: &str) -> Result<http::Uri, Error> {
 /// Relates a response type to the resource type its query options are typed by:
 /// a single entity `X` has target `X`, a [`Page<X>`] has target `X`.
 ///
-/// Generated models implement it with [`impl_shape!`](crate::impl_shape).
+/// Every [`Resource`](crate::Resource) is its own target (one blanket impl: no code per model).
 pub trait Shape {
     /// The resource type whose fields `$select`, `$expand` and `$orderby` use.
     type Target;
@@ -539,10 +539,6 @@ impl Shape for NoContent {
     type Target = NoContent;
 }
 
-/// Implements [`Shape`] for model types: `impl_shape!(Allotment, Assignment);`.
-#[macro_export]
-macro_rules! impl_shape {
-    ($($t:ty),+ $(,)?) => {
-        $(impl $crate::Shape for $t { type Target = $t; })+
-    };
+impl<T: crate::Resource> Shape for T {
+    type Target = T;
 }

@@ -242,7 +242,6 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
                 const ODATA_TYPE: &'static str = #odata_type;
                 type Field = graph_runtime::NoFields;
             }
-            graph_runtime::impl_shape!(#name);
             #searchable
         };
     }
@@ -306,7 +305,6 @@ fn emit_resource_impls(ir: &Ir, m: &Model, s: &StructModel) -> TokenStream {
             const ODATA_TYPE: &'static str = #odata_type;
             type Field = #field_enum;
         }
-        graph_runtime::impl_shape!(#name);
         #searchable
         #handles
         #expand

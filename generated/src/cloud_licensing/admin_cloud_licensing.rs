@@ -96,7 +96,6 @@ impl graph_runtime::Resource for AdminCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.adminCloudLicensing";
     type Field = AdminCloudLicensingField;
 }
-graph_runtime::impl_shape!(AdminCloudLicensing);
 impl graph_runtime::Searchable for AdminCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type AdminCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

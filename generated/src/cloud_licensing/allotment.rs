@@ -148,7 +148,6 @@ impl graph_runtime::Resource for Allotment {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.allotment";
     type Field = AllotmentField;
 }
-graph_runtime::impl_shape!(Allotment);
 impl graph_runtime::Searchable for Allotment {}
 use graph_runtime::filter::typed as ft;
 type AllotmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Allotment, L, O, S>;

@@ -94,7 +94,6 @@ impl graph_runtime::Resource for Assignment {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.assignment";
     type Field = AssignmentField;
 }
-graph_runtime::impl_shape!(Assignment);
 impl graph_runtime::Searchable for Assignment {}
 use graph_runtime::filter::typed as ft;
 type AssignmentHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Assignment, L, O, S>;

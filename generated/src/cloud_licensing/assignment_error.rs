@@ -123,7 +123,6 @@ impl graph_runtime::Resource for AssignmentError {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.assignmentError";
     type Field = AssignmentErrorField;
 }
-graph_runtime::impl_shape!(AssignmentError);
 impl graph_runtime::Searchable for AssignmentError {}
 use graph_runtime::filter::typed as ft;
 type AssignmentErrorHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

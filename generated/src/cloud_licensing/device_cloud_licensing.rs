@@ -86,7 +86,6 @@ impl graph_runtime::Resource for DeviceCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.deviceCloudLicensing";
     type Field = DeviceCloudLicensingField;
 }
-graph_runtime::impl_shape!(DeviceCloudLicensing);
 impl graph_runtime::Searchable for DeviceCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type DeviceCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

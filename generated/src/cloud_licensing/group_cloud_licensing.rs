@@ -78,7 +78,6 @@ impl graph_runtime::Resource for GroupCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.groupCloudLicensing";
     type Field = GroupCloudLicensingField;
 }
-graph_runtime::impl_shape!(GroupCloudLicensing);
 impl graph_runtime::Searchable for GroupCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type GroupCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

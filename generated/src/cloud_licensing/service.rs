@@ -86,7 +86,6 @@ impl graph_runtime::Resource for Service {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.service";
     type Field = ServiceField;
 }
-graph_runtime::impl_shape!(Service);
 impl graph_runtime::Searchable for Service {}
 use graph_runtime::filter::typed as ft;
 type ServiceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Service, L, O, S>;

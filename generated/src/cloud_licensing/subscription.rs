@@ -108,7 +108,6 @@ impl graph_runtime::Resource for Subscription {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.subscription";
     type Field = SubscriptionField;
 }
-graph_runtime::impl_shape!(Subscription);
 impl graph_runtime::Searchable for Subscription {}
 use graph_runtime::filter::typed as ft;
 type SubscriptionHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -114,7 +114,6 @@ impl graph_runtime::Resource for UsageRight {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.usageRight";
     type Field = UsageRightField;
 }
-graph_runtime::impl_shape!(UsageRight);
 impl graph_runtime::Searchable for UsageRight {}
 use graph_runtime::filter::typed as ft;
 type UsageRightHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<UsageRight, L, O, S>;

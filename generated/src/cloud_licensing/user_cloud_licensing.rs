@@ -99,7 +99,6 @@ impl graph_runtime::Resource for UserCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.userCloudLicensing";
     type Field = UserCloudLicensingField;
 }
-graph_runtime::impl_shape!(UserCloudLicensing);
 impl graph_runtime::Searchable for UserCloudLicensing {}
 use graph_runtime::filter::typed as ft;
 type UserCloudLicensingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -96,7 +96,6 @@ impl graph_runtime::Resource for WaitingMember {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.waitingMember";
     type Field = WaitingMemberField;
 }
-graph_runtime::impl_shape!(WaitingMember);
 impl graph_runtime::Searchable for WaitingMember {}
 use graph_runtime::filter::typed as ft;
 type WaitingMemberHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -48,5 +48,4 @@ impl graph_runtime::Resource for DirectoryObject {
     const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
     type Field = graph_runtime::NoFields;
 }
-graph_runtime::impl_shape!(DirectoryObject);
 impl graph_runtime::Searchable for DirectoryObject {}

@@ -48,5 +48,4 @@ impl graph_runtime::Resource for User {
     const ODATA_TYPE: &'static str = "#microsoft.graph.user";
     type Field = graph_runtime::NoFields;
 }
-graph_runtime::impl_shape!(User);
 impl graph_runtime::Searchable for User {}

@@ -84,7 +84,6 @@ impl Resource for Assignment {
     type Field = AssignmentField;
 }
 
-graph_runtime::impl_shape!(Allotment, Assignment);
 impl graph_runtime::Searchable for Allotment {}
 
 #[derive(Clone, Debug, PartialEq)]

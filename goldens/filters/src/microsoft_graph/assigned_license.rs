@@ -71,7 +71,6 @@ impl graph_runtime::Resource for AssignedLicense {
     const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
     type Field = AssignedLicenseField;
 }
-graph_runtime::impl_shape!(AssignedLicense);
 impl graph_runtime::Searchable for AssignedLicense {}
 use graph_runtime::filter::typed as ft;
 type AssignedLicenseHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -77,7 +77,6 @@ impl graph_runtime::Resource for Device {
     const ODATA_TYPE: &'static str = "#microsoft.graph.device";
     type Field = DeviceField;
 }
-graph_runtime::impl_shape!(Device);
 use graph_runtime::filter::typed as ft;
 type DeviceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Device, L, O, S>;
 /// Typed `$filter` / `$orderby` operands of [`Device`], one per property: `DeviceField::NAME.eq(…)`, `.orderby(DeviceField::NAME, false)`. Operators the schema does not allow for a property, and literals of another type, do not compile; a property that neither filters nor sorts has none.

@@ -65,7 +65,6 @@ impl graph_runtime::Resource for Entity {
     const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
     type Field = EntityField;
 }
-graph_runtime::impl_shape!(Entity);
 impl graph_runtime::Searchable for Entity {}
 use graph_runtime::filter::typed as ft;
 type EntityHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Entity, L, O, S>;

@@ -67,7 +67,6 @@ impl graph_runtime::Resource for PasswordProfile {
     const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
     type Field = PasswordProfileField;
 }
-graph_runtime::impl_shape!(PasswordProfile);
 impl graph_runtime::Searchable for PasswordProfile {}
 use graph_runtime::filter::typed as ft;
 type PasswordProfileHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -191,7 +191,6 @@ impl graph_runtime::Resource for User {
     const ODATA_TYPE: &'static str = "#microsoft.graph.user";
     type Field = UserField;
 }
-graph_runtime::impl_shape!(User);
 impl graph_runtime::Searchable for User {}
 use graph_runtime::filter::typed as ft;
 type UserHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<User, L, O, S>;

@@ -66,7 +66,6 @@ impl graph_runtime::Resource for Admin {
     const ODATA_TYPE: &'static str = "#microsoft.graph.admin";
     type Field = AdminField;
 }
-graph_runtime::impl_shape!(Admin);
 impl graph_runtime::Searchable for Admin {}
 use graph_runtime::filter::typed as ft;
 type AdminHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Admin, L, O, S>;

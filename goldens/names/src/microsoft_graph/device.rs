@@ -71,7 +71,6 @@ impl graph_runtime::Resource for Device {
     const ODATA_TYPE: &'static str = "#microsoft.graph.device";
     type Field = DeviceField;
 }
-graph_runtime::impl_shape!(Device);
 impl graph_runtime::Searchable for Device {}
 use graph_runtime::filter::typed as ft;
 type DeviceHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Device, L, O, S>;

@@ -86,7 +86,6 @@ impl graph_runtime::Resource for NameTest {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.nameTest";
     type Field = NameTestField;
 }
-graph_runtime::impl_shape!(NameTest);
 impl graph_runtime::Searchable for NameTest {}
 use graph_runtime::filter::typed as ft;
 type NameTestHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<NameTest, L, O, S>;

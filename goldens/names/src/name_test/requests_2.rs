@@ -81,7 +81,6 @@ impl graph_runtime::Resource for Requests {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.requests";
     type Field = RequestsField;
 }
-graph_runtime::impl_shape!(Requests);
 impl graph_runtime::Searchable for Requests {}
 use graph_runtime::filter::typed as ft;
 type RequestsHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Requests, L, O, S>;

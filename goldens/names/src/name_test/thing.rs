@@ -303,7 +303,6 @@ impl graph_runtime::Resource for Thing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.thing";
     type Field = ThingField;
 }
-graph_runtime::impl_shape!(Thing);
 impl graph_runtime::Searchable for Thing {}
 use graph_runtime::filter::typed as ft;
 type ThingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Thing, L, O, S>;

@@ -78,7 +78,6 @@ impl graph_runtime::Resource for Type {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.type";
     type Field = TypeField;
 }
-graph_runtime::impl_shape!(Type);
 impl graph_runtime::Searchable for Type {}
 use graph_runtime::filter::typed as ft;
 type TypeHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Type, L, O, S>;

@@ -45,5 +45,4 @@ impl graph_runtime::Resource for Admin {
     const ODATA_TYPE: &'static str = "#microsoft.graph.admin";
     type Field = graph_runtime::NoFields;
 }
-graph_runtime::impl_shape!(Admin);
 impl graph_runtime::Searchable for Admin {}

@@ -48,5 +48,4 @@ impl graph_runtime::Resource for Device {
     const ODATA_TYPE: &'static str = "#microsoft.graph.device";
     type Field = graph_runtime::NoFields;
 }
-graph_runtime::impl_shape!(Device);
 impl graph_runtime::Searchable for Device {}

@@ -48,5 +48,4 @@ impl graph_runtime::Resource for Group {
     const ODATA_TYPE: &'static str = "#microsoft.graph.group";
     type Field = graph_runtime::NoFields;
 }
-graph_runtime::impl_shape!(Group);
 impl graph_runtime::Searchable for Group {}

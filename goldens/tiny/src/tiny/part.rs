@@ -78,7 +78,6 @@ impl graph_runtime::Resource for Part {
     const ODATA_TYPE: &'static str = "#microsoft.graph.tiny.part";
     type Field = PartField;
 }
-graph_runtime::impl_shape!(Part);
 impl graph_runtime::Searchable for Part {}
 use graph_runtime::filter::typed as ft;
 type PartHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Part, L, O, S>;

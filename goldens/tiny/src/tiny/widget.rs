@@ -135,7 +135,6 @@ impl graph_runtime::Resource for Widget {
     const ODATA_TYPE: &'static str = "#microsoft.graph.tiny.widget";
     type Field = WidgetField;
 }
-graph_runtime::impl_shape!(Widget);
 impl graph_runtime::Searchable for Widget {}
 use graph_runtime::filter::typed as ft;
 type WidgetHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Widget, L, O, S>;

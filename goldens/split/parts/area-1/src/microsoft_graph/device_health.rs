@@ -72,7 +72,6 @@ impl graph_runtime::Resource for DeviceHealth {
     const ODATA_TYPE: &'static str = "#microsoft.graph.deviceHealth";
     type Field = DeviceHealthField;
 }
-graph_runtime::impl_shape!(DeviceHealth);
 impl graph_runtime::Searchable for DeviceHealth {}
 use graph_runtime::filter::typed as ft;
 type DeviceHealthHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

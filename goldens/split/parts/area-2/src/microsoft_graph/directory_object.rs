@@ -73,7 +73,6 @@ impl graph_runtime::Resource for DirectoryObject {
     const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
     type Field = DirectoryObjectField;
 }
-graph_runtime::impl_shape!(DirectoryObject);
 impl graph_runtime::Searchable for DirectoryObject {}
 use graph_runtime::filter::typed as ft;
 type DirectoryObjectHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

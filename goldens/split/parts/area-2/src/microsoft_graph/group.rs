@@ -108,7 +108,6 @@ impl graph_runtime::Resource for Group {
     const ODATA_TYPE: &'static str = "#microsoft.graph.group";
     type Field = GroupField;
 }
-graph_runtime::impl_shape!(Group);
 impl graph_runtime::Searchable for Group {}
 use graph_runtime::filter::typed as ft;
 type GroupHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<Group, L, O, S>;

@@ -66,7 +66,6 @@ impl graph_runtime::Resource for GroupSetting {
     const ODATA_TYPE: &'static str = "#microsoft.graph.groupSetting";
     type Field = GroupSettingField;
 }
-graph_runtime::impl_shape!(GroupSetting);
 impl graph_runtime::Searchable for GroupSetting {}
 use graph_runtime::filter::typed as ft;
 type GroupSettingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -71,7 +71,6 @@ impl graph_runtime::Resource for PrintJob {
     const ODATA_TYPE: &'static str = "#microsoft.graph.printJob";
     type Field = PrintJobField;
 }
-graph_runtime::impl_shape!(PrintJob);
 impl graph_runtime::Searchable for PrintJob {}
 use graph_runtime::filter::typed as ft;
 type PrintJobHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<PrintJob, L, O, S>;

@@ -72,7 +72,6 @@ impl graph_runtime::Resource for AuditNote {
     const ODATA_TYPE: &'static str = "#microsoft.graph.auditNote";
     type Field = AuditNoteField;
 }
-graph_runtime::impl_shape!(AuditNote);
 impl graph_runtime::Searchable for AuditNote {}
 use graph_runtime::filter::typed as ft;
 type AuditNoteHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<AuditNote, L, O, S>;

@@ -66,7 +66,6 @@ impl graph_runtime::Resource for IdentitySet {
     const ODATA_TYPE: &'static str = "#microsoft.graph.identitySet";
     type Field = IdentitySetField;
 }
-graph_runtime::impl_shape!(IdentitySet);
 impl graph_runtime::Searchable for IdentitySet {}
 use graph_runtime::filter::typed as ft;
 type IdentitySetHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -66,7 +66,6 @@ impl graph_runtime::Resource for LoneSetting {
     const ODATA_TYPE: &'static str = "#microsoft.graph.loneSetting";
     type Field = LoneSettingField;
 }
-graph_runtime::impl_shape!(LoneSetting);
 impl graph_runtime::Searchable for LoneSetting {}
 use graph_runtime::filter::typed as ft;
 type LoneSettingHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<

@@ -72,7 +72,6 @@ impl graph_runtime::Resource for OrphanReport {
     const ODATA_TYPE: &'static str = "#microsoft.graph.orphanReport";
     type Field = OrphanReportField;
 }
-graph_runtime::impl_shape!(OrphanReport);
 impl graph_runtime::Searchable for OrphanReport {}
 use graph_runtime::filter::typed as ft;
 type OrphanReportHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
