@@ -356,15 +356,21 @@ pub fn typed_filter(ir: &Ir, target: &str, text: &str, krate: &TokenStream) -> R
     Ok(Typed { tokens, text: render(&canonical) })
 }
 
+/// A `$orderby` item `property [asc|desc]` (any case): the property path and whether descending.
+pub fn orderby_words(item: &str) -> Option<(&str, bool)> {
+    match item.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [p] => Some((p, false)),
+        [p, d] if d.eq_ignore_ascii_case("asc") => Some((p, false)),
+        [p, d] if d.eq_ignore_ascii_case("desc") => Some((p, true)),
+        _ => None,
+    }
+}
+
 /// One documented `$orderby` item (`displayName desc`): the typed handle, the direction, and
 /// the item as the runtime writes it.
 pub fn typed_orderby(ir: &Ir, target: &str, item: &str, krate: &TokenStream) -> Result<(TokenStream, bool, String), Untyped> {
-    let words: Vec<&str> = item.split_whitespace().collect();
-    let (path, desc) = match words.as_slice() {
-        [p] => (*p, false),
-        [p, d] if d.eq_ignore_ascii_case("asc") => (*p, false),
-        [p, d] if d.eq_ignore_ascii_case("desc") => (*p, true),
-        _ => return Err(Untyped { code: ORDERBY_UNTYPED, message: format!("`$orderby` item `{item}` is not `property [asc|desc]`") }),
+    let Some((path, desc)) = orderby_words(item) else {
+        return Err(Untyped { code: ORDERBY_UNTYPED, message: format!("`$orderby` item `{item}` is not `property [asc|desc]`") });
     };
     let segs: Vec<String> = path.split('/').map(str::to_string).collect();
     let cx = Cx { ir, krate, root: target, vars: Vec::new() };
