@@ -317,3 +317,20 @@ fn nested_filters_are_counted_as_the_emitter_types_them() {
     let c = run(&[("api/x.md", &page(ONE, &q, GOOD))]);
     assert_eq!((c.figures.filters, c.figures.filters_unresolved), (0, 1), "{:?}", codes(&c));
 }
+
+#[test]
+fn typed_options_in_another_case_are_replayed_in_the_schemas_spelling() {
+    // Names in another case type (Graph reads them so); the test compares the request with the
+    // documented URL in the form the handles write, so both must use the schema's spelling.
+    let q = format!("{LIST}?$filter=SkuId eq 4b9405b0-7788-4568-add1-99614e613b69&$orderby=AllottedUnits desc&$expand=Assignments($filter=ID eq 'x')");
+    let mut docs = DocTree::default();
+    docs.files.insert("api/x.md".into(), page(ONE, &q, &format!("{{\"value\": [{GOOD}]}}")));
+    let out = pipeline::run_with_base(&Input { docs, ..Default::default() }, Some(&base()));
+    let c = check::check_output(&out, "");
+    assert_eq!((c.figures.filters, c.figures.filters_typed, c.figures.orderby_typed), (2, 2, 1), "{:?}", codes(&c));
+    let tests = &out.files["tests/doc_examples.rs"];
+    assert!(
+        tests.contains("?$filter=skuId eq 4b9405b0-7788-4568-add1-99614e613b69&$orderby=allottedUnits desc&$expand=assignments($filter=id eq 'x')"),
+        "{tests}"
+    );
+}
