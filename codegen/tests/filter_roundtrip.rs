@@ -9,7 +9,7 @@
 use codegen::filter_parse::{parse, CmpOp, Expr, Func, Lit};
 use graph_runtime::edm;
 use graph_runtime::filter::typed::{lit, Prop};
-use graph_runtime::filter::{not, Filter, Where};
+use graph_runtime::filter::{not, Where};
 use graph_runtime::{Expand, NoFields, QueryOptions, Resource};
 use graph_runtime::{Flags, WireEnum};
 use proptest::prelude::*;
