@@ -38,12 +38,14 @@ pub fn decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-/// `$a=x&$b=y` (top level, `&`-separated) or `$a=x;$b=y` (nested, `;`-separated).
+/// `$a=x&$b=y` (top level, `&`-separated, percent-decoded) or `$a=x;$b=y` (nested,
+/// `;`-separated: the text of an `$expand` item, decoded once already with its `$expand`
+/// value, so a `%` it holds is literal).
 pub fn parse(q: &str, sep: char) -> Vec<QueryItem> {
     split_top(q, sep)
         .into_iter()
         .map(|part| {
-            let part = decode(&part);
+            let part = if sep == '&' { decode(&part) } else { part };
             match part.split_once('=') {
                 Some((k, v)) => QueryItem { name: k.trim().to_string(), value: v.trim().to_string() },
                 None => QueryItem { name: part.trim().to_string(), value: String::new() },
@@ -63,6 +65,14 @@ pub fn expand_item(s: &str) -> (String, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nested_options_are_decoded_once() {
+        let top = super::parse("$expand=a($filter=x%20eq%20'%2541')", '&');
+        assert_eq!(top[0].value, "a($filter=x eq '%41')");
+        let (_, inner) = super::expand_item(&top[0].value);
+        assert_eq!(super::parse(&inner.unwrap(), ';')[0].value, "x eq '%41'");
+    }
+
     #[test]
     fn decode_keeps_plus_and_malformed_escapes() {
         assert_eq!(super::decode("a%20b+c%2Fd"), "a b+c/d");

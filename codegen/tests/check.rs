@@ -295,3 +295,42 @@ fn seed_pages_figures() {
     assert!(at("example-odata-type-missing-hash", "002_", 189));
     assert_eq!(c.figures.responses_ok, 7);
 }
+
+#[test]
+fn nested_filters_are_counted_as_the_emitter_types_them() {
+    // A nested `$filter` on a navigation, named in another case (Graph reads it as
+    // `assignments`): typed against the navigation's target, like the emitter does.
+    let q = format!("{LIST}?$expand=Assignments($filter=id eq 'x';$select=id)");
+    let c = run(&[("api/x.md", &page(ONE, &q, &format!("{{\"value\": [{GOOD}]}}")))]);
+    let f = &c.figures;
+    assert_eq!((f.filters, f.filters_typed, f.filters_unresolved), (1, 1, 0), "{:?}", codes(&c));
+    assert!(c.diagnostics.iter().all(|d| !d.code.starts_with("example-query")), "{:?}", codes(&c));
+    // `services` is complex: the checker reads into it, the typed builders do not expand it,
+    // so its nested `$filter` is generated raw, and counted so.
+    let q = format!("{GET}?$expand=services($filter=assignableTo eq 'user,group')");
+    let c = run(&[("api/x.md", &page(ONE, &q, GOOD))]);
+    let f = &c.figures;
+    assert_eq!((f.filters, f.filters_typed, f.filters_unresolved), (1, 0, 0), "{:?}", codes(&c));
+    assert!(has(&c, "example-filter-untyped", 24), "{:?}", codes(&c));
+    // A path the checker cannot follow: unresolved.
+    let q = format!("{GET}?$expand=microsoft.graph.x/y($filter=a eq 1)");
+    let c = run(&[("api/x.md", &page(ONE, &q, GOOD))]);
+    assert_eq!((c.figures.filters, c.figures.filters_unresolved), (0, 1), "{:?}", codes(&c));
+}
+
+#[test]
+fn typed_options_in_another_case_are_replayed_in_the_schemas_spelling() {
+    // Names in another case type (Graph reads them so); the test compares the request with the
+    // documented URL in the form the handles write, so both must use the schema's spelling.
+    let q = format!("{LIST}?$filter=SkuId eq 4b9405b0-7788-4568-add1-99614e613b69&$orderby=AllottedUnits desc&$expand=Assignments($filter=ID eq 'x')");
+    let mut docs = DocTree::default();
+    docs.files.insert("api/x.md".into(), page(ONE, &q, &format!("{{\"value\": [{GOOD}]}}")));
+    let out = pipeline::run_with_base(&Input { docs, ..Default::default() }, Some(&base()));
+    let c = check::check_output(&out, "");
+    assert_eq!((c.figures.filters, c.figures.filters_typed, c.figures.orderby_typed), (2, 2, 1), "{:?}", codes(&c));
+    let tests = &out.files["tests/doc_examples.rs"];
+    assert!(
+        tests.contains("?$filter=skuId eq 4b9405b0-7788-4568-add1-99614e613b69&$orderby=allottedUnits desc&$expand=assignments($filter=id eq 'x')"),
+        "{tests}"
+    );
+}

@@ -8,7 +8,7 @@
 fn typed_query_options_reject_misuse_at_compile_time() {
     let t = trybuild::TestCases::new();
     t.pass("tests/compile_fail/typed_ok.rs");
-    for case in ["not_filterable", "unsupported_operator", "unsupported_not", "wrong_literal_type", "unsortable_orderby", "foreign_property", "unsearchable", "count_on_entity"] {
+    for case in ["not_filterable", "unsupported_operator", "unsupported_not", "wrong_literal_type", "unsortable_orderby", "foreign_property", "nested_foreign_filter", "unsearchable", "count_on_entity"] {
         t.compile_fail(format!("tests/compile_fail/{case}.rs"));
     }
 }

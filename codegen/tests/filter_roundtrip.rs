@@ -2,16 +2,28 @@
 //! and the generated example tests build them) renders to text that the OData `$filter`
 //! reader of `check` (`codegen::filter_parse`) reads back to the same expression. The
 //! expected expression is built beside the typed filter, from the same random choices.
+//! The filters are typed by their owner (`Where<Root>`), and each is read back twice: as the
+//! request's `$filter` and nested in `$expand=items(…)` of another type, through the doc
+//! examples' query reader (`codegen::odata_query`), as the checker and the emitter read it.
 
 use codegen::filter_parse::{parse, CmpOp, Expr, Func, Lit};
 use graph_runtime::edm;
 use graph_runtime::filter::typed::{lit, Prop};
-use graph_runtime::filter::{not, Filter};
+use graph_runtime::filter::{not, Where};
+use graph_runtime::{Expand, NoFields, QueryOptions, Resource};
 use graph_runtime::{Flags, WireEnum};
 use proptest::prelude::*;
 
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Root;
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Host;
 struct Plan;
+
+impl Resource for Root {
+    const ODATA_TYPE: &'static str = "#test.root";
+    type Field = NoFields;
+}
 struct Manager;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -83,13 +95,13 @@ fn guid_text(b: [u8; 16]) -> String {
 }
 
 /// One random condition: the typed filter and the expression it stands for.
-fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
+fn leaf() -> impl Strategy<Value = (Where<Root>, Expr)> {
     let text = any::<String>();
     let op = (0..OPS.len()).prop_map(|i| OPS[i]);
     prop_oneof![
         (op.clone(), text).prop_map(|(op, s)| (typed_cmp!(NAME, op, s.as_str()), cmp("displayName", op, Lit::Str(s)))),
         (0..3usize, text).prop_map(|(f, s)| {
-            let (filter, func): (Filter, Func) = match f {
+            let (filter, func): (Where<Root>, Func) = match f {
                 0 => (NAME.starts_with(s.as_str()).into(), Func::StartsWith),
                 1 => (NAME.ends_with(s.as_str()).into(), Func::EndsWith),
                 _ => (NAME.contains(s.as_str()).into(), Func::Contains),
@@ -138,7 +150,7 @@ fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
         }),
         (prop::sample::select(vec!["c", "x", "item1", "t_2"]), text, any::<bool>()).prop_map(|(var, s, all)| {
             let body = cmp(var, CmpOp::Eq, Lit::Str(s.clone()));
-            let f: Filter = if all { TAGS.all(var, |t| t.eq(s.as_str())).into() } else { TAGS.any(var, |t| t.eq(s.as_str())).into() };
+            let f: Where<Root> = if all { TAGS.all(var, |t| t.eq(s.as_str())).into() } else { TAGS.any(var, |t| t.eq(s.as_str())).into() };
             (f, Expr::Lambda { path: path("tags"), all, var: var.into(), body: Some(Box::new(body)) })
         }),
         (prop::sample::select(vec!["c", "p"]), any::<[u8; 16]>()).prop_map(|(var, b)| {
@@ -153,7 +165,7 @@ fn leaf() -> impl Strategy<Value = (Filter, Expr)> {
     ]
 }
 
-fn tree() -> impl Strategy<Value = (Filter, Expr)> {
+fn tree() -> impl Strategy<Value = (Where<Root>, Expr)> {
     leaf().prop_recursive(4, 24, 2, |inner| {
         prop_oneof![
             (inner.clone(), inner.clone()).prop_map(|((fa, ea), (fb, eb))| (fa.and(fb), Expr::And(Box::new(ea), Box::new(eb)))),
@@ -163,13 +175,30 @@ fn tree() -> impl Strategy<Value = (Filter, Expr)> {
     })
 }
 
+/// The `$filter` of the one `$expand` item of `query`, read as the doc examples are read.
+fn nested_filter(query: &str) -> Option<String> {
+    use codegen::odata_query::{expand_item, parse, split_top};
+    let expand = parse(query, '&').into_iter().find(|i| i.name == "$expand")?;
+    let [item] = split_top(&expand.value, ',').try_into().ok()?;
+    let (nav, inner) = expand_item(&item);
+    assert_eq!(nav, "items");
+    parse(&inner?, ';').into_iter().find(|i| i.name == "$filter").map(|i| i.value)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn typed_filters_read_back_as_the_same_expression((filter, expected) in tree()) {
+    fn typed_filters_read_back_as_the_same_expression((filter, expected) in tree(), top in 0u32..5) {
         let text = filter.to_string();
         let read = parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?} does not read: {e:?}")))?;
-        prop_assert_eq!(read, expected, "{}", text);
+        prop_assert_eq!(&read, &expected, "{}", text);
+        // Nested: `$expand=items($select=id;$filter=…;$top=n)` on a request for `Host`.
+        let e = Expand::<Host, Root>::new("items").select_raw(["id"]).filter(filter).top(top);
+        let query = QueryOptions { expand: vec![e.into_item()], ..Default::default() }.to_query_string();
+        let nested = nested_filter(&query).ok_or_else(|| TestCaseError::fail(format!("{query}: no nested $filter")))?;
+        prop_assert_eq!(&nested, &text, "{}", query);
+        let read = parse(&nested).map_err(|e| TestCaseError::fail(format!("{query:?} does not read: {e:?}")))?;
+        prop_assert_eq!(read, expected, "{}", query);
     }
 }

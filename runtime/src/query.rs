@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet};
 
-use crate::filter::Filter;
+use crate::filter::FilterOn;
 use crate::path::KEY_SET;
 
 /// Characters percent-encoded inside query values (see the module documentation).
@@ -285,6 +285,13 @@ impl ExpandItem {
         format!("{}({})", self.path, inner.join(";"))
     }
 
+    /// An item written as text (`members($select=id)`): nested options read as
+    /// [`QueryOptions::parse`] reads them, or the whole text as the path when they do not read.
+    pub(crate) fn from_text(item: &str) -> Self {
+        let item = item.trim();
+        ExpandItem::parse(item).unwrap_or_else(|_| ExpandItem { path: item.to_owned(), options: QueryOptions::default() })
+    }
+
     fn parse(item: &str) -> Result<Self, QueryParseError> {
         let Some(open) = find_top(item, '(') else {
             return Ok(ExpandItem { path: item.to_owned(), options: QueryOptions::default() });
@@ -431,9 +438,19 @@ impl<O, T: Resource> Expand<O, T> {
         self
     }
 
-    /// Nested `$filter`.
-    pub fn filter(mut self, f: impl Into<Filter>) -> Self {
-        self.item.options.filter = Some(f.into().to_string());
+    /// Nested `$expand` item as text (`members($select=id)`), for a navigation the typed
+    /// constructors do not cover (a derived type's, an opaque type's); nested options are read
+    /// as [`QueryOptions::parse`] reads them, or kept as the path when they do not read.
+    pub fn expand_raw(mut self, item: &str) -> Self {
+        self.item.options.expand.push(ExpandItem::from_text(item));
+        self
+    }
+
+    /// Nested `$filter` over the properties of the navigation's target `T`: conditions built
+    /// with `T`'s handles (`DirectoryObjectField::ID.eq("x")` inside `members(…)`); a condition
+    /// on another type's property does not compile. [`Filter::raw`](crate::filter::Filter::raw) is the escape hatch.
+    pub fn filter(mut self, f: impl FilterOn<T>) -> Self {
+        self.item.options.filter = Some(f.into_filter().to_string());
         self
     }
 
@@ -458,6 +475,12 @@ impl<O, T: Resource> Expand<O, T> {
     /// Nested `$orderby` of a sortable property of `T` (call again for further keys).
     pub fn orderby(mut self, key: impl crate::filter::typed::OrderKey<T>, desc: bool) -> Self {
         self.item.options.orderby.push(orderby_item(key.order_path(), desc));
+        self
+    }
+
+    /// Nested `$orderby` by wire name (call again for further keys).
+    pub fn orderby_raw(mut self, name: &str, desc: bool) -> Self {
+        self.item.options.orderby.push(orderby_item(name, desc));
         self
     }
 

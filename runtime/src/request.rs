@@ -360,6 +360,14 @@ impl<R> Request<R> {
         self
     }
 
+    /// `$expand` item as text (`members($select=id)`), beside the typed ones in the same
+    /// `$expand`: for a navigation the typed constructors do not cover (a derived type's, an
+    /// opaque type's).
+    pub fn expand_raw(mut self, item: &str) -> Self {
+        self.query.expand.push(crate::query::ExpandItem::from_text(item));
+        self
+    }
+
     /// `$orderby` by wire name (call again for further keys).
     pub fn orderby_raw(mut self, name: &str, desc: bool) -> Self {
         self.query.orderby.push(orderby_item(name, desc));

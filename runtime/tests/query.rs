@@ -154,3 +154,36 @@ fn typed_builders() {
     );
     roundtrip(list.query());
 }
+
+#[test]
+fn typed_nested_options_render_as_graph_reads_them() {
+    use graph_runtime::filter::{not, FilterOn, Where};
+    // A nested condition typed by the navigation's target (`Assignment`), whose literal holds
+    // every character that could end an option (`;`), an item (`,` `)`), the query (`&`, `#`).
+    let cond: Where<Assignment> = AssignmentField::ID.eq("a;b,c)d&e#f'g").or(not(AssignmentField::ID.starts_with("x")));
+    let inner = Expand::<Assignment, Allotment>::new("allotment")
+        .select([AllotmentField::Id])
+        .filter(AllotmentField::ALLOTTED_UNITS.gt(3))
+        .orderby(AllotmentField::ALLOTTED_UNITS, true);
+    let e = Expand::<Allotment, Assignment>::new("assignments")
+        .filter(cond.clone())
+        .select([AssignmentField::Id])
+        .orderby(AssignmentField::ID, false)
+        .top(5)
+        .expand(inner)
+        .expand_raw("assignedTo($select=id,displayName)");
+    let q = QueryOptions { expand: vec![e.into_item()], ..Default::default() };
+    let s = q.to_query_string();
+    assert_eq!(
+        s,
+        "$expand=assignments($select=id;$expand=allotment($select=id;$filter=allottedUnits%20gt%203;$orderby=allottedUnits%20desc),\
+         assignedTo($select=id,displayName);$filter=id%20eq%20'a;b,c)d%26e%23f''g'%20or%20not(startswith(id,'x'));$orderby=id;$top=5)"
+    );
+    roundtrip(&q);
+    let back = QueryOptions::parse(&s).unwrap();
+    assert_eq!(back.expand[0].options.filter.as_deref(), Some(FilterOn::<Assignment>::into_filter(cond).as_str()));
+    assert_eq!(back.expand[0].options.expand[1].options.select, ["id", "displayName"]);
+    // The escape hatch stays open for any target.
+    let raw = Expand::<Allotment, Assignment>::new("assignments").filter(filter::Filter::raw("x eq 1")).orderby_raw("x", true);
+    assert_eq!(QueryOptions { expand: vec![raw.into_item()], ..Default::default() }.to_query_string(), "$expand=assignments($filter=x%20eq%201;$orderby=x%20desc)");
+}

@@ -203,6 +203,14 @@ fn find_property<'s>(schema: &'s Schema, ty: &str, name: &str) -> Option<&'s cra
     schema.all_properties(ty).into_iter().find(|p| p.name == name)
 }
 
+/// A property named in a query option (`$select`, `$expand`, `$filter`, `$orderby`): the exact
+/// name first, then in any case, the rule of the path resolver and of the typed filters (Graph
+/// reads `$expand=Extensions(…)` as `extensions`). JSON bodies keep [`find_property`].
+fn find_query_property<'s>(schema: &'s Schema, ty: &str, name: &str) -> Option<&'s crate::csdl::Property> {
+    let all = schema.all_properties(ty);
+    all.iter().find(|p| p.name == name).or_else(|| all.iter().find(|p| p.name.eq_ignore_ascii_case(name))).copied()
+}
+
 // ---------------------------------------------------------------------------------------------
 // The "Response" section of an API page.
 

@@ -2,7 +2,8 @@
 //! addressed (`$select`, `$expand` with nested options, `$filter`, `$orderby`, paging).
 
 use super::*;
-use crate::emit::filter_exprs::{typed_filter, typed_orderby};
+use crate::emit::examples::typed_expand;
+use crate::emit::filter_exprs::{typed_filter, typed_orderby, FILTER_UNTYPED};
 
 pub(super) fn check_request(
     cx: &mut Cx,
@@ -102,7 +103,7 @@ pub(super) fn check_request(
         };
         let mut problems = Vec::new();
         if !matches!(target.kind, SegKind::Operation { .. } | SegKind::Value | SegKind::Stream | SegKind::Ref) {
-            check_options(cx, &ty, coll, &opts, aliases, &origin, &mut problems);
+            check_options(cx, &ty, coll, &opts, aliases, &origin, &mut problems, Some(&ty));
         }
         for (code, msg) in problems {
             ok = false;
@@ -160,6 +161,10 @@ pub(super) fn collect_aliases(opts: &[(String, String)], out: &mut BTreeSet<Stri
 
 pub(super) type Problems = Vec<(&'static str, String)>;
 
+/// Checks the query options `opts` on type `ty`. `typed_as`: the model the example emitter
+/// types this level's `$filter` / `$orderby` by (`None`: an `$expand` item it replays as text,
+/// see [`typed_expand`]), so the figures count what is generated.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn check_options(
     cx: &mut Cx,
     ty: &str,
@@ -168,6 +173,7 @@ pub(super) fn check_options(
     aliases: &BTreeSet<String>,
     at: &Origin,
     problems: &mut Problems,
+    typed_as: Option<&str>,
 ) {
     let schema = cx.schema;
     let (_, simple) = crate::csdl::split_qualified(ty);
@@ -176,8 +182,8 @@ pub(super) fn check_options(
         if name == "*" || aliases.contains(name) || name.contains('.') || name.starts_with('$') {
             return true;
         }
-        if find_property(schema, ty, name).is_some() {
-            cx.note_use(ty, name, at);
+        if let Some(p) = find_query_property(schema, ty, name) {
+            cx.note_use(ty, &p.name, at);
             return true;
         }
         if closed {
@@ -212,7 +218,7 @@ pub(super) fn check_options(
                         cx.typed.filters_unresolved += untracked;
                         continue;
                     }
-                    let Some(p) = find_property(schema, ty, head) else {
+                    let Some(p) = find_query_property(schema, ty, head) else {
                         cx.typed.filters_unresolved += untracked;
                         continue;
                     };
@@ -227,7 +233,15 @@ pub(super) fn check_options(
                     }
                     if let Some(inner) = inner {
                         let nested = parse_options(inner, ';');
-                        check_options(cx, &p.ty.name, p.ty.collection, &nested, aliases, at, problems);
+                        let target = typed_as.and_then(|t| typed_expand(cx.ir, t, head)).map(|(_, e)| e.2.as_str());
+                        if target.is_none() && typed_as.is_some() && untracked > 0 {
+                            cx.diags.push(Diagnostic::warning(
+                                FILTER_UNTYPED,
+                                at.clone(),
+                                format!("`$expand={head}(…)`: the typed builders do not expand `{head}` of `{simple}`; its nested `$filter` stays raw"),
+                            ));
+                        }
+                        check_options(cx, &p.ty.name, p.ty.collection, &nested, aliases, at, problems, target);
                     }
                 }
             }
@@ -236,9 +250,10 @@ pub(super) fn check_options(
                     known(cx, &id, problems, "$filter");
                 }
                 cx.typed.filters += 1;
-                match typed_filter(cx.ir, ty, value, &quote::quote!(graph)) {
-                    Ok(_) => cx.typed.filters_typed += 1,
-                    Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$filter` stays raw", u.message))),
+                match typed_as.map(|t| typed_filter(cx.ir, t, value, &quote::quote!(graph))) {
+                    Some(Ok(_)) => cx.typed.filters_typed += 1,
+                    Some(Err(u)) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$filter` stays raw", u.message))),
+                    None => {}
                 }
             }
             "$orderby" => {
@@ -247,9 +262,10 @@ pub(super) fn check_options(
                     let first = first.split('/').next().unwrap_or(first);
                     known(cx, first, problems, "$orderby");
                     cx.typed.orderby += 1;
-                    match typed_orderby(cx.ir, ty, item.trim(), &quote::quote!(graph)) {
-                        Ok(_) => cx.typed.orderby_typed += 1,
-                        Err(u) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$orderby` stays raw", u.message))),
+                    match typed_as.map(|t| typed_orderby(cx.ir, t, item.trim(), &quote::quote!(graph))) {
+                        Some(Ok(_)) => cx.typed.orderby_typed += 1,
+                        Some(Err(u)) => cx.diags.push(Diagnostic::warning(u.code, at.clone(), format!("{}; the example's `$orderby` stays raw", u.message))),
+                        None => {}
                     }
                 }
             }

@@ -7,7 +7,7 @@ use super::models::model_path_in;
 fn model_path(ir: &Ir, q: &str) -> TokenStream {
     model_path_in(ir, q, &quote!(graph))
 }
-use super::filter_exprs::{typed_filter, typed_orderby};
+use super::filter_exprs::{orderby_words, typed_filter, typed_orderby};
 use crate::odata_query::{expand_item, parse, split_top};
 use crate::ir::*;
 use proc_macro2::TokenStream;
@@ -33,6 +33,17 @@ fn expand_path(ir: &Ir, m: &Model) -> TokenStream {
     let s = p.to_string().replace(' ', "");
     let path: syn::Path = syn::parse_str(&format!("{s}Expand")).expect("valid path");
     quote!(#path)
+}
+
+/// The `$expand` item `nav` of model `q` as the example emitter rebuilds it: the model and the
+/// navigation (wire name, Rust constructor, target model), the exact name first, then in any
+/// case (the constructor writes the schema's spelling). `None`: the item is replayed as text,
+/// nested options included. The checker counts nested `$filter`s with it, so its figures are
+/// what is generated.
+pub(crate) fn typed_expand<'a>(ir: &'a Ir, q: &str, nav: &str) -> Option<(&'a Model, &'a (String, String, String))> {
+    let (m, s) = struct_model(ir, q)?;
+    let e = s.expands.iter().find(|e| e.0 == nav).or_else(|| s.expands.iter().find(|e| e.0.eq_ignore_ascii_case(nav)))?;
+    Some((m, e))
 }
 
 /// Characters of a rebuilt option value that would change how the query string splits or
@@ -74,20 +85,20 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool, 
                 let mut parts = Vec::new();
                 for part in split_top(&v, ',') {
                     let (nav, opts) = expand_item(&part);
-                    let found = model.and_then(|(m, s)| s.expands.iter().find(|e| e.0 == nav).map(|e| (m, e)));
-                    match found {
-                        Some((m, (_, rust, t))) => {
+                    match target.and_then(|t| typed_expand(ir, t, &nav)) {
+                        Some((m, (wire, rust, t))) => {
+                            let nav = wire.clone();
                             let ep = expand_path(ir, m);
                             let f = format_ident!("{}", rust);
                             let (inner, inner_items) = opts.map(|o| query_calls(ir, Some(t), &o, ';', true, true)).unwrap_or_default();
                             calls.push(quote!(.expand(#ep::#f() #(#inner)*)));
                             parts.push(if inner_items.is_empty() { nav } else { format!("{nav}({})", inner_items.join(";")) });
                         }
-                        None if !nested => {
-                            calls.push(quote!(.param("$expand", #part)));
-                            parts.push(part.clone());
+                        // As text, in the same `$expand` as the typed items.
+                        None => {
+                            calls.push(quote!(.expand_raw(#part)));
+                            parts.push(part.trim().to_string());
                         }
-                        None => {}
                     }
                 }
                 rebuilt = Some(parts.join(","));
@@ -112,7 +123,18 @@ fn query_calls(ir: &Ir, target: Option<&str>, q: &str, sep: char, nested: bool, 
                         rebuilt = Some(keys.iter().map(|k| k.2.clone()).collect::<Vec<_>>().join(","));
                     }
                     None if !nested => calls.push(quote!(.param("$orderby", #v))),
-                    None => {}
+                    // Nested: by wire name, in the form the runtime writes.
+                    None => {
+                        let items = split_top(&v, ',');
+                        let keys: Option<Vec<(&str, bool)>> = items.iter().map(|i| orderby_words(i)).collect();
+                        if let Some(keys) = keys {
+                            for (k, desc) in &keys {
+                                calls.push(quote!(.orderby_raw(#k, #desc)));
+                            }
+                            let texts: Vec<String> = keys.iter().map(|(k, d)| if *d { format!("{k} desc") } else { k.to_string() }).collect();
+                            rebuilt = Some(texts.join(","));
+                        }
+                    }
                 }
             }
             "$top" | "$skip" => {

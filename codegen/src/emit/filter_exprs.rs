@@ -57,6 +57,8 @@ struct Operand<'a> {
     /// The property's field (`None` for a bare lambda variable: every operator allowed).
     field: Option<&'a Field>,
     shown: String,
+    /// The path as the handles write it: the schema's spelling of each property.
+    wire: Vec<String>,
 }
 
 impl Operand<'_> {
@@ -117,6 +119,7 @@ impl<'a> Cx<'a> {
             Some((_, ident, elem)) => (Some(quote!(#ident)), elem.clone(), false, None, &path[1..]),
             None => (None, FieldType::Model(self.root.to_string()), false, None, path),
         };
+        let mut wire: Vec<String> = path[..path.len() - segs.len()].to_vec();
         for seg in segs {
             if seg.contains('.') {
                 return untyped(format!("`{shown}`: type casts (`{seg}`) are not typed"));
@@ -135,9 +138,10 @@ impl<'a> Cx<'a> {
             ty = f.ty.clone();
             collection = f.collection;
             field = Some(f);
+            wire.push(f.wire.clone());
         }
         let tokens = tokens.expect("a path has a segment");
-        Ok(Operand { tokens, ty, collection, field, shown })
+        Ok(Operand { tokens, ty, collection, field, shown, wire })
     }
 }
 
@@ -257,7 +261,7 @@ impl Cx<'_> {
                         CmpOp::Ne => quote!(ne_null),
                         _ => return untyped(format!("`{}`: only `eq` and `ne` compare with `null`", o.shown)),
                     };
-                    return Ok((quote!(#p.#m()), e.clone()));
+                    return Ok((quote!(#p.#m()), Expr::Compare { path: o.wire.clone(), op: *op, lit: Lit::Null }));
                 }
                 let flags = matches!(&o.ty, FieldType::Model(q) if matches!(self.ir.models.get(q).map(|m| &m.kind), Some(ModelKind::Enum(en)) if en.flags));
                 let structured = matches!(&o.ty, FieldType::Model(q) if struct_of(self.ir, q).is_some() || !self.ir.models.contains_key(q));
@@ -272,7 +276,7 @@ impl Cx<'_> {
                     return untyped(format!("`{}` ({}) has no order for `{what}`", o.shown, type_name(&o.ty)));
                 }
                 let (v, lit) = self.literal(&o, lit)?;
-                Ok((quote!(#p.#m(#v)), Expr::Compare { path: path.clone(), op: *op, lit }))
+                Ok((quote!(#p.#m(#v)), Expr::Compare { path: o.wire.clone(), op: *op, lit }))
             }
             Expr::In { path, items } => {
                 let o = self.operand(path)?;
@@ -294,7 +298,7 @@ impl Cx<'_> {
                     return untyped(format!("`{}` is structured", o.shown));
                 }
                 let p = &o.tokens;
-                Ok((quote!(#p.in_([#(#vals),*])), Expr::In { path: path.clone(), items: lits }))
+                Ok((quote!(#p.in_([#(#vals),*])), Expr::In { path: o.wire.clone(), items: lits }))
             }
             Expr::Call { func, path, lit } => {
                 let o = self.operand(path)?;
@@ -309,7 +313,7 @@ impl Cx<'_> {
                 o.require(group, func.as_str())?;
                 let (v, _) = self.literal(&o, lit)?;
                 let p = &o.tokens;
-                Ok((quote!(#p.#m(#v)), e.clone()))
+                Ok((quote!(#p.#m(#v)), Expr::Call { func: *func, path: o.wire.clone(), lit: lit.clone() }))
             }
             Expr::Lambda { path, all, var, body } => {
                 let o = self.operand(path)?;
@@ -319,7 +323,7 @@ impl Cx<'_> {
                 o.require("lambda", if *all { "all" } else { "any" })?;
                 let p = o.tokens.clone();
                 let Some(body) = body else {
-                    return Ok((quote!(#p.any_exists()), e.clone()));
+                    return Ok((quote!(#p.any_exists()), Expr::Lambda { path: o.wire.clone(), all: *all, var: var.clone(), body: None }));
                 };
                 let ident = var_ident(var, self.vars.len());
                 self.vars.push((var.clone(), ident.clone(), o.ty.clone()));
@@ -329,7 +333,7 @@ impl Cx<'_> {
                 let m = if *all { quote!(all) } else { quote!(any) };
                 Ok((
                     quote!(#p.#m(#var, |#ident| #tb)),
-                    Expr::Lambda { path: path.clone(), all: *all, var: var.clone(), body: Some(Box::new(eb)) },
+                    Expr::Lambda { path: o.wire.clone(), all: *all, var: var.clone(), body: Some(Box::new(eb)) },
                 ))
             }
         }
@@ -356,15 +360,21 @@ pub fn typed_filter(ir: &Ir, target: &str, text: &str, krate: &TokenStream) -> R
     Ok(Typed { tokens, text: render(&canonical) })
 }
 
+/// A `$orderby` item `property [asc|desc]` (any case): the property path and whether descending.
+pub fn orderby_words(item: &str) -> Option<(&str, bool)> {
+    match item.split_whitespace().collect::<Vec<_>>().as_slice() {
+        [p] => Some((p, false)),
+        [p, d] if d.eq_ignore_ascii_case("asc") => Some((p, false)),
+        [p, d] if d.eq_ignore_ascii_case("desc") => Some((p, true)),
+        _ => None,
+    }
+}
+
 /// One documented `$orderby` item (`displayName desc`): the typed handle, the direction, and
 /// the item as the runtime writes it.
 pub fn typed_orderby(ir: &Ir, target: &str, item: &str, krate: &TokenStream) -> Result<(TokenStream, bool, String), Untyped> {
-    let words: Vec<&str> = item.split_whitespace().collect();
-    let (path, desc) = match words.as_slice() {
-        [p] => (*p, false),
-        [p, d] if d.eq_ignore_ascii_case("asc") => (*p, false),
-        [p, d] if d.eq_ignore_ascii_case("desc") => (*p, true),
-        _ => return Err(Untyped { code: ORDERBY_UNTYPED, message: format!("`$orderby` item `{item}` is not `property [asc|desc]`") }),
+    let Some((path, desc)) = orderby_words(item) else {
+        return Err(Untyped { code: ORDERBY_UNTYPED, message: format!("`$orderby` item `{item}` is not `property [asc|desc]`") });
     };
     let segs: Vec<String> = path.split('/').map(str::to_string).collect();
     let cx = Cx { ir, krate, root: target, vars: Vec::new() };
@@ -375,6 +385,7 @@ pub fn typed_orderby(ir: &Ir, target: &str, item: &str, krate: &TokenStream) -> 
     if !o.field.is_some_and(|f| f.sortable) {
         return Err(Untyped { code: ORDERBY_UNSORTABLE, message: format!("`$orderby={item}`: `{path}` is not sortable") });
     }
-    let text = if desc { format!("{path} desc") } else { path.to_string() };
+    let wire = o.wire.join("/");
+    let text = if desc { format!("{wire} desc") } else { wire };
     Ok((o.tokens, desc, text))
 }

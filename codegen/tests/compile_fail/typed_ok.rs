@@ -1,5 +1,5 @@
 // What the misuse cases change, written correctly: this builds and runs.
-use graph::microsoft_graph::{AssignedLicenseField, AudienceMember, DirectoryObjectField, UserField, UserKind};
+use graph::microsoft_graph::{AssignedLicenseField, AudienceMember, DirectoryObjectField, UserExpand, UserField, UserKind};
 use graph_runtime::filter::not;
 
 fn main() {
@@ -30,5 +30,20 @@ fn main() {
              and assignedLicenses/any(l:l/skuId eq 639dec6b-bb19-468b-871c-c5c441c4b0cb) \
              and proxyAddresses/any(p:startswith(p,'smtp:'))"
         )
+    );
+    // Options nested in `$expand` are typed by the navigation's target (`directoryObject`).
+    let nested = graph::users()
+        .list()
+        .expand(
+            UserExpand::member_of()
+                .select([DirectoryObjectField::Id])
+                .filter(DirectoryObjectField::ID.eq("g;1)").or(graph_runtime::filter::not(DirectoryObjectField::DELETED_DATE_TIME.eq_null())))
+                .orderby(DirectoryObjectField::ID, true)
+                .top(5),
+        )
+        .expand(UserExpand::manager().select([DirectoryObjectField::Id]));
+    assert_eq!(
+        nested.relative_url(),
+        "/users?$expand=memberOf($select=id;$filter=id%20eq%20'g;1)'%20or%20not(deletedDateTime%20eq%20null);$orderby=id%20desc;$top=5),manager($select=id)"
     );
 }

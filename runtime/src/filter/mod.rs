@@ -20,8 +20,9 @@ use std::fmt;
 use crate::enums::{Flags, WireEnum};
 use crate::query::Field;
 
+pub mod cond;
 pub mod typed;
-pub use typed::{Cond, Negate};
+pub use cond::{Cond, FilterOn, Negate, Where};
 
 /// Binding strength of a rendered expression, lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -64,6 +65,11 @@ impl Filter {
         Filter { text, prec: Prec::Or }
     }
 
+    /// `not(self)`: `not` binds tighter than comparisons, so the operand is always parenthesised.
+    fn negated(self) -> Filter {
+        Filter { text: format!("not({})", self.text), prec: Prec::Primary }
+    }
+
     /// Text of this expression, parenthesised when it binds less tightly than `min`.
     fn wrap(&self, min: Prec) -> String {
         if self.prec < min {
@@ -74,10 +80,10 @@ impl Filter {
     }
 }
 
-/// `not(f)`: any [`Filter`], or a [`Cond`] on a property that allows `not`.
-pub fn not(f: impl Negate) -> Filter {
-    // `not` binds tighter than comparisons, so the operand is always parenthesised.
-    Filter { text: format!("not({})", f.into_filter().text), prec: Prec::Primary }
+/// `not(f)`: any [`Filter`] or [`Where`], or a [`Cond`] on a property that allows `not`; a
+/// typed operand gives a typed result (same owner).
+pub fn not<F: Negate>(f: F) -> F::Output {
+    f.negate()
 }
 
 /// Whether a `$filter` text uses an operator that makes a query on directory objects an
@@ -108,7 +114,7 @@ pub fn uses_advanced_operators(text: &str) -> bool {
 impl std::ops::Not for Filter {
     type Output = Filter;
     fn not(self) -> Filter {
-        not(self)
+        self.negated()
     }
 }
 

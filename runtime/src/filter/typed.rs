@@ -15,11 +15,11 @@
 //!
 //! ```
 //! use graph_runtime::filter::typed::{lit, Prop, Ops, Y, N, Sortable};
-//! use graph_runtime::filter::{not, Filter};
+//! use graph_runtime::filter::{not, Where};
 //! struct User;
 //! const NAME: Prop<User, lit::Str> = Prop::new("displayName");
 //! const MAIL: Prop<User, lit::Str, Ops<Y, N, N, N, N, Y, N, N, N, N>> = Prop::new("mail");
-//! let f: Filter = NAME.starts_with("A").and(not(NAME.ends_with("z"))).or(MAIL.eq("a@b"));
+//! let f: Where<User> = NAME.starts_with("A").and(not(NAME.ends_with("z"))).or(MAIL.eq("a@b"));
 //! assert_eq!(f.to_string(), "startswith(displayName,'A') and not(endswith(displayName,'z')) or mail eq 'a@b'");
 //! ```
 //! `MAIL` supports only `eq` and `startsWith`:
@@ -33,6 +33,7 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
+use super::cond::Cond;
 use super::{Filter, Literal, Prec};
 use crate::edm;
 use crate::enums::{Flags, WireEnum};
@@ -233,62 +234,6 @@ impl<Owner, L, O, S> std::fmt::Debug for Prop<Owner, L, O, S> {
 /// The owner of a lambda variable (`c` in `services/any(c:…)`).
 pub struct Lambda;
 
-/// A condition on one property: a [`Filter`] that `not` accepts only when the property allows
-/// it (`N` is the property's `not` flag).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cond<Neg> {
-    filter: Filter,
-    _n: PhantomData<fn() -> Neg>,
-}
-
-impl<Neg> Cond<Neg> {
-    fn new(text: String, prec: Prec) -> Self {
-        Cond { filter: Filter { text, prec }, _n: PhantomData }
-    }
-    /// `self and other`.
-    pub fn and(self, other: impl Into<Filter>) -> Filter {
-        self.filter.and(other)
-    }
-    /// `self or other`.
-    pub fn or(self, other: impl Into<Filter>) -> Filter {
-        self.filter.or(other)
-    }
-}
-
-impl<Neg> From<Cond<Neg>> for Filter {
-    fn from(c: Cond<Neg>) -> Filter {
-        c.filter
-    }
-}
-
-impl<Neg> std::fmt::Display for Cond<Neg> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.filter, f)
-    }
-}
-
-/// What [`not`](super::not) accepts: any [`Filter`], and conditions on properties that allow `not`.
-pub trait Negate {
-    /// The expression to negate.
-    fn into_filter(self) -> Filter;
-}
-impl Negate for Filter {
-    fn into_filter(self) -> Filter {
-        self
-    }
-}
-impl Negate for Cond<Y> {
-    fn into_filter(self) -> Filter {
-        self.filter
-    }
-}
-impl std::ops::Not for Cond<Y> {
-    type Output = Filter;
-    fn not(self) -> Filter {
-        super::not(self)
-    }
-}
-
 impl<Owner, L, O, S> Prop<Owner, L, O, S> {
     /// The handle of the property `name` (generated code calls this).
     pub const fn new(name: &'static str) -> Self {
@@ -317,64 +262,64 @@ impl<Owner, T, O, S> Prop<Owner, lit::Complex<T>, O, S> {
 type NotOf<O> = <O as OpSet>::Not;
 
 impl<Owner, L, O: OpSet, S> Prop<Owner, L, O, S> {
-    fn compare(&self, op: &str, lit: Literal) -> Cond<NotOf<O>> {
+    fn compare(&self, op: &str, lit: Literal) -> Cond<Owner, NotOf<O>> {
         Cond::new(format!("{} {} {}", self.path, op, lit), Prec::Compare)
     }
-    fn call(&self, name: &str, lit: Literal) -> Cond<NotOf<O>> {
+    fn call(&self, name: &str, lit: Literal) -> Cond<Owner, NotOf<O>> {
         Cond::new(format!("{}({},{})", name, self.path, lit), Prec::Primary)
     }
 }
 
 impl<Owner, L: Scalar, O: OpSet<Eq = Y>, S> Prop<Owner, L, O, S> {
     /// `self eq value`.
-    pub fn eq(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn eq(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("eq", value.literal())
     }
 }
 
 impl<Owner, L, O: OpSet<Eq = Y>, S> Prop<Owner, L, O, S> {
     /// `self eq null`.
-    pub fn eq_null(&self) -> Cond<NotOf<O>> {
+    pub fn eq_null(&self) -> Cond<Owner, NotOf<O>> {
         self.compare("eq", Literal::Null)
     }
 }
 
 impl<Owner, L: Scalar, O: OpSet<Ne = Y>, S> Prop<Owner, L, O, S> {
     /// `self ne value`. On directory objects an advanced query (see [`Request`](crate::Request)).
-    pub fn ne(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn ne(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("ne", value.literal())
     }
 }
 
 impl<Owner, L, O: OpSet<Ne = Y>, S> Prop<Owner, L, O, S> {
     /// `self ne null`.
-    pub fn ne_null(&self) -> Cond<NotOf<O>> {
+    pub fn ne_null(&self) -> Cond<Owner, NotOf<O>> {
         self.compare("ne", Literal::Null)
     }
 }
 
 impl<Owner, L: Ordered, O: OpSet<Cmp = Y>, S> Prop<Owner, L, O, S> {
     /// `self gt value`.
-    pub fn gt(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn gt(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("gt", value.literal())
     }
     /// `self ge value`.
-    pub fn ge(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn ge(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("ge", value.literal())
     }
     /// `self lt value`.
-    pub fn lt(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn lt(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("lt", value.literal())
     }
     /// `self le value`.
-    pub fn le(&self, value: impl Value<L>) -> Cond<NotOf<O>> {
+    pub fn le(&self, value: impl Value<L>) -> Cond<Owner, NotOf<O>> {
         self.compare("le", value.literal())
     }
 }
 
 impl<Owner, L: Scalar, O: OpSet<In = Y>, S> Prop<Owner, L, O, S> {
     /// `self in (a,b,…)`.
-    pub fn in_<V: Value<L>>(&self, values: impl IntoIterator<Item = V>) -> Cond<NotOf<O>> {
+    pub fn in_<V: Value<L>>(&self, values: impl IntoIterator<Item = V>) -> Cond<Owner, NotOf<O>> {
         let items: Vec<String> = values.into_iter().map(|v| v.literal().to_string()).collect();
         Cond::new(format!("{} in ({})", self.path, items.join(",")), Prec::Compare)
     }
@@ -382,34 +327,34 @@ impl<Owner, L: Scalar, O: OpSet<In = Y>, S> Prop<Owner, L, O, S> {
 
 impl<Owner, O: OpSet<Starts = Y>, S> Prop<Owner, lit::Str, O, S> {
     /// `startswith(self,value)`.
-    pub fn starts_with(&self, value: impl Value<lit::Str>) -> Cond<NotOf<O>> {
+    pub fn starts_with(&self, value: impl Value<lit::Str>) -> Cond<Owner, NotOf<O>> {
         self.call("startswith", value.literal())
     }
 }
 
 impl<Owner, O: OpSet<Ends = Y>, S> Prop<Owner, lit::Str, O, S> {
     /// `endswith(self,value)`. On directory objects an advanced query.
-    pub fn ends_with(&self, value: impl Value<lit::Str>) -> Cond<NotOf<O>> {
+    pub fn ends_with(&self, value: impl Value<lit::Str>) -> Cond<Owner, NotOf<O>> {
         self.call("endswith", value.literal())
     }
 }
 
 impl<Owner, O: OpSet<Contains = Y>, S> Prop<Owner, lit::Str, O, S> {
     /// `contains(self,value)`.
-    pub fn contains(&self, value: impl Value<lit::Str>) -> Cond<NotOf<O>> {
+    pub fn contains(&self, value: impl Value<lit::Str>) -> Cond<Owner, NotOf<O>> {
         self.call("contains", value.literal())
     }
 }
 
 impl<Owner, M, O: OpSet<Has = Y>, S> Prop<Owner, lit::Flags<M>, O, S> {
     /// `self has value` (a member, or a set of members).
-    pub fn has(&self, value: impl Value<lit::Flags<M>>) -> Cond<NotOf<O>> {
+    pub fn has(&self, value: impl Value<lit::Flags<M>>) -> Cond<Owner, NotOf<O>> {
         self.compare("has", value.literal())
     }
 }
 
 impl<Owner, E, O: OpSet<Lambda = Y>, S> Prop<Owner, lit::Coll<E>, O, S> {
-    fn lambda(&self, kind: &str, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> Filter) -> Cond<NotOf<O>> {
+    fn lambda(&self, kind: &str, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> Filter) -> Cond<Owner, NotOf<O>> {
         let inner = body(with_path(var.to_owned()));
         Cond::new(format!("{}/{}({}:{})", self.path, kind, var, inner.text), Prec::Primary)
     }
@@ -417,17 +362,17 @@ impl<Owner, E, O: OpSet<Lambda = Y>, S> Prop<Owner, lit::Coll<E>, O, S> {
     /// `self/any(var:body)`: `body` gets the element as the lambda variable `var`, typed by
     /// the element type (`c.at(ServicePlanField::PLAN_ID)` for structured elements, `c`
     /// itself for primitive ones).
-    pub fn any<F: Into<Filter>>(&self, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> F) -> Cond<NotOf<O>> {
+    pub fn any<F: Into<Filter>>(&self, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> F) -> Cond<Owner, NotOf<O>> {
         self.lambda("any", var, |v| body(v).into())
     }
 
     /// `self/all(var:body)`.
-    pub fn all<F: Into<Filter>>(&self, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> F) -> Cond<NotOf<O>> {
+    pub fn all<F: Into<Filter>>(&self, var: &str, body: impl FnOnce(Prop<Lambda, E>) -> F) -> Cond<Owner, NotOf<O>> {
         self.lambda("all", var, |v| body(v).into())
     }
 
     /// `self/any()`: the collection is not empty.
-    pub fn any_exists(&self) -> Cond<NotOf<O>> {
+    pub fn any_exists(&self) -> Cond<Owner, NotOf<O>> {
         Cond::new(format!("{}/any()", self.path), Prec::Primary)
     }
 }
