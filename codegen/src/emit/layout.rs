@@ -122,7 +122,8 @@ fn facade_lib(ir: &Ir, settings: &CrateSettings, namespaces: &BTreeMap<usize, Ve
         .iter()
         .map(|(ns, uses)| {
             let m = format_ident!("{}", ns);
-            quote!(pub mod #m { #(#uses)* })
+            // A part's module may have nothing in it for the features on.
+            quote!(#[allow(unused_imports)] pub mod #m { #(#uses)* })
         })
         .collect();
     quote! {

@@ -8,6 +8,7 @@
 pub use golden_split_requests::*;
 pub use golden_split_operations::{index, lookup, operations};
 pub use graph_runtime;
+#[allow(unused_imports)]
 pub mod microsoft_graph {
     pub use golden_split_operations::microsoft_graph::*;
     pub use golden_split_shared::microsoft_graph::*;
