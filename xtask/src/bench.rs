@@ -400,9 +400,23 @@ pub fn run(a: BenchArgs) -> ExitCode {
     // End to end, as a user runs it: `regen --csdl … --out DIR` (reads, generates, writes).
     let crate_dir = a.dir.join("crate");
     let _ = std::fs::remove_dir_all(&crate_dir);
-    let regen = timed(Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--out").arg(&crate_dir));
+    let started = Instant::now();
+    let regen = Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--out").arg(&crate_dir).output();
     match regen {
-        Ok(d) => println!("regen --csdl v1.0 --out DIR (cold output dir, writes every file): {:.2} s", d.as_secs_f64()),
+        Ok(o) if o.status.success() => {
+            // regen's summary ends with where the time went: `(read …, generate …, write …)`.
+            let summary = String::from_utf8_lossy(&o.stdout);
+            let last = summary.lines().last().unwrap_or("");
+            let phases = last.find("(read ").map(|i| &last[i + 1..last.len() - 1]).unwrap_or("");
+            println!(
+                "regen --csdl v1.0 --out DIR (cold output dir, writes every file): {:.2} s ({phases})",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(o) => {
+            eprintln!("error: regen failed: {}", String::from_utf8_lossy(&o.stderr));
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("error: regen failed: {e}");
             return ExitCode::FAILURE;
