@@ -390,7 +390,13 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
         .iter()
         .map(|(k, c)| (k.as_str(), (c, false)))
         .chain(container.entity_sets.iter().map(|(k, c)| (k.as_str(), (c, true))));
-    match find_name(roots, name) {
+    // An exact name is a map lookup; only a name in another case scans the children.
+    let exact = container
+        .singletons
+        .get_key_value(name)
+        .map(|(k, c)| (k.as_str(), (c, false)))
+        .or_else(|| container.entity_sets.get_key_value(name).map(|(k, c)| (k.as_str(), (c, true))));
+    match exact.or_else(|| find_name(roots, name)) {
         Some((n, (child, collection))) => segments.push(Segment {
             text: n.to_string(),
             kind: SegKind::Root { collection },
@@ -513,7 +519,11 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         let found = schema.namespaces.iter().find_map(|(n, ns)| {
             let rest = name.get(..n.len()).filter(|h| h.eq_ignore_ascii_case(n)).and(name.get(n.len()..))?;
             let t = rest.strip_prefix('.')?;
-            let (tn, _) = find_name(ns.types.iter().map(|(k, v)| (k.as_str(), v)), t)?;
+            let (tn, _) = ns
+                .types
+                .get_key_value(t)
+                .map(|(k, v)| (k.as_str(), v))
+                .or_else(|| find_name(ns.types.iter().map(|(k, v)| (k.as_str(), v)), t))?;
             Some(format!("{n}.{tn}"))
         });
         if let Some(q) = found {

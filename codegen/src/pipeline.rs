@@ -74,6 +74,25 @@ pub struct Output {
     pub skipped: BTreeMap<String, String>,
     /// Permissions figures (from the docs' tables alone when no permissions data was given).
     pub permissions: permissions::Figures,
+    /// Wall time of each phase, in order (for `cargo xtask bench`; never part of any output).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Wall time per phase: each `lap` closes the phase that ran since the previous one.
+struct Phases {
+    last: std::time::Instant,
+    done: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Phases { last: std::time::Instant::now(), done: Vec::new() }
+    }
+    fn lap(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// File name of the derived schema of a namespace: `cloudLicensing.csdl.yaml`.
@@ -227,15 +246,18 @@ fn doc_facts(pages: &[&Page], namespaces: &[String], known: &Schema, label: &str
 /// base is not used when real metadata is given: the metadata is the authority then.
 pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     let label = input.docs_label.as_str();
+    let mut phases = Phases::start();
     let mut diags = Diagnostics::default();
     let pages = read_pages(&input.docs, label, &mut diags);
     let mut counts = count_pages(&pages);
+    phases.lap("read pages");
     // Real metadata, when given, is read once; it is the authority for types and operations.
     let real: Option<Schema> = input.csdl_xml.as_ref().map(|(file, text)| {
         let (s, ds) = csdl::xml::read(file, text);
         diags.extend(ds);
         s
     });
+    phases.lap("read metadata");
     let base = if real.is_some() { None } else { base };
     let doc_namespaces: Vec<String> = if input.namespaces.is_empty() || real.is_some() {
         let mut v: Vec<String> = pages
@@ -294,6 +316,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     diags.extend(facts.diagnostics);
     let schema = facts.schema;
     let apis = facts.apis;
+    phases.lap("derive (page isolation)");
 
     // Schema files, read back: what is lowered is exactly what is written.
     let mut schema_files = BTreeMap::new();
@@ -308,6 +331,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     }
     // Keep the origins of the pages (better diagnostics) where the model is the same.
     docs_schema = restore_origins(docs_schema, &schema);
+    phases.lap("YAML round trip");
     let borrowed = match base {
         Some(b) => fill_from_base(&mut docs_schema, b),
         None => Vec::new(),
@@ -340,11 +364,14 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         }
     };
 
+    phases.lap("reconcile + merge");
     let mut lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
     diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
+    phases.lap("lower");
     let mut pd = Diagnostics::default();
     let permission_figures = apply_permissions(input, &lowered_schema, &mut lowered.ir, &mut pd);
     diags.extend(pd.items.into_iter().map(|d| relabel(d, label)));
+    phases.lap("permissions");
     // Documented request lines whose page has nothing usable left count the page as skipped.
     if !input.strict {
         for d in diags.items.iter().filter(|d| d.is_error()) {
@@ -361,6 +388,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     if !input.skip_emit {
         exclude_flagged_examples(&mut lowered.ir, &lowered_schema, &apis, &borrowed, label);
     }
+    phases.lap("check examples");
     // The report checks the examples of every API page, skipped or not.
     let mut all_apis = apis.clone();
     for p in pages.iter().filter(|p| p.kind == PageKind::Api && skipped.contains_key(&p.file)) {
@@ -376,6 +404,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
             paths_set.insert(format!("{} {}", l.method, l.path));
         }
     }
+    phases.lap("report facts");
     let files = if input.skip_emit {
         BTreeMap::new()
     } else {
@@ -388,6 +417,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
             }
         }
     };
+    phases.lap("emit + format");
     let endpoints = match authority {
         lower::Authority::Docs => lowered.paths_resolved,
         lower::Authority::Metadata => lowered.ir.builders.values().map(|b| b.operations.len()).sum(),
@@ -407,6 +437,7 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
         borrowed,
         skipped,
         permissions: permission_figures,
+        phases: phases.done,
     }
 }
 

@@ -160,8 +160,11 @@ fn child_with_docs(a: &ChildArgs, docs: &Path) -> ExitCode {
     let out = codegen::pipeline::run(&input);
     let wall = start.elapsed();
     let bytes: usize = out.files.values().map(String::len).sum();
+    // Each phase as `phase:<name>=<ms>` (spaces in names as `_`).
+    let phases: Vec<String> =
+        out.phases.iter().map(|(n, d)| format!("phase:{}={}", n.replace(' ', "_"), d.as_millis())).collect();
     println!(
-        "bench-child docs_files={pages} wall_ms={} vmhwm_kib={} models={} builders={} operations={} examples={} files={} bytes={}",
+        "bench-child docs_files={pages} wall_ms={} vmhwm_kib={} models={} builders={} operations={} examples={} files={} bytes={} {}",
         wall.as_millis(),
         vm_hwm_kib(),
         out.ir.models.len(),
@@ -169,9 +172,21 @@ fn child_with_docs(a: &ChildArgs, docs: &Path) -> ExitCode {
         out.ir.operations.len(),
         out.ir.examples.len(),
         out.files.len(),
-        bytes
+        bytes,
+        phases.join(" ")
     );
     ExitCode::SUCCESS
+}
+
+/// The `phase:<name>=<ms>` fields of a child's line, in order, as `name ms`.
+fn phases(line: &str) -> String {
+    let parts: Vec<String> = line
+        .split_whitespace()
+        .filter_map(|kv| kv.strip_prefix("phase:"))
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(n, ms)| format!("{} {ms}", n.replace('_', " ")))
+        .collect();
+    parts.join(", ")
 }
 
 pub fn child(a: ChildArgs) -> ExitCode {
@@ -380,15 +395,30 @@ pub fn run(a: BenchArgs) -> ExitCode {
                 field(&line, "examples"),
                 field(&line, "bytes") as f64 / 1e6
             );
+            println!("  phases (ms): {}", phases(&line));
         }
     }
 
     // End to end, as a user runs it: `regen --csdl … --out DIR` (reads, generates, writes).
     let crate_dir = a.dir.join("crate");
     let _ = std::fs::remove_dir_all(&crate_dir);
-    let regen = timed(Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--out").arg(&crate_dir));
+    let started = Instant::now();
+    let regen = Command::new(&exe).arg("regen").arg("--csdl").arg(&csdl).arg("--out").arg(&crate_dir).output();
     match regen {
-        Ok(d) => println!("regen --csdl v1.0 --out DIR (cold output dir, writes every file): {:.2} s", d.as_secs_f64()),
+        Ok(o) if o.status.success() => {
+            // regen's summary ends with where the time went: `(read …, generate …, write …)`.
+            let summary = String::from_utf8_lossy(&o.stdout);
+            let last = summary.lines().last().unwrap_or("");
+            let phases = last.find("(read ").map(|i| &last[i + 1..last.len() - 1]).unwrap_or("");
+            println!(
+                "regen --csdl v1.0 --out DIR (cold output dir, writes every file): {:.2} s ({phases})",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(o) => {
+            eprintln!("error: regen failed: {}", String::from_utf8_lossy(&o.stderr));
+            return ExitCode::FAILURE;
+        }
         Err(e) => {
             eprintln!("error: regen failed: {e}");
             return ExitCode::FAILURE;

@@ -120,6 +120,11 @@ pub struct ApplyStats {
     pub written: usize,
     pub unchanged: usize,
     pub deleted: usize,
+    /// Wall time of comparing and staging, of making the staged files durable, and of the
+    /// renames and deletions that commit them.
+    pub stage: std::time::Duration,
+    pub sync: std::time::Duration,
+    pub commit: std::time::Duration,
 }
 
 /// Files under `root` that regen owns (recursively for the crate, top level for schema/).
@@ -164,14 +169,21 @@ fn is_generated(p: &Path) -> bool {
     first.windows(mark.len()).any(|w| w == mark)
 }
 
-/// Refuses paths that leave `root` or pass through a symlink below it.
-fn safe_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
+/// Refuses paths that leave `root` or pass through a symlink below it. `dirs` holds the
+/// directories below `root` already found not to be symlinks (each is looked at once, not
+/// once per file in it); the file itself is always looked at.
+fn safe_target(root: &Path, rel: &str, dirs: &mut std::collections::HashSet<PathBuf>) -> io::Result<PathBuf> {
     if rel.split('/').any(|s| s == ".." || s.is_empty()) || rel.starts_with('/') {
         return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{rel}` outside the output directory")));
     }
     let mut p = root.to_path_buf();
-    for seg in rel.split('/') {
+    let mut segs = rel.split('/').peekable();
+    while let Some(seg) = segs.next() {
         p.push(seg);
+        let is_dir = segs.peek().is_some();
+        if is_dir && dirs.contains(&p) {
+            continue;
+        }
         if let Ok(m) = fs::symlink_metadata(&p) {
             if m.file_type().is_symlink() {
                 return Err(io::Error::new(
@@ -180,19 +192,55 @@ fn safe_target(root: &Path, rel: &str) -> io::Result<PathBuf> {
                 ));
             }
         }
+        if is_dir {
+            dirs.insert(p.clone());
+        }
     }
     Ok(p)
 }
 
-/// `fsync`s every file of `paths`, from several threads; the first error, if any.
-fn sync_all<'a>(paths: impl Iterator<Item = &'a Path>) -> io::Result<()> {
-    let paths: Vec<&Path> = paths.collect();
-    // I/O bound: more threads than cores, so the file system has many to batch.
-    let done = codegen::emit::parallel_map_with(8, &paths, |p| fs::File::open(p)?.sync_all());
-    if done.len() != paths.len() {
-        return Err(io::Error::other("sync thread panicked"));
+/// Threads for file system work: it waits on the kernel, not on a core, so more threads than
+/// cores keep the file system busy.
+const IO_THREADS: usize = 8;
+
+/// `f` over `items` on [`IO_THREADS`] threads; the first error, if any.
+fn io_all<T: Sync>(items: &[T], f: impl Fn(&T) -> io::Result<()> + Sync) -> io::Result<()> {
+    let done = codegen::emit::parallel_map_with(IO_THREADS, items, f);
+    if done.len() != items.len() {
+        return Err(io::Error::other("an I/O thread panicked"));
     }
     done.into_iter().collect()
+}
+
+/// Names of the entries of each directory in `dirs` (a directory that does not exist has
+/// none): one listing per directory instead of one failed open per file of a new crate.
+fn existing_names<'a>(dirs: impl Iterator<Item = &'a Path>) -> io::Result<std::collections::HashSet<PathBuf>> {
+    let mut out = std::collections::HashSet::new();
+    for d in dirs {
+        let entries = match fs::read_dir(d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for e in entries {
+            out.insert(e?.path());
+        }
+    }
+    Ok(out)
+}
+
+/// Creates `tmp` fresh (never through a link) with `text`. A leftover of an earlier run (or
+/// a planted symlink) in its place is removed first.
+fn write_new(tmp: &Path, text: &str) -> io::Result<()> {
+    let open = || fs::OpenOptions::new().write(true).create_new(true).open(tmp);
+    let mut f = match open() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(tmp)?;
+            open()?
+        }
+        r => r?,
+    };
+    io::Write::write_all(&mut f, text.as_bytes())
 }
 
 fn short_diff(old: &str, new: &str) -> String {
@@ -245,47 +293,64 @@ impl Plan {
 
     /// Stages every changed file, then commits them all (renames) and deletes stale ones.
     pub fn apply(&self) -> io::Result<ApplyStats> {
+        let started = std::time::Instant::now();
         let mut stats = ApplyStats::default();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let mut delete: Vec<PathBuf> = Vec::new();
         let mut created: Vec<PathBuf> = Vec::new();
         let tag = format!(".regen-{}.tmp", std::process::id());
         let result = (|| -> io::Result<()> {
+            // Every target, checked for escapes and symlinks (each directory once).
+            let mut wanted: Vec<(PathBuf, &str)> = Vec::new();
             for d in &self.dirs {
                 fs::create_dir_all(&d.root)?;
+                let mut dirs = std::collections::HashSet::new();
                 for (rel, want) in &d.files {
-                    let target = safe_target(&d.root, rel)?;
-                    if fs::read(&target).map(|h| h == want.as_bytes()).unwrap_or(false) {
-                        stats.unchanged += 1;
-                        continue;
-                    }
-                    if let Some(parent) = target.parent() {
-                        // Remember the directories made here, to take them away on failure.
-                        let mut missing: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
-                        fs::create_dir_all(parent)?;
-                        missing.reverse();
-                        created.extend(missing);
-                    }
-                    let tmp = PathBuf::from(format!("{}{tag}", target.display()));
-                    // A leftover of an earlier run (or a planted symlink) goes first; the new
-                    // file is created fresh, so it is never written through a link.
-                    let _ = fs::remove_file(&tmp);
-                    staged.push((tmp.clone(), target));
-                    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-                    io::Write::write_all(&mut f, want.as_bytes())?;
+                    wanted.push((safe_target(&d.root, rel, &mut dirs)?, want.as_str()));
                 }
                 for rel in owned_files(&d.root, d.owns, Self::recursive(d))? {
                     if !d.files.contains_key(&rel) && !rel.ends_with(&tag) {
-                        delete.push(safe_target(&d.root, &rel)?);
+                        delete.push(safe_target(&d.root, &rel, &mut dirs)?);
                     }
                 }
             }
-            Ok(())
+            // Which targets differ: those that exist are read and compared on several threads.
+            let parents: std::collections::BTreeSet<&Path> = wanted.iter().filter_map(|(t, _)| t.parent()).collect();
+            let existing = existing_names(parents.into_iter())?;
+            let same = codegen::emit::parallel_map_with(IO_THREADS, &wanted, |(target, want)| {
+                existing.contains(target) && fs::read(target).map(|h| h == want.as_bytes()).unwrap_or(false)
+            });
+            if same.len() != wanted.len() {
+                return Err(io::Error::other("an I/O thread panicked"));
+            }
+            let mut changed: Vec<(PathBuf, &str)> = Vec::new();
+            for ((target, want), same) in wanted.into_iter().zip(same) {
+                if same {
+                    stats.unchanged += 1;
+                } else {
+                    changed.push((target, want));
+                }
+            }
+            // The directories they need, made once each; those made here are remembered, to
+            // take them away on failure.
+            let parents: std::collections::BTreeSet<&Path> = changed.iter().filter_map(|(t, _)| t.parent()).collect();
+            for parent in parents {
+                let mut missing: Vec<PathBuf> = parent.ancestors().take_while(|a| !a.exists()).map(Path::to_path_buf).collect();
+                fs::create_dir_all(parent)?;
+                missing.reverse();
+                created.extend(missing);
+            }
+            staged = changed.iter().map(|(target, _)| (PathBuf::from(format!("{}{tag}", target.display())), target.clone())).collect();
+            let jobs: Vec<(&Path, &str)> = staged.iter().zip(&changed).map(|((tmp, _), (_, want))| (tmp.as_path(), *want)).collect();
+            io_all(&jobs, |(tmp, want)| write_new(tmp, want))
         })();
-        // Staged files reach the disk before any rename commits them. One `fsync` after
-        // another was most of the time of writing a crate of thousands of files; issued from
-        // several threads, the file system can batch them.
-        let result = result.and_then(|()| sync_all(staged.iter().map(|(tmp, _)| tmp.as_path())));
+        stats.stage = started.elapsed();
+        // Staged files reach the disk before any rename commits them: `fsync` from several
+        // threads, so the file system can batch them (one after another they were most of the
+        // time of writing a crate of thousands of files).
+        let tmps: Vec<&Path> = staged.iter().map(|(tmp, _)| tmp.as_path()).collect();
+        let result = result.and_then(|()| io_all(&tmps, |p| fs::File::open(p)?.sync_all()));
+        stats.sync = started.elapsed() - stats.stage;
         // Before anything is committed: every target must be a plain file or not exist yet
         // (a directory or symlink there would fail the rename half-way through).
         let result = result.and_then(|()| {
@@ -324,6 +389,7 @@ impl Plan {
             fs::remove_file(p)?;
             stats.deleted += 1;
         }
+        stats.commit = started.elapsed() - stats.stage - stats.sync;
         Ok(stats)
     }
 }

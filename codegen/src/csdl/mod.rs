@@ -338,11 +338,15 @@ impl Schema {
         let mut chain = self.ancestry(qualified);
         chain.reverse();
         let mut out: Vec<&Property> = Vec::new();
+        // Where each name is in `out` (a scan per property was quadratic in the size of a
+        // lineage like `user`'s, and this runs for every path segment resolved).
+        let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for t in chain {
             for p in &t.properties {
-                if let Some(i) = out.iter().position(|q| q.name == p.name) {
+                if let Some(&i) = at.get(p.name.as_str()) {
                     out[i] = p;
                 } else {
+                    at.insert(p.name.as_str(), out.len());
                     out.push(p);
                 }
             }

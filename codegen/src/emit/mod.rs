@@ -8,6 +8,7 @@ pub mod filter_exprs;
 pub mod index;
 pub mod layout;
 pub mod models;
+pub mod tables;
 
 use crate::ir::naming::namespace_module;
 use crate::ir::{Builder, Ir, Model, OperationInfo};
@@ -184,8 +185,13 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         Model(&'a Model),
         Builders(&'a (String, String), &'a [&'a Builder]),
         Operations(&'a String, &'a [&'a OperationInfo]),
+        // One big file: first, so it does not run alone at the end.
+        Examples,
     }
     let mut jobs: Vec<Job> = Vec::new();
+    if !ir.examples.is_empty() || ir.features.is_empty() {
+        jobs.push(Job::Examples);
+    }
     jobs.extend(groups.iter().map(|(k, bs)| Job::Builders(k, bs)));
     jobs.extend(ops_by_ns.iter().map(|(ns, ops)| Job::Operations(ns, ops)));
     jobs.extend(ir.models.values().map(Job::Model));
@@ -201,10 +207,11 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
                 let tokens = builders::emit_builders(ir, bs, builder_gates[key].as_ref());
                 Ok((format!("{req_dir}src/{ns}/requests/{file}.rs"), format_file(settings, tokens)?))
             }
-            Job::Operations(ns, ops) => Ok((
-                format!("{ops_dir}src/{ns}/operations.rs"),
-                format_file(settings, builders::emit_operations(ops, &op_gates))?,
-            )),
+            // Regular data: written as formatted text (see `tables`).
+            Job::Operations(ns, ops) => {
+                Ok((format!("{ops_dir}src/{ns}/operations.rs"), tables::operations_file(settings, ops, &op_gates)?))
+            }
+            Job::Examples => Ok(("tests/doc_examples.rs".to_string(), format_file(settings, examples::emit_examples(ir)?)?)),
         }
     });
     if results.len() != jobs.len() {
@@ -276,10 +283,7 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, all.into_iter(), ops_by_ns.keys(), settings))?);
         files.insert("Cargo.toml".into(), emit_cargo_toml(ir, settings));
     }
-    files.insert(format!("{ops_dir}src/index.rs"), format_file(settings, index::emit_index(ir))?);
-    if !ir.examples.is_empty() || ir.features.is_empty() {
-        files.insert("tests/doc_examples.rs".into(), format_file(settings, examples::emit_examples(ir)?)?);
-    }
+    files.insert(format!("{ops_dir}src/index.rs"), tables::index_file(settings, ir));
     Ok(files)
 }
 

@@ -44,6 +44,15 @@ pub(super) fn lower_builders(
             ir.roots.push(Root { fn_name: snake(&name), segment: name.clone(), builder: names[&node].clone() });
         }
     }
+    // Casts: the useful nodes of the same shape below each type, found once (in `useful`
+    // order) instead of a scan of every useful node per builder.
+    let mut derived: BTreeMap<Node, Vec<&Node>> = BTreeMap::new();
+    for t in useful {
+        // `lineage` lists `t` itself first and each type once.
+        for base in schema.lineage(&t.0).into_iter().skip(1) {
+            derived.entry((base, t.1)).or_default().push(t);
+        }
+    }
     for node in useful {
         let rust_name = names[node].clone();
         let (ns, _, _) = model_names(&node.0);
@@ -96,11 +105,9 @@ pub(super) fn lower_builders(
             }
         }
         // Casts to the derived types that have builders of the same shape.
-        for t in useful.iter().filter(|t| t.1 == node.1 && t.0 != node.0) {
-            if schema.lineage(&t.0).contains(&node.0) {
-                let method = unique(format!("as_{}", snake(split_qualified(&t.0).1)));
-                b.casts.push(Child { method, segment: t.0.clone(), builder: names[t].clone(), function_params: None });
-            }
+        for t in derived.get(node).into_iter().flatten() {
+            let method = unique(format!("as_{}", snake(split_qualified(&t.0).1)));
+            b.casts.push(Child { method, segment: t.0.clone(), builder: names[*t].clone(), function_params: None });
         }
         if let Some(node_ops) = ops.get(node) {
             for ((kind, seg), acc) in node_ops {

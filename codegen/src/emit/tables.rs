@@ -1,0 +1,282 @@
+//! The operation tables (`src/<ns>/operations.rs`) and the index (`src/index.rs`) written
+//! directly as formatted text. They are regular data, a fifth of the output for all of Graph,
+//! and going through tokens, `syn` and prettyplease cost as much per byte as the models. The
+//! text is byte-identical to what prettyplease gives for the tokens of
+//! [`builders::emit_operations`] and [`index::emit_index`] (the reference, kept for the test
+//! `codegen/tests/tables_text.rs`, which compares both on generated inputs).
+//!
+//! The layout rules are prettyplease's for these shapes (margin 89, indent 4): a struct
+//! literal of more than 34 columns is always broken, one field per line; an array of string
+//! literals stays on one line when the line fits, as does a `#[cfg(…)]`, which otherwise
+//! breaks inside its parentheses (and then inside `any(…)` if that does not fit either); an
+//! attribute on a statement shares its line with the statement when both fit. Where an item
+//! would need a layout not written here (a string array or a `Some("…")` that does not fit),
+//! that one item is formatted by prettyplease from its tokens.
+
+use super::builders::{self, operation_gates};
+use super::index::index_rows;
+use super::CrateSettings;
+use crate::extract::{PermissionFacts, SchemeFacts};
+use crate::ir::{Ir, OperationInfo};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// prettyplease's line width.
+const MARGIN: usize = 89;
+
+/// A string literal as the tokens spell it (proc-macro2's escaping).
+fn lit(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\0' if chars.peek().is_some_and(|n| ('0'..='7').contains(n)) => out.push_str("\\x00"),
+            '\0' => out.push_str("\\0"),
+            '\'' => out.push('\''),
+            c => out.extend(c.escape_debug()),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `///` lines of a doc text, as `doc_attr` + prettyplease write them.
+fn doc_lines(out: &mut String, indent: usize, text: &str) {
+    for l in text.lines() {
+        let l = format!(" {}", l.trim_end());
+        let l = l.trim_end_matches(' ');
+        let _ = writeln!(out, "{:indent$}///{l}", "");
+    }
+}
+
+/// The inside of `cfg(…)` for a gate (see `super::cfg_attr`), or `None` when ungated.
+fn cfg_inner(gate: Option<&Vec<String>>) -> Option<(Vec<String>, bool)> {
+    match gate {
+        None => None,
+        Some(g) if g.is_empty() => Some((vec![format!("feature = {}", lit("full"))], false)),
+        Some(g) if g.len() == 1 => Some((vec![format!("feature = {}", lit(&g[0]))], false)),
+        Some(g) => Some((g.iter().map(|f| format!("feature = {}", lit(f))).collect(), true)),
+    }
+}
+
+/// A `#[cfg(…)]` at `indent`, without its last newline: the text and whether it is one line.
+fn cfg_text(indent: usize, inner: &(Vec<String>, bool)) -> (String, bool) {
+    let (items, any) = inner;
+    let flat = if *any { format!("any({})", items.join(", ")) } else { items[0].clone() };
+    let line = format!("{:indent$}#[cfg({flat})]", "");
+    if line.len() <= MARGIN {
+        return (line, true);
+    }
+    let mut out = format!("{:indent$}#[cfg(\n", "");
+    let inner_indent = indent + 4;
+    if !any || inner_indent + flat.len() <= MARGIN {
+        let _ = writeln!(out, "{:inner_indent$}{flat}", "");
+    } else {
+        let _ = writeln!(out, "{:inner_indent$}any(", "");
+        for (i, f) in items.iter().enumerate() {
+            let comma = if i + 1 < items.len() { "," } else { "" };
+            let _ = writeln!(out, "{:w$}{f}{comma}", "", w = inner_indent + 4);
+        }
+        let _ = writeln!(out, "{:inner_indent$})", "");
+    }
+    let _ = write!(out, "{:indent$})]", "");
+    (out, false)
+}
+
+/// `name: &["a", "b"],` at `indent` when it fits on its line.
+fn str_array_field(out: &mut String, indent: usize, name: &str, items: &[String]) -> Option<()> {
+    let elems: Vec<String> = items.iter().map(|s| lit(s)).collect();
+    let line = format!("{:indent$}{name}: &[{}],", "", elems.join(", "));
+    if !items.is_empty() && line.len() > MARGIN {
+        return None;
+    }
+    out.push_str(&line);
+    out.push('\n');
+    Some(())
+}
+
+fn scheme_text(out: &mut String, indent: usize, name: &str, s: &SchemeFacts) -> Option<()> {
+    // `AlsoRequires` rows are rare (the permissions data only): prettyplease lays them out.
+    if !s.also_requires.is_empty() {
+        return None;
+    }
+    let _ = writeln!(out, "{:indent$}{name}: graph_runtime::Scheme {{", "");
+    str_array_field(out, indent + 4, "least", &s.least)?;
+    str_array_field(out, indent + 4, "higher", &s.higher)?;
+    let _ = writeln!(out, "{:w$}also_requires: &[],", "", w = indent + 4);
+    let _ = writeln!(out, "{:indent$}}},", "");
+    Some(())
+}
+
+fn permissions_text(out: &mut String, indent: usize, p: &Option<PermissionFacts>) -> Option<()> {
+    match p {
+        None => {
+            let _ = writeln!(out, "{:indent$}permissions: None,", "");
+        }
+        Some(p) => {
+            let _ = writeln!(out, "{:indent$}permissions: Some(graph_runtime::Permissions {{", "");
+            scheme_text(out, indent + 4, "delegated_work", &p.delegated_work)?;
+            scheme_text(out, indent + 4, "delegated_personal", &p.delegated_personal)?;
+            scheme_text(out, indent + 4, "application", &p.application)?;
+            let _ = writeln!(out, "{:indent$}}}),", "");
+        }
+    }
+    Some(())
+}
+
+/// One operation static, or `None` where its layout is not one written here.
+fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>) -> Option<String> {
+    let mut out = String::new();
+    let doc_pages = o.doc_pages.join(", ");
+    if doc_pages.is_empty() {
+        doc_lines(&mut out, 0, &format!("{} (`{}`), from the CSDL.", o.title, o.method));
+    } else {
+        doc_lines(&mut out, 0, &format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages));
+    }
+    if let Some(inner) = cfg_inner(gate) {
+        out.push_str(&cfg_text(0, &inner).0);
+        out.push('\n');
+    }
+    let _ = writeln!(out, "pub static {}: graph_runtime::Operation = graph_runtime::Operation {{", o.const_name);
+    let _ = writeln!(out, "    id: {},", lit(&o.id));
+    let _ = writeln!(out, "    method: {},", lit(&o.method));
+    if o.paths.is_empty() {
+        out.push_str("    paths: &[],\n");
+    } else {
+        out.push_str("    paths: &[\n");
+        for (t, p) in &o.paths {
+            out.push_str("        graph_runtime::PathPermissions {\n");
+            let _ = writeln!(out, "            template: {},", lit(t));
+            permissions_text(&mut out, 12, p)?;
+            out.push_str("        },\n");
+        }
+        out.push_str("    ],\n");
+    }
+    if o.headers.is_empty() {
+        out.push_str("    headers: &[],\n");
+    } else {
+        out.push_str("    headers: &[\n");
+        for (n, v, r) in &o.headers {
+            out.push_str("        graph_runtime::HeaderSpec {\n");
+            let _ = writeln!(out, "            name: {},", lit(n));
+            let value = match v {
+                Some(v) => format!("            value: Some({}),", lit(v)),
+                None => "            value: None,".to_string(),
+            };
+            if value.len() > MARGIN {
+                return None;
+            }
+            out.push_str(&value);
+            out.push('\n');
+            let _ = writeln!(out, "            required: {r},");
+            out.push_str("        },\n");
+        }
+        out.push_str("    ],\n");
+    }
+    let _ = writeln!(out, "    doc: {},", lit(&doc_pages));
+    out.push_str("};\n");
+    Some(out)
+}
+
+/// `all.push(&NAME);` at `indent`: on one line when it fits, else its argument on a line
+/// of its own.
+fn push_stmt(out: &mut String, indent: usize, name: &str) {
+    let flat = format!("all.push(&{name});");
+    if indent + flat.len() <= MARGIN {
+        let _ = writeln!(out, "{:indent$}{flat}", "");
+    } else {
+        let _ = writeln!(out, "{:indent$}all.push(\n{:w$}&{name},\n{:indent$});", "", "", "", w = indent + 4);
+    }
+}
+
+/// `#[cfg(…)] all.push(&NAME);` inside `all()`.
+fn push_text(out: &mut String, name: &str, gate: Option<&Vec<String>>) {
+    let Some(inner) = cfg_inner(gate) else { return push_stmt(out, 4, name) };
+    let (cfg, _) = cfg_text(4, &inner);
+    // The statement follows on the attribute's last line when it fits there whole.
+    let last = cfg.rsplit('\n').next().unwrap_or(&cfg).len();
+    let flat = format!("all.push(&{name});");
+    if last + 1 + flat.len() <= MARGIN {
+        let _ = writeln!(out, "{cfg} {flat}");
+    } else {
+        out.push_str(&cfg);
+        out.push('\n');
+        push_stmt(out, 4, name);
+    }
+}
+
+/// `src/<ns>/operations.rs`: as `format_file(settings, builders::emit_operations(ops, gates))`.
+pub fn operations_file(settings: &CrateSettings, ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> Result<String, String> {
+    let gate = |o: &OperationInfo| gate_of.get(o.const_name.as_str()).copied().flatten();
+    let mut out = String::with_capacity(ops.len() * 700);
+    out.push_str(&super::header(settings));
+    out.push('\n');
+    out.push_str("//! Operation data: documented paths with their permissions per scheme, and headers.\n");
+    for o in ops {
+        match operation_text(o, gate(o)) {
+            Some(t) => out.push_str(&t),
+            None => out.push_str(&formatted_item(o, gate_of)?),
+        }
+    }
+    out.push_str("/// Every operation of this namespace (those enabled by the crate's features).\n");
+    out.push_str("#[allow(clippy::vec_init_then_push)]\n");
+    out.push_str("pub fn all() -> Vec<&'static graph_runtime::Operation> {\n");
+    out.push_str("    #[allow(unused_mut)]\n");
+    out.push_str("    let mut all: Vec<&'static graph_runtime::Operation> = Vec::new();\n");
+    for o in ops {
+        push_text(&mut out, &o.const_name, gate(o));
+    }
+    out.push_str("    all\n}\n");
+    Ok(out)
+}
+
+/// One operation static formatted by prettyplease from its tokens (the file of that one
+/// operation, without its module doc and its `all()`).
+fn formatted_item(o: &OperationInfo, gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(builders::emit_operations(&[o], gate_of)).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
+    let text = prettyplease::unparse(&file);
+    let start = text.find('\n').map(|i| i + 1).unwrap_or(0);
+    let end = text.rfind("/// Every operation of this namespace").unwrap_or(text.len());
+    Ok(text[start..end.max(start)].to_string())
+}
+
+/// `src/index.rs`: as `format_file(settings, index::emit_index(ir))`.
+pub fn index_file(settings: &CrateSettings, ir: &Ir) -> String {
+    let gates = operation_gates(ir);
+    let rows = index_rows(ir);
+    let mut out = String::with_capacity(rows.len() * 260 + 1024);
+    out.push_str(&super::header(settings));
+    out.push('\n');
+    out.push_str(
+        "//! Every (method, path template) of the crate's operations, sorted: look up the\n\
+         //! operation and permissions of a URL obtained elsewhere with [`lookup`].\n\
+         /// The rows, sorted by method and normalised template (see\n\
+         /// `graph_runtime::permissions::normalize_template`); rows of disabled features are absent.\n",
+    );
+    if rows.is_empty() {
+        out.push_str("pub static INDEX: &[graph_runtime::IndexEntry] = &[];\n");
+    } else {
+        out.push_str("pub static INDEX: &[graph_runtime::IndexEntry] = &[\n");
+        for ((method, template), (ns, c)) in &rows {
+            if let Some(inner) = cfg_inner(gates.get(c.as_str()).copied().flatten()) {
+                out.push_str(&cfg_text(4, &inner).0);
+                out.push('\n');
+            }
+            out.push_str("    graph_runtime::IndexEntry {\n");
+            let _ = writeln!(out, "        method: {},", lit(method));
+            let _ = writeln!(out, "        template: {},", lit(template));
+            let _ = writeln!(out, "        operation: &crate::{ns}::operations::{c},");
+            out.push_str("    },\n");
+        }
+        out.push_str("];\n");
+    }
+    out.push_str(
+        "/// The operation and documented path of `method url` (absolute URL, path or template),\n\
+         /// with its permissions when known.\n\
+         pub fn lookup(method: &str, url: &str) -> Option<graph_runtime::Found> {\n    \
+         graph_runtime::lookup(INDEX, method, url)\n}\n",
+    );
+    out
+}
