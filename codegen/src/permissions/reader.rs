@@ -124,6 +124,7 @@ impl PermissionData {
             delegated_personal: scheme(1),
             application: scheme(2),
             origin: Origin::file(self.file.clone()),
+            derived_from: None,
         }
     }
 }
@@ -139,6 +140,8 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
         )
     })?;
     let mut data = PermissionData { file: file.to_string(), ..Default::default() };
+    // Permissions share paths: each spelling is normalised once.
+    let mut normalised: BTreeMap<&str, String> = BTreeMap::new();
     for (name, p) in &def.permissions {
         let mut levels = [None; 3];
         for (k, s) in &p.schemes {
@@ -161,8 +164,9 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
                         also.extend(list.map(str::to_string));
                     }
                 }
+                let norm = normalised.entry(path.as_str()).or_insert_with(|| normalize_template(path)).clone();
                 for method in &set.methods {
-                    let key = (method.trim().to_ascii_uppercase(), normalize_template(path));
+                    let key = (method.trim().to_ascii_uppercase(), norm.clone());
                     let route = data.routes.entry(key).or_insert_with(|| DataPath { template: path.clone(), ..Default::default() });
                     for &i in &schemes {
                         let s = &mut route.schemes[i];
