@@ -56,7 +56,11 @@ fn op_doc(ir: &Ir, op: &OpMethod) -> String {
                     if !p.application.least.is_empty() {
                         v.push(format!("application `{}`", p.application.least.join("`, `")));
                     }
-                    if v.is_empty() { "none documented".to_string() } else { v.join("; ") }
+                    let v = if v.is_empty() { "none documented".to_string() } else { v.join("; ") };
+                    match &p.derived_from {
+                        Some(from) => format!("{v} (derived: as for `{from}`)"),
+                        None => v,
+                    }
                 })
                 .unwrap_or_else(|| "not documented".into());
             d.push_str(&format!("- `{} {}`: {}\n", i.method, p, least));
@@ -356,11 +360,17 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
                     quote!(graph_runtime::HeaderSpec { name: #n, value: #v, required: #r })
                 })
                 .collect();
-            let d = if doc_pages.is_empty() {
-                doc_attr(&format!("{} (`{}`), from the CSDL.", o.title, o.method))
+            let mut text = if doc_pages.is_empty() {
+                format!("{} (`{}`), from the CSDL.", o.title, o.method)
             } else {
-                doc_attr(&format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages))
+                format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
             };
+            for (t, p) in &o.paths {
+                if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
+                    text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
+                }
+            }
+            let d = doc_attr(&text);
             let cfg = super::cfg_attr(gate_of.get(o.const_name.as_str()).copied().flatten());
             quote! {
                 #d
