@@ -1,6 +1,7 @@
 //! The matching and derivation rules of the permissions pass, each on a tiny CSDL fixture:
 //! reference operations the data writes without `/$ref`, operation names in another case after
-//! a collection, `$count` as its list (marked as derived), and how misses are counted.
+//! a collection, `$count` as its list (marked as derived), how misses are counted, and the
+//! shared permission sets of the emitted operation data.
 
 use codegen::extract::PermissionFacts;
 use codegen::ir::OpKind;
@@ -154,4 +155,16 @@ fn functions_the_metadata_lacks_are_not_in_metadata() {
     assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})"]);
     assert_eq!(u[&Category::KeyInParentheses], ["GET /users(appid={value})"]);
     assert!(!u.contains_key(&Category::FunctionParameters));
+}
+
+#[test]
+fn emitted_sets_are_shared_and_derived_paths_say_so() {
+    let out = run_with(&[("List.Users", "GET", "/users"), ("List.Users", "GET", "/directoryobjects")], true);
+    let ops: String = out.files.iter().filter(|(f, _)| f.ends_with("operations.rs")).map(|(_, t)| t.as_str()).collect();
+    // `GET /users` and `GET /directoryObjects` have the same set: one const, named twice.
+    assert_eq!(ops.matches("pub const PERMISSION_SET_").count(), 1, "{ops}");
+    assert!(ops.matches("permissions: Some(PERMISSION_SET_0)").count() >= 2, "{ops}");
+    assert!(ops.contains("Permissions of `/users/$count` derived: as for `GET /users`."), "{ops}");
+    let docs: String = out.files.values().map(String::as_str).collect();
+    assert!(docs.contains("(derived: as for `GET /users`)"));
 }

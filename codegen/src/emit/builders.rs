@@ -333,7 +333,52 @@ pub fn operation_gates(ir: &Ir) -> BTreeMap<&str, Option<&Vec<String>>> {
     gate_of
 }
 
+/// Whether a permission set comes from Microsoft's permissions data (stated at no line of a
+/// page) rather than from a docs' table.
+fn from_data(p: &PermissionFacts) -> bool {
+    p.origin.line == 0
+}
+
+/// The permission sets of the permissions data used in `ops`, each once, in order of first
+/// use: the data's sets repeat across thousands of paths (about 900 distinct sets for 6,000
+/// paths of v1.0), so each is one `pub const` of the operations file that paths name.
+/// Docs' tables stay inline.
+fn shared_sets(ops: &[&OperationInfo]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
+        let n = out.len();
+        out.entry(set_key(p)).or_insert(n);
+    }
+    out
+}
+
+fn set_key(p: &PermissionFacts) -> String {
+    format!("{:?}|{:?}|{:?}", p.delegated_work, p.delegated_personal, p.application)
+}
+
+fn set_name(i: usize) -> proc_macro2::Ident {
+    format_ident!("PERMISSION_SET_{}", i)
+}
+
 pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> TokenStream {
+    let sets = shared_sets(ops);
+    let mut set_items: Vec<(usize, TokenStream)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
+        let i = sets[&set_key(p)];
+        if seen.insert(i) {
+            let name = set_name(i);
+            let (w, d, a) = (scheme(&p.delegated_work), scheme(&p.delegated_personal), scheme(&p.application));
+            set_items.push((
+                i,
+                quote! {
+                    #[doc(hidden)]
+                    pub const #name: graph_runtime::Permissions = graph_runtime::Permissions { delegated_work: #w, delegated_personal: #d, application: #a };
+                },
+            ));
+        }
+    }
+    let set_items = set_items.into_iter().map(|(_, t)| t);
     let items: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
@@ -345,7 +390,13 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
                 .paths
                 .iter()
                 .map(|(t, p)| {
-                    let perms = permissions(p);
+                    let perms = match p {
+                        Some(p) if from_data(p) => {
+                            let name = set_name(sets[&set_key(p)]);
+                            quote!(Some(#name))
+                        }
+                        _ => permissions(p),
+                    };
                     quote!(graph_runtime::PathPermissions { template: #t, permissions: #perms })
                 })
                 .collect();
@@ -404,5 +455,6 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
         //! Operation data: documented paths with their permissions per scheme, and headers.
         #(#items)*
         #all
+        #(#set_items)*
     }
 }
