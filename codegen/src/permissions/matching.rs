@@ -121,8 +121,11 @@ pub struct Nodes<'a> {
     /// Names of bound operations by binding type (qualified), for classifying misses.
     bound: BTreeMap<String, Vec<String>>,
     /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
-    prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<(Vec<String>, Vec<String>)>>>,
+    prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
 }
+
+/// Children and bound operations below a prefix.
+type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
@@ -398,7 +401,7 @@ pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
 
 /// What `parts` addresses can be followed by: children (entity sets and singletons at the
 /// root, else properties) and bound operations.
-fn prefix_names(nodes: &Nodes, parts: &[&str]) -> (Vec<String>, Vec<String>) {
+fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
     let schema = nodes.schema;
     if parts.is_empty() {
         let c = schema
