@@ -60,6 +60,9 @@ pub struct PermissionFacts {
     pub delegated_personal: SchemeFacts,
     pub application: SchemeFacts,
     pub origin: Origin,
+    /// Derived by one of Graph's rules from another route's permissions (`GET /users` for
+    /// `GET /users/$count`): that route, `METHOD template`; `None` when stated for this path.
+    pub derived_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,9 @@
 //! Builders, example matching, checks, permissions and reconciliation all use this one walk.
 //!
 //! The URL conventions it understands (OData 4.01 and Graph's own):
-//! - segment names compared exactly, then case-insensitively (`/me/contactfolders`);
+//! - segment names compared exactly, then case-insensitively (`/me/contactfolders`; after a
+//!   collection a bare segment naming a bound operation in another case is that operation,
+//!   `/directoryobjects/getbyids`, else a key);
 //! - keys as segments (`/users/{id}`, `/users/a@b.c`), in parentheses (`users('id')`,
 //!   `worksheets('Sheet1')`, `items(id)`) and alternative-key placeholders
 //!   (`{id | userPrincipalName}`);
@@ -191,11 +193,14 @@ fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: b
         let hits: Vec<(&String, &Vec<Operation>)> = if exact {
             ns.operations.get_key_value(simple).into_iter().collect()
         } else {
-            ns.operations.iter().filter(|(k, _)| k.eq_ignore_ascii_case(simple)).collect()
+            any_case(&ns.operations, simple)
         };
         for (op_name, ops) in hits {
             candidates.extend(ops.iter().filter(|o| o.bound).map(|o| (format!("{ns_name}.{op_name}"), o)));
         }
+    }
+    if candidates.is_empty() {
+        return None;
     }
     // The nearest binding wins: the type itself, then its base types in order.
     for t in schema.lineage(&ty.name) {
@@ -205,6 +210,21 @@ fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: b
         }
     }
     None
+}
+
+/// Entries of `map` whose key equals `name` in any ASCII case. Only the keys that start with
+/// the first letter in either case are compared (two ranges of the sorted map), not every key.
+fn any_case<'a, V>(map: &'a std::collections::BTreeMap<String, V>, name: &str) -> Vec<(&'a String, &'a V)> {
+    let Some(first) = name.bytes().next().filter(u8::is_ascii_alphabetic) else {
+        return map.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).collect();
+    };
+    let mut out = Vec::new();
+    for c in [first.to_ascii_uppercase(), first.to_ascii_lowercase()] {
+        let (lo, hi) = ((c as char).to_string(), ((c + 1) as char).to_string());
+        out.extend(map.range::<str, _>((std::ops::Bound::Included(lo.as_str()), std::ops::Bound::Excluded(hi.as_str()))).filter(|(k, _)| k.eq_ignore_ascii_case(name)));
+    }
+    out.sort_by(|a, b| a.0.cmp(b.0));
+    out
 }
 
 /// Qualified name of a structured type found in `schema`.
@@ -298,6 +318,19 @@ fn find_name<'a, T>(items: impl Iterator<Item = (&'a str, T)> + Clone, name: &st
     let mut hits = items.filter(|(k, _)| k.eq_ignore_ascii_case(name));
     let first = hits.next()?;
     hits.next().is_none().then_some(first)
+}
+
+/// The property `name` of a type given by its ancestry (nearest first), with the rule of
+/// [`find_name`] over [`Schema::all_properties`] without building that list: exact first (the
+/// nearest declaration wins), else the one name equal in any case.
+fn property<'a>(ancestry: &[&'a StructuredType], name: &str) -> Option<(&'a str, &'a Property)> {
+    let declared = || ancestry.iter().flat_map(|t| t.properties.iter());
+    if let Some(p) = declared().find(|p| p.name == name) {
+        return Some((p.name.as_str(), p));
+    }
+    let mut hits = declared().filter(|p| p.name.eq_ignore_ascii_case(name));
+    let first = hits.next()?;
+    hits.all(|p| p.name == first.name).then_some((first.name.as_str(), first))
 }
 
 /// The first segment of a path that is no container child: a navigation property of that
@@ -491,11 +524,15 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
     let (name, args) = split_call(part);
     // Exact names first (operation, property), then any case: a segment that names a
     // property exactly never pays for a case-insensitive scan of every operation.
-    let props = schema.all_properties(&cur.ty.name);
-    let exact_prop = !cur.ty.collection && props.iter().any(|p| p.name == name);
+    let ancestry = schema.ancestry(&cur.ty.name);
+    let exact_prop = !cur.ty.collection && ancestry.iter().any(|t| t.properties.iter().any(|p| p.name == name));
+    // After a collection a bare segment is a key unless it names a bound operation: exactly,
+    // or in another case when it is no `{…}` placeholder or quoted value
+    // (`/directoryobjects/getbyids`).
+    let key_like = part.starts_with('{') || part.starts_with('\'');
     let op = match bound_operation_exact(schema, &cur.ty, name) {
         Some(hit) => Some(hit),
-        None if exact_prop || (cur.ty.collection && !looks_like_call(part)) => None,
+        None if exact_prop || (cur.ty.collection && !looks_like_call(part) && key_like) => None,
         None => bound_operation_in(schema, &cur.ty, name, false),
     };
     if let Some((qname, op)) = op {
@@ -546,7 +583,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         push(segments, &text, SegKind::Key { param }, TypeRef::new(&cur.ty.name, false));
         return Ok(());
     }
-    match find_name(props.iter().map(|p| (p.name.as_str(), *p)), name) {
+    match property(&ancestry, name) {
         Some((_, p)) if p.ty.name == "Edm.Stream" && !p.is_navigation() && args.is_none() => {
             push(segments, &p.name, SegKind::Stream, cur.ty.clone());
             Ok(())

@@ -133,11 +133,22 @@ fn scramble(ir: &mut Ir, g: &mut Gen) {
             .map(|_| {
                 let n = g.len();
                 let t = g.text(n);
-                let p = (g.below(3) > 0).then(|| PermissionFacts {
-                    delegated_work: g.scheme(),
-                    delegated_personal: g.scheme(),
-                    application: g.scheme(),
-                    ..Default::default()
+                // Sets of the permissions data (no line: named once per file, some derived)
+                // and docs' tables (a line: inline).
+                let p = (g.below(3) > 0).then(|| {
+                    let mut p = PermissionFacts {
+                        delegated_work: g.scheme(),
+                        delegated_personal: g.scheme(),
+                        application: g.scheme(),
+                        ..Default::default()
+                    };
+                    if g.below(2) == 0 {
+                        p.origin.line = 1 + g.below(40) as u32;
+                    } else if g.below(3) == 0 {
+                        let n = g.len();
+                        p.derived_from = Some(format!("GET {}", g.text(n)));
+                    }
+                    p
                 });
                 (t, p)
             })

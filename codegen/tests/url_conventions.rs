@@ -42,6 +42,10 @@ const CASES: &[(&str, &str, &str, OpKind, &str, bool)] = &[
     ("GET", "/reports/getUsagePages(period='D7')", "/reports/getUsagePages(period='D7')", OpKind::Action, "microsoft.graph.reportRoot", false),
     ("GET", "/reports/getUsagePages(period=@p)?@p='D7'", "/reports/getUsagePages(period=@p)", OpKind::Action, "microsoft.graph.reportRoot", false),
     ("GET", "/users/delta", "/users/delta()", OpKind::Action, "microsoft.graph.user", true),
+    // After a collection, an operation named in another case is that operation, not a key;
+    // a `{…}` placeholder or a quoted value stays a key.
+    ("GET", "/users/DELTA", "/users/delta()", OpKind::Action, "microsoft.graph.user", true),
+    ("GET", "/users/{delta}", "/users/{delta}", OpKind::Get, "microsoft.graph.user", false),
     // A composable function, then the type it returns.
     ("GET", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", OpKind::Get, "Edm.String", false),
     // Paths documented relative to a parent: the one type whose navigation starts them.

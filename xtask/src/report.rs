@@ -200,14 +200,19 @@ pub fn permissions_json(p: &codegen::permissions::Figures) -> serde_json::Value 
     json!({
         "operations": p.operations,
         "with_permissions": p.with_permissions,
+        "with_stated_permissions": p.with_stated_permissions,
+        "with_derived_permissions_only": p.with_derived_permissions_only,
+        "derived_paths": p.derived_paths,
         "paths_in_data": p.paths_in_data,
         "paths_matched": p.paths_matched,
         "disagreements": p.disagreements,
         "routes_in_data": p.routes_in_data,
         "routes_matched": p.routes_matched,
         "mirrored": p.mirrored,
+        "references": p.references,
         "unmatched": unmatched,
         "without_permissions_by_kind": p.without_by_kind,
+        "without_permissions_by_reason": p.without_by_reason,
         "operations_without_permissions": p.without,
     })
 }
@@ -223,11 +228,17 @@ fn print_permissions(p: &codegen::permissions::Figures, with_data: bool) {
     if !with_data {
         return;
     }
+    println!(
+        "  {} with permissions stated for a path, {} only derived by rule ({} templates: `GET …/$count` as for listing the collection)",
+        p.with_stated_permissions, p.with_derived_permissions_only, p.derived_paths
+    );
     let kinds: Vec<String> = p.without_by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("  without permissions, by kind: {}", kinds.join(", "));
+    let reasons: Vec<String> = p.without_by_reason.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    println!("  without permissions, by what the data has: {}", reasons.join(", "));
     println!(
-        "permissions data: {}/{} paths matched ({} of {} method+path routes; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
-        p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.mirrored, p.disagreements
+        "permissions data: {}/{} paths matched ({} of {} method+path routes, {} of them reference operations written without /$ref; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
+        p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.references, p.mirrored, p.disagreements
     );
     for (c, routes) in &p.unmatched {
         let kind = if c.is_resolver_convention() { "path convention the resolver does not read" } else { "not in the inputs" };

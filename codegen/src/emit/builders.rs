@@ -57,7 +57,11 @@ fn op_doc(ir: &Ir, op: &OpMethod) -> String {
                     if !p.application.least.is_empty() {
                         v.push(format!("application `{}`", p.application.least.join("`, `")));
                     }
-                    if v.is_empty() { "none documented".to_string() } else { v.join("; ") }
+                    let v = if v.is_empty() { "none documented".to_string() } else { v.join("; ") };
+                    match &p.derived_from {
+                        Some(from) => format!("{v} (derived: as for `{from}`)"),
+                        None => v,
+                    }
                 })
                 .unwrap_or_else(|| "not documented".into());
             d.push_str(&format!("- `{} {}`: {}\n", i.method, p, least));
@@ -331,7 +335,64 @@ pub fn operation_gates(ir: &Ir) -> BTreeMap<&str, Option<&Vec<String>>> {
     gate_of
 }
 
+/// Whether a permission set comes from Microsoft's permissions data (stated at no line of a
+/// page) rather than from a docs' table.
+pub(crate) fn from_data(p: &PermissionFacts) -> bool {
+    p.origin.line == 0
+}
+
+/// The permission sets of the permissions data used in `ops`, each once, in order of first
+/// use: the data's sets repeat across thousands of paths (about 900 distinct sets for 6,000
+/// paths of v1.0), so each is one `pub const` of the operations file that paths name.
+/// Docs' tables stay inline.
+pub(crate) fn shared_sets(ops: &[&OperationInfo]) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
+        let n = out.len();
+        out.entry(set_key(p)).or_insert(n);
+    }
+    out
+}
+
+pub(crate) fn set_key(p: &PermissionFacts) -> String {
+    format!("{:?}|{:?}|{:?}", p.delegated_work, p.delegated_personal, p.application)
+}
+
+pub(crate) fn set_name(i: usize) -> proc_macro2::Ident {
+    format_ident!("PERMISSION_SET_{}", i)
+}
+
+/// The `pub const PERMISSION_SET_n` items of the sets `ops` use, in order of first use.
+pub(crate) fn set_consts(ops: &[&OperationInfo], sets: &BTreeMap<String, usize>) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
+        let i = sets[&set_key(p)];
+        if seen.insert(i) {
+            let name = set_name(i);
+            let (w, d, a) = (scheme(&p.delegated_work), scheme(&p.delegated_personal), scheme(&p.application));
+            out.push(quote! {
+                #[doc(hidden)]
+                pub const #name: graph_runtime::Permissions = graph_runtime::Permissions { delegated_work: #w, delegated_personal: #d, application: #a };
+            });
+        }
+    }
+    out
+}
+
 pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> TokenStream {
+    operations_tokens(ops, gate_of, &shared_sets(ops), true)
+}
+
+/// The operation statics of `ops` naming the permission sets `sets` (numbered for their
+/// whole file), with the sets' consts when `with_sets`, and `all()`.
+pub(crate) fn operations_tokens(
+    ops: &[&OperationInfo],
+    gate_of: &BTreeMap<&str, Option<&Vec<String>>>,
+    sets: &BTreeMap<String, usize>,
+    with_sets: bool,
+) -> TokenStream {
+    let set_items = if with_sets { set_consts(ops, sets) } else { Vec::new() };
     let items: Vec<TokenStream> = ops
         .iter()
         .map(|o| {
@@ -343,7 +404,13 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
                 .paths
                 .iter()
                 .map(|(t, p)| {
-                    let perms = permissions(p);
+                    let perms = match p {
+                        Some(p) if from_data(p) => {
+                            let name = set_name(sets[&set_key(p)]);
+                            quote!(Some(#name))
+                        }
+                        _ => permissions(p),
+                    };
                     quote!(graph_runtime::PathPermissions { template: #t, permissions: #perms })
                 })
                 .collect();
@@ -358,11 +425,17 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
                     quote!(graph_runtime::HeaderSpec { name: #n, value: #v, required: #r })
                 })
                 .collect();
-            let d = if doc_pages.is_empty() {
-                doc_attr(&format!("{} (`{}`), from the CSDL.", o.title, o.method))
+            let mut text = if doc_pages.is_empty() {
+                format!("{} (`{}`), from the CSDL.", o.title, o.method)
             } else {
-                doc_attr(&format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages))
+                format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
             };
+            for (t, p) in &o.paths {
+                if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
+                    text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
+                }
+            }
+            let d = doc_attr(&text);
             let cfg = super::cfg_attr(gate_of.get(o.const_name.as_str()).copied().flatten());
             quote! {
                 #d
@@ -396,5 +469,6 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
         //! Operation data: documented paths with their permissions per scheme, and headers.
         #(#items)*
         #all
+        #(#set_items)*
     }
 }

@@ -126,14 +126,20 @@ fn permissions_text(out: &mut String, indent: usize, p: &Option<PermissionFacts>
 }
 
 /// One operation static, or `None` where its layout is not one written here.
-fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>) -> Option<String> {
+fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>, sets: &BTreeMap<String, usize>) -> Option<String> {
     let mut out = String::new();
     let doc_pages = o.doc_pages.join(", ");
-    if doc_pages.is_empty() {
-        doc_lines(&mut out, 0, &format!("{} (`{}`), from the CSDL.", o.title, o.method));
+    let mut text = if doc_pages.is_empty() {
+        format!("{} (`{}`), from the CSDL.", o.title, o.method)
     } else {
-        doc_lines(&mut out, 0, &format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages));
+        format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
+    };
+    for (t, p) in &o.paths {
+        if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
+            text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
+        }
     }
+    doc_lines(&mut out, 0, &text);
     if let Some(inner) = cfg_inner(gate) {
         out.push_str(&cfg_text(0, &inner).0);
         out.push('\n');
@@ -148,7 +154,13 @@ fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>) -> Option<Strin
         for (t, p) in &o.paths {
             out.push_str("        graph_runtime::PathPermissions {\n");
             let _ = writeln!(out, "            template: {},", lit(t));
-            permissions_text(&mut out, 12, p)?;
+            match p {
+                // A set of the permissions data: named once per file (`builders::shared_sets`).
+                Some(p) if builders::from_data(p) => {
+                    let _ = writeln!(out, "            permissions: Some({}),", builders::set_name(sets[&builders::set_key(p)]));
+                }
+                _ => permissions_text(&mut out, 12, p)?,
+            }
             out.push_str("        },\n");
         }
         out.push_str("    ],\n");
@@ -213,10 +225,11 @@ pub fn operations_file(settings: &CrateSettings, ops: &[&OperationInfo], gate_of
     out.push_str(&super::header(settings));
     out.push('\n');
     out.push_str("//! Operation data: documented paths with their permissions per scheme, and headers.\n");
+    let sets = builders::shared_sets(ops);
     for o in ops {
-        match operation_text(o, gate(o)) {
+        match operation_text(o, gate(o), &sets) {
             Some(t) => out.push_str(&t),
-            None => out.push_str(&formatted_item(o, gate_of)?),
+            None => out.push_str(&formatted_item(o, gate_of, &sets)?),
         }
     }
     out.push_str("/// Every operation of this namespace (those enabled by the crate's features).\n");
@@ -228,14 +241,24 @@ pub fn operations_file(settings: &CrateSettings, ops: &[&OperationInfo], gate_of
         push_text(&mut out, &o.const_name, gate(o));
     }
     out.push_str("    all\n}\n");
+    // The shared permission sets: few and of varied shape, laid out by prettyplease.
+    let consts = builders::set_consts(ops, &sets);
+    if !consts.is_empty() {
+        let file: syn::File = syn::parse2(quote::quote!(#(#consts)*)).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
+        out.push_str(&prettyplease::unparse(&file));
+    }
     Ok(out)
 }
 
 /// One operation static formatted by prettyplease from its tokens (the file of that one
 /// operation, without its module doc and its `all()`).
-fn formatted_item(o: &OperationInfo, gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> Result<String, String> {
-    let file: syn::File =
-        syn::parse2(builders::emit_operations(&[o], gate_of)).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
+fn formatted_item(
+    o: &OperationInfo,
+    gate_of: &BTreeMap<&str, Option<&Vec<String>>>,
+    sets: &BTreeMap<String, usize>,
+) -> Result<String, String> {
+    let tokens = builders::operations_tokens(&[o], gate_of, sets, false);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
     let text = prettyplease::unparse(&file);
     let start = text.find('\n').map(|i| i + 1).unwrap_or(0);
     let end = text.rfind("/// Every operation of this namespace").unwrap_or(text.len());

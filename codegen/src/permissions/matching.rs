@@ -35,7 +35,7 @@ pub enum Category {
     KeyAlternatives,
     /// A key in parentheses (`applications(appId={id})`): an alternate key builders do not address.
     KeyInParentheses,
-    /// A function called with parameters (`range(address={value})`).
+    /// A bound function of the metadata called with parameters the resolver did not take.
     FunctionParameters,
     /// `$value`, `$ref`, `$count`.
     DollarSegment,
@@ -110,6 +110,8 @@ pub struct Matches {
     pub unmatched: BTreeMap<Category, Vec<String>>,
     /// Templates added by the `/me` ↔ `/users/{id}` fallback.
     pub mirrored: usize,
+    /// Routes read as reference operations (the data's spelling without `/$ref`).
+    pub references: usize,
 }
 
 /// Builders by the node they address: (target type, collection).
@@ -118,7 +120,12 @@ pub struct Nodes<'a> {
     by_node: BTreeMap<(&'a str, bool), &'a Builder>,
     /// Names of bound operations by binding type (qualified), for classifying misses.
     bound: BTreeMap<String, Vec<String>>,
+    /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
+    prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
 }
+
+/// Children and bound operations below a prefix.
+type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
@@ -130,7 +137,12 @@ impl<'a> Nodes<'a> {
                 }
             }
         }
-        Nodes { schema, by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(), bound }
+        Nodes {
+            schema,
+            by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(),
+            bound,
+            prefix_names: Default::default(),
+        }
     }
 
     /// The operation of the template `method path` (keys written `{…}`, as in the data): its
@@ -145,23 +157,85 @@ impl<'a> Nodes<'a> {
     }
 }
 
+/// A route matched: the operation's const and the template it joins (the route's own, or the
+/// route with `/$ref` when the data writes a reference operation without it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub operation: String,
+    pub template: String,
+}
+
 fn operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
-    let schema = nodes.schema;
-    let r = match paths::resolve(schema, path) {
-        Ok(r) => r,
-        Err(e) => return Err(classify(nodes, path, &e)),
+    hit_of(nodes, method, path, template).map(|h| h.operation)
+}
+
+fn hit_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<Hit, Category> {
+    hit_from(nodes, method, path, &resolve(nodes, path), template)
+}
+
+/// A path resolved, or why not: what [`hit_from`] needs, whatever the method.
+fn resolve(nodes: &Nodes, path: &str) -> Result<paths::Resolved, Category> {
+    paths::resolve(nodes.schema, path).map_err(|e| classify(nodes, path, &e))
+}
+
+fn hit_from(nodes: &Nodes, method: &str, path: &str, r: &Result<paths::Resolved, Category>, template: bool) -> Result<Hit, Category> {
+    let r = r.as_ref().map_err(|c| *c)?;
+    // The data writes reference operations without `/$ref` (`POST /groups/{id}/members`,
+    // `DELETE /groups/{id}/members/{id}`, `PUT /users/{id}/manager`): on a navigation
+    // without `ContainsTarget` the entity lives elsewhere, so adding, removing or setting
+    // there is the reference operation. Read so only where the node offers it.
+    if template && is_reference_route(nodes.schema, method, r) {
+        let with_ref = format!("{}/$ref", path.trim_end_matches('/'));
+        if let Ok(op) = plain_operation_of(nodes, method, &with_ref, template) {
+            return Ok(Hit { operation: op, template: with_ref });
+        }
+    }
+    plain_from(nodes, method, r, template).map(|op| Hit { operation: op, template: path.to_string() })
+}
+
+fn plain_operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
+    match paths::resolve(nodes.schema, path) {
+        Ok(r) => plain_from(nodes, method, &r, template),
+        Err(e) => Err(classify(nodes, path, &e)),
+    }
+}
+
+/// `POST` on a collection navigation, `PUT` on a single one or `DELETE` on one item of a
+/// collection navigation, where that navigation is not contained (`ContainsTarget` false).
+pub fn is_reference_route(schema: &Schema, method: &str, r: &paths::Resolved) -> bool {
+    let n = r.segments.len();
+    let nav_at = match (method, &r.target().kind) {
+        ("POST", SegKind::Nav { collection: true }) | ("PUT", SegKind::Nav { collection: false }) => n - 1,
+        ("DELETE", SegKind::Key { .. }) if n >= 2 && matches!(r.segments[n - 2].kind, SegKind::Nav { collection: true }) => n - 2,
+        _ => return false,
     };
+    let Some(owner) = nav_at.checked_sub(1).map(|i| &r.segments[i]) else { return false };
+    let name = &r.segments[nav_at].text;
+    schema
+        .all_properties(&owner.ty.name)
+        .iter()
+        .find(|p| &p.name == name)
+        .is_some_and(|p| p.kind == crate::csdl::PropertyKind::Navigation { contains_target: false })
+}
+
+fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) -> Result<String, Category> {
     // A path documented below a parent is no template a request has.
     if r.segments.iter().any(|s| matches!(s.kind, SegKind::Relative { .. })) {
         return Err(Category::Relative);
     }
     // The data writes every key as `{…}`: a literal read as a key is a name the resolver
-    // did not recognise (e.g. `getbyids` for `getByIds` after a collection).
+    // did not recognise (e.g. a function the metadata lacks, after a collection).
     if let Some(k) = r.segments.iter().find(|s| template && matches!(s.kind, SegKind::Key { param: None })) {
         // `applications(appId={value})`: an alternate key, which builders never address.
         return Err(if k.text.starts_with('{') { Category::KeyInParentheses } else { Category::LiteralAsKey });
     }
-    let c = match crate::ir::classify::classify(method, &r) {
+    // Operations by name whatever the method the data gives: a composable function
+    // (`…/rows/itemAt`, written with POST) is read as the GET that calls it.
+    let method = match &r.target().kind {
+        SegKind::Operation { returns: Some(_), .. } => "GET",
+        _ => method,
+    };
+    let c = match crate::ir::classify::classify(method, r) {
         Ok(c) => c,
         Err(_) => return Err(Category::NotAnOperation),
     };
@@ -199,33 +273,52 @@ fn mirror(template: &str) -> Option<String> {
 pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
     let nodes = Nodes::new(schema, ir);
     let mut m = Matches::default();
-    // Each route is resolved on its own (pure), on every core; results come back in route
-    // order, so the outcome does not depend on the thread count.
+    // Each distinct template (the data's and their `/me` ↔ `/users/{id}` mirrors) is resolved
+    // once, on every core; methods then only classify. Results come back in order, so the
+    // outcome does not depend on the thread count.
     let routes: Vec<(&(String, String), &DataPath)> = data.routes.iter().collect();
+    let mut templates: BTreeMap<String, &str> = BTreeMap::new();
+    let mirrors: Vec<Option<String>> = routes.iter().map(|(_, r)| mirror(&r.template)).collect();
+    for ((_, route), other) in routes.iter().zip(&mirrors) {
+        for t in std::iter::once(&route.template).chain(other) {
+            templates.entry(normalize_template(t)).or_insert(t.as_str());
+        }
+    }
+    let distinct: Vec<(&String, &&str)> = templates.iter().collect();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    let found = crate::emit::parallel_map_with(cores, &routes, |((method, _), route)| {
-        let op = nodes.operation_of(method, &route.template);
-        let mirrored = match (&op, mirror(&route.template)) {
-            (Ok(op), Some(other))
-                if !data.routes.contains_key(&(method.clone(), normalize_template(&other)))
-                    && nodes.operation_of(method, &other).as_ref() == Ok(op) =>
-            {
-                Some(other)
+    let resolved = crate::emit::parallel_map_with(cores, &distinct, |(_, t)| resolve(&nodes, t));
+    let resolved: BTreeMap<&str, &Result<paths::Resolved, Category>> =
+        distinct.iter().map(|(k, _)| k.as_str()).zip(resolved.iter()).collect();
+    let items: Vec<(&(String, String), &DataPath, &Option<String>)> =
+        routes.iter().zip(&mirrors).map(|((k, r), o)| (*k, *r, o)).collect();
+    let found = crate::emit::parallel_map_with(cores, &items, |((method, key), route, other)| {
+        let hit = hit_from(&nodes, method, &route.template, resolved[key.as_str()], true);
+        let mirrored = match (&hit, other) {
+            (Ok(h), Some(other)) => {
+                let k = normalize_template(other);
+                if data.routes.contains_key(&(method.clone(), k.clone())) {
+                    None
+                } else {
+                    hit_from(&nodes, method, other, resolved[k.as_str()], true).ok().filter(|o| o.operation == h.operation).map(|o| o.template)
+                }
             }
             _ => None,
         };
-        (op, mirrored)
+        (hit, mirrored)
     });
-    for (((method, key), route), (op, mirrored)) in routes.into_iter().zip(found) {
-        match op {
-            Ok(op) => {
+    for (((method, key), route), (hit, mirrored)) in routes.into_iter().zip(found) {
+        match hit {
+            Ok(hit) => {
                 m.matched.push((method.clone(), key.clone()));
+                if hit.template != route.template {
+                    m.references += 1;
+                }
                 let facts = data.facts(route);
                 if let Some(other) = mirrored {
-                    m.by_operation.entry(op.clone()).or_default().push((other, facts.clone(), true));
+                    m.by_operation.entry(hit.operation.clone()).or_default().push((other, facts.clone(), true));
                     m.mirrored += 1;
                 }
-                m.by_operation.entry(op).or_default().push((route.template.clone(), facts, false));
+                m.by_operation.entry(hit.operation).or_default().push((hit.template, facts, false));
             }
             Err(c) => m.unmatched.entry(c).or_default().push(format!("{method} {}", route.template)),
         }
@@ -256,33 +349,44 @@ pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
     if e.message.starts_with("nothing can follow") {
         return Category::AfterOperation;
     }
-    // What the prefix addresses, to compare names case-insensitively.
-    let children: Vec<String> = if e.index == 0 {
-        schema
-            .container()
-            .map(|(_, c)| c.entity_sets.keys().chain(c.singletons.keys()).cloned().collect())
-            .unwrap_or_default()
-    } else {
-        let prefix = format!("/{}", parts[..e.index].join("/"));
-        match paths::resolve(schema, &prefix) {
-            Ok(r) => {
-                let ty = &r.target().ty.name;
-                let mut names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
-                for t in schema.lineage(ty) {
-                    names.extend(nodes.bound.get(&t).into_iter().flatten().cloned());
-                }
-                names
+    // What the prefix addresses, to compare names case-insensitively: children (entity
+    // sets, singletons, properties) and bound operations apart.
+    // Many routes fail below the same prefix: its names are looked up once (a pure function
+    // of the prefix, so the cache does not change any result).
+    let prefix = format!("/{}", parts[..e.index].join("/")).to_ascii_lowercase();
+    let cached = nodes.prefix_names.lock().ok().and_then(|c| c.get(&prefix).cloned());
+    let names = match cached {
+        Some(n) => n,
+        None => {
+            let n = std::sync::Arc::new(prefix_names(nodes, &parts[..e.index]));
+            if let Ok(mut c) = nodes.prefix_names.lock() {
+                c.insert(prefix, n.clone());
             }
-            Err(_) => Vec::new(),
+            n
         }
     };
-    let named = |name: &str| children.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let (children, operations) = (&names.0, &names.1);
+    let is_child = |name: &str| children.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let is_operation = |name: &str| operations.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let named = |name: &str| is_child(name) || is_operation(name);
+    let unknown = if e.index == 0 { Category::UnknownRoot } else { Category::UnknownSegment };
     if let Some((name, _)) = seg.split_once('(') {
-        return if named(name) { Category::KeyInParentheses } else { Category::FunctionParameters };
+        // A key in parentheses on a child; arguments of an operation the prefix has; or a
+        // name the metadata lacks (a beta or newer function).
+        let simple = name.rsplit('.').next().unwrap_or(name);
+        return if is_child(name) {
+            Category::KeyInParentheses
+        } else if is_operation(simple) {
+            Category::FunctionParameters
+        } else {
+            unknown
+        };
     }
     if seg.contains('.') {
+        // `namespace.type` in any case, without building each qualified name.
         let is_type = schema.namespaces.iter().any(|(n, ns)| {
-            ns.types.keys().any(|t| format!("{n}.{t}").eq_ignore_ascii_case(seg))
+            seg.get(..n.len()).is_some_and(|h| h.eq_ignore_ascii_case(n))
+                && seg.get(n.len()..).and_then(|r| r.strip_prefix('.')).is_some_and(|t| ns.types.keys().any(|k| k.eq_ignore_ascii_case(t)))
         });
         if is_type {
             return Category::TypeCast;
@@ -292,10 +396,31 @@ pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
     if named(seg) || named(simple) {
         return Category::SegmentCase;
     }
-    if e.index == 0 {
-        Category::UnknownRoot
-    } else {
-        Category::UnknownSegment
+    unknown
+}
+
+/// What `parts` addresses can be followed by: children (entity sets and singletons at the
+/// root, else properties) and bound operations.
+fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
+    let schema = nodes.schema;
+    if parts.is_empty() {
+        let c = schema
+            .container()
+            .map(|(_, c)| c.entity_sets.keys().chain(c.singletons.keys()).cloned().collect())
+            .unwrap_or_default();
+        return (c, Vec::new());
+    }
+    match paths::resolve(schema, &format!("/{}", parts.join("/"))) {
+        Ok(r) => {
+            let ty = &r.target().ty.name;
+            let names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
+            let mut ops = Vec::new();
+            for t in schema.lineage(ty) {
+                ops.extend(nodes.bound.get(&t).into_iter().flatten().cloned());
+            }
+            (names, ops)
+        }
+        Err(_) => (Vec::new(), Vec::new()),
     }
 }
 

@@ -4,8 +4,11 @@
 //!
 //! - [`reader`]: the file → one table per (method, path template) and scheme;
 //! - [`matching`]: each route → the operation it calls, by the shared path resolver;
-//! - [`reconcile`]: the docs' tables against the data (the data wins; see there).
+//! - [`reconcile`]: the docs' tables against the data (the data wins; see there);
+//! - [`derive`]: permissions Graph defines by rule for routes the data does not list
+//!   (`…/$count` as its list), marked as derived.
 
+pub mod derive;
 pub mod matching;
 pub mod reader;
 pub mod reconcile;
@@ -25,6 +28,12 @@ pub struct Figures {
     /// Operations generated, and those with permissions (from any source) on some path.
     pub operations: usize,
     pub with_permissions: usize,
+    /// Operations with permissions stated for at least one of their paths (docs or data), and
+    /// those whose permissions are all derived by a rule ([`derive`]).
+    pub with_stated_permissions: usize,
+    pub with_derived_permissions_only: usize,
+    /// Templates whose permissions a rule derived.
+    pub derived_paths: usize,
     /// Distinct normalised path templates of the data, and those with a matched route.
     pub paths_in_data: usize,
     pub paths_matched: usize,
@@ -33,6 +42,8 @@ pub struct Figures {
     pub routes_matched: usize,
     /// Templates added by the `/me` ↔ `/users/{id}` fallback.
     pub mirrored: usize,
+    /// Routes read as reference operations (the data writes them without `/$ref`).
+    pub references: usize,
     /// Differences between the docs' tables and the data (see [`reconcile::DISAGREEMENTS`]).
     pub disagreements: usize,
     /// Unmatched routes by category: `METHOD template` each.
@@ -41,12 +52,30 @@ pub struct Figures {
     pub without: Vec<String>,
     /// Operations without permissions by kind (`list`, `count`, `action`, …).
     pub without_by_kind: BTreeMap<String, usize>,
+    /// Operations without permissions by what the data says about their paths (see
+    /// [`without_by_reason`]).
+    pub without_by_reason: BTreeMap<&'static str, usize>,
 }
 
 /// Operations, and those with permissions on at least one path.
 pub fn coverage(ir: &Ir) -> (usize, usize) {
     let with = ir.operations.values().filter(|o| o.paths.iter().any(|(_, p)| p.is_some())).count();
     (ir.operations.len(), with)
+}
+
+/// Operations with stated permissions on some path, and those whose permissions are all
+/// derived.
+pub fn stated_and_derived(ir: &Ir) -> (usize, usize) {
+    let (mut stated, mut derived) = (0, 0);
+    for o in ir.operations.values() {
+        let with: Vec<&PermissionFacts> = o.paths.iter().filter_map(|(_, p)| p.as_ref()).collect();
+        if with.iter().any(|p| p.derived_from.is_none()) {
+            stated += 1;
+        } else if !with.is_empty() {
+            derived += 1;
+        }
+    }
+    (stated, derived)
 }
 
 /// Operations without permissions, by the kind of their builder method.
@@ -59,6 +88,27 @@ pub fn without_by_kind(ir: &Ir) -> BTreeMap<String, usize> {
                 *out.entry(format!("{:?}", m.kind).to_ascii_lowercase()).or_default() += 1;
             }
         }
+    }
+    out
+}
+
+/// Operations without permissions by what the data has for their paths:
+/// `data-lists-other-methods` (a path of the operation is in the data, for other methods
+/// only: the metadata offers a method Graph does not list), `count-of-unlisted-collection`
+/// (a `$count` whose list has no permissions either), `not-in-data`.
+pub fn without_by_reason(ir: &Ir, data: &PermissionData) -> BTreeMap<&'static str, usize> {
+    let listed = data.paths();
+    let mut out = BTreeMap::new();
+    for o in ir.operations.values().filter(|o| !o.paths.iter().any(|(_, p)| p.is_some())) {
+        let keys: Vec<String> = o.paths.iter().map(|(t, _)| normalize_template(t)).collect();
+        let reason = if keys.iter().any(|k| listed.contains(k.as_str())) {
+            "data-lists-other-methods"
+        } else if keys.iter().all(|k| k.ends_with("/$count")) && !keys.is_empty() {
+            "count-of-unlisted-collection"
+        } else {
+            "not-in-data"
+        };
+        *out.entry(reason).or_default() += 1;
     }
     out
 }
@@ -96,16 +146,21 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
     let m = matching::match_routes(schema, ir, data);
     for (c, entries) in m.by_operation {
         let Some(op) = ir.operations.get_mut(&c) else { continue };
+        // Each template of the operation normalised once (entries can add many).
+        let mut keys: Vec<String> = op.paths.iter().map(|(t, _)| normalize_template(t)).collect();
         for (template, facts, mirrored) in entries {
             let key = normalize_template(&template);
-            match op.paths.iter_mut().find(|(t, _)| normalize_template(t) == key) {
-                Some((_, p)) if mirrored => {
+            match keys.iter().position(|k| *k == key).map(|i| &mut op.paths[i].1) {
+                Some(p) if mirrored => {
                     if p.is_none() {
                         *p = Some(facts);
                     }
                 }
-                Some((_, p)) => *p = Some(decided.remove(&(c.clone(), key)).unwrap_or(facts)),
-                None => op.paths.push((template, Some(facts))),
+                Some(p) => *p = Some(decided.remove(&(c.clone(), key)).unwrap_or(facts)),
+                None => {
+                    op.paths.push((template, Some(facts)));
+                    keys.push(key);
+                }
             }
         }
     }
@@ -118,20 +173,27 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
             }
         }
     }
+    let derived_paths = derive::derive(ir);
     let (operations, with_permissions) = coverage(ir);
+    let (with_stated_permissions, with_derived_permissions_only) = stated_and_derived(ir);
     let matched_paths: std::collections::BTreeSet<&str> = m.matched.iter().map(|(_, p)| p.as_str()).collect();
     let figures = Figures {
         operations,
         with_permissions,
+        with_stated_permissions,
+        with_derived_permissions_only,
+        derived_paths,
         paths_in_data: data.paths().len(),
         paths_matched: matched_paths.len(),
         routes_in_data: data.routes.len(),
         routes_matched: m.matched.len(),
         mirrored: m.mirrored,
+        references: m.references,
         disagreements: diags.iter().filter(|d| reconcile::DISAGREEMENTS.contains(&d.code)).count(),
         unmatched: m.unmatched,
         without: without_permissions(ir),
         without_by_kind: without_by_kind(ir),
+        without_by_reason: without_by_reason(ir, data),
     };
     (diags, figures)
 }

@@ -13,21 +13,25 @@ use crate::diag::{Diagnostic, Origin};
 use crate::extract::{PermissionFacts, SchemeFacts};
 use graph_runtime::permissions::normalize_template;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const DATA_INVALID: &str = "permissions-data-invalid";
 
+// Paths and markers are borrowed from the text where they have no escapes: the file spells
+// about 100,000 (permission, path) pairs, most of them repeats.
 #[derive(Deserialize)]
-struct FileDef {
-    permissions: BTreeMap<String, PermissionDef>,
+struct FileDef<'a> {
+    #[serde(borrow)]
+    permissions: BTreeMap<String, PermissionDef<'a>>,
 }
 
 #[derive(Deserialize)]
-struct PermissionDef {
+struct PermissionDef<'a> {
     #[serde(default)]
     schemes: BTreeMap<String, SchemeDef>,
-    #[serde(default, rename = "pathSets")]
-    path_sets: Vec<PathSet>,
+    #[serde(default, rename = "pathSets", borrow)]
+    path_sets: Vec<PathSet<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -37,13 +41,13 @@ struct SchemeDef {
 }
 
 #[derive(Deserialize)]
-struct PathSet {
+struct PathSet<'a> {
     #[serde(default, rename = "schemeKeys")]
     scheme_keys: Vec<String>,
     #[serde(default)]
     methods: Vec<String>,
-    #[serde(default)]
-    paths: BTreeMap<String, String>,
+    #[serde(default, borrow)]
+    paths: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
 }
 
 /// Index of a scheme in `[delegated work, delegated personal, application]`.
@@ -124,6 +128,7 @@ impl PermissionData {
             delegated_personal: scheme(1),
             application: scheme(2),
             origin: Origin::file(self.file.clone()),
+            derived_from: None,
         }
     }
 }
@@ -139,6 +144,8 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
         )
     })?;
     let mut data = PermissionData { file: file.to_string(), ..Default::default() };
+    // Permissions share paths: each spelling is normalised once.
+    let mut normalised: BTreeMap<&str, String> = BTreeMap::new();
     for (name, p) in &def.permissions {
         let mut levels = [None; 3];
         for (k, s) in &p.schemes {
@@ -161,9 +168,10 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
                         also.extend(list.map(str::to_string));
                     }
                 }
+                let norm = normalised.entry(path.as_ref()).or_insert_with(|| normalize_template(path)).clone();
                 for method in &set.methods {
-                    let key = (method.trim().to_ascii_uppercase(), normalize_template(path));
-                    let route = data.routes.entry(key).or_insert_with(|| DataPath { template: path.clone(), ..Default::default() });
+                    let key = (method.trim().to_ascii_uppercase(), norm.clone());
+                    let route = data.routes.entry(key).or_insert_with(|| DataPath { template: path.to_string(), ..Default::default() });
                     for &i in &schemes {
                         let s = &mut route.schemes[i];
                         if least.contains(&i) {
