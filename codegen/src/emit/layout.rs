@@ -129,6 +129,8 @@ fn facade_lib(ir: &Ir, settings: &CrateSettings, namespaces: &BTreeMap<usize, Ve
     quote! {
         #doc
         #deny
+        // The entry points; none with no area on.
+        #[allow(unused_imports)]
         pub use #req::*;
         pub use #ops::{index, lookup, operations};
         pub use graph_runtime;

@@ -5,6 +5,7 @@
 //!
 //! The code is in 7 crates that `cargo` checks in parallel, all re-exported here under these paths: `golden-split-operations` (operation data: paths, permissions, headers; and the index), `golden-split-shared` (models that areas of several crates need), `golden-split-area-1` (models only these areas need: devices), `golden-split-area-2` (models only these areas need: groups, users), `golden-split-requests` (request builders and their entry points), `golden-split-unreached-1` (models no area needs, compiled only with `full`), `golden-split-unreached-2` (models no area needs, compiled only with `full`).
 #![deny(warnings)]
+#[allow(unused_imports)]
 pub use golden_split_requests::*;
 pub use golden_split_operations::{index, lookup, operations};
 pub use graph_runtime;
