@@ -6,7 +6,6 @@ use codegen::ir::lower::parts::layout_errors;
 use codegen::ir::Split;
 use codegen::pipeline::{run, Input, Output};
 
-#[allow(dead_code)]
 mod common;
 use common::root;
 
