@@ -3,7 +3,7 @@
 //! so that every path (`graph::microsoft_graph::User`, `graph::users()`, `graph::lookup`) is
 //! the one a one-crate output has.
 
-use super::{features_toml, format_file, inner_doc_attr, manifest, CrateSettings};
+use super::{base_dependencies, features_toml, format_file, inner_doc_attr, manifest, CrateSettings};
 use crate::ir::{Ir, Part};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -38,9 +38,7 @@ pub fn emit_parts<T>(
     let part_features: String = names.iter().map(|n| format!("{n} = []\n")).collect();
     for (i, p) in layout.parts.iter().enumerate() {
         let dir = format!("parts/{}/", p.suffix);
-        let mut deps = format!(
-            "graph-runtime = {{ path = \"{rt}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n"
-        );
+        let mut deps = base_dependencies(&rt);
         for &d in &p.deps {
             let dp: &Part = &layout.parts[d];
             deps.push_str(&format!("{} = {{ path = \"../{}\" }}\n", dp.package, dp.suffix));
@@ -55,6 +53,7 @@ pub fn emit_parts<T>(
         let id = format_ident!("{}", p.lib);
         let mods: Vec<_> = namespaces.get(&i).into_iter().flatten().map(|n| format_ident!("{}", n)).collect();
         let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
+        let allows = super::crate_allows();
         let rest = if i == layout.requests {
             let roots = super::root_fns(ir);
             quote!(#(#roots)*)
@@ -67,7 +66,7 @@ pub fn emit_parts<T>(
         let lib = quote! {
             #doc
             #deny
-            #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
+            #allows
             extern crate self as #id;
             #(pub mod #mods;)*
             #rest
@@ -75,10 +74,7 @@ pub fn emit_parts<T>(
         files.insert(format!("{dir}src/lib.rs"), format_file(settings, lib)?);
     }
     // The facade.
-    let mut deps = format!(
-        "graph-runtime = {{ path = \"{}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
-        settings.runtime_path
-    );
+    let mut deps = base_dependencies(&settings.runtime_path);
     for p in &layout.parts {
         deps.push_str(&format!("{} = {{ path = \"parts/{}\" }}\n", p.package, p.suffix));
     }

@@ -305,10 +305,11 @@ fn emit_lib<'a>(
     ));
     let deny = settings.deny_warnings.then(|| quote!(#![deny(warnings)]));
     let operations = all_operations_fn(with_ops);
+    let allows = crate_allows();
     quote! {
         #doc
         #deny
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)]
+        #allows
         #(pub mod #mods;)*
         pub mod index;
         pub use index::lookup;
@@ -384,12 +385,21 @@ pub(crate) fn operation_list_fn(doc: TokenStream, name: proc_macro2::Ident, adds
 pub const FEATURE_MARKER: &str = "# ---- generated features below this line ----";
 
 fn emit_cargo_toml(ir: &Ir, settings: &CrateSettings) -> String {
-    let deps = format!(
-        "graph-runtime = {{ path = \"{}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n",
-        settings.runtime_path
-    );
+    let deps = base_dependencies(&settings.runtime_path);
     let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
     manifest(settings, &settings.package, "graph", description, &deps, &settings.default_features, &features_toml(ir, settings, &[]))
+}
+
+/// The `[dependencies]` every generated crate has: the runtime at `runtime_path`, serde.
+pub(crate) fn base_dependencies(runtime_path: &str) -> String {
+    format!(
+        "graph-runtime = {{ path = \"{runtime_path}\" }}\nserde = \"1\"\nserde_json = {{ version = \"1\", features = [\"preserve_order\"] }}\n"
+    )
+}
+
+/// The lints every generated crate root allows (shapes the schema dictates).
+pub(crate) fn crate_allows() -> TokenStream {
+    quote!(#![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::module_inception)])
 }
 
 /// The feature table below [`FEATURE_MARKER`]: one feature per area (enabling the shared

@@ -27,18 +27,16 @@ pub fn part_root(p: &Part) -> TokenStream {
 
 /// The root of the crate that holds the builders: `crate` in a one-crate output.
 pub fn requests_root(ir: &Ir) -> TokenStream {
-    match ir.layout.parts.get(ir.layout.requests) {
-        Some(p) => part_root(p),
-        None => quote!(crate),
-    }
+    root_of(ir, ir.layout.requests)
 }
 
 /// The root of the crate that holds the operation data: `crate` in a one-crate output.
 pub fn operations_root(ir: &Ir) -> TokenStream {
-    match ir.layout.parts.get(ir.layout.operations) {
-        Some(p) => part_root(p),
-        None => quote!(crate),
-    }
+    root_of(ir, ir.layout.operations)
+}
+
+fn root_of(ir: &Ir, part: usize) -> TokenStream {
+    ir.layout.parts.get(part).map(part_root).unwrap_or_else(|| quote!(crate))
 }
 
 /// Path of a model's Rust type under the crate root `krate` (`crate`, or `graph` in tests).
