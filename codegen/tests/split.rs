@@ -76,3 +76,14 @@ fn the_split_is_deterministic() {
     assert_eq!(a.ir.layout, b.ir.layout);
     assert!(a.files == b.files);
 }
+
+/// Each area builds exactly the part crates it needs (`common::area_part_errors`); `full`
+/// builds every part.
+#[test]
+fn an_area_turns_on_only_the_parts_it_needs() {
+    for n in 1..=3 {
+        let out = run(&split_input(Split::Areas(n)));
+        let errors = common::area_part_errors(&out.ir, &out.files);
+        assert!(errors.is_empty(), "{n} areas:\n{}", errors.join("\n"));
+    }
+}

@@ -1,5 +1,6 @@
 //! The crates of a split output (`ir.layout`, from `ir::lower::parts`): each part's manifest
-//! and `lib.rs`, and the facade at the root, which depends on every part and re-exports them
+//! and `lib.rs`, and the facade at the root, which depends on every part (optionally on the
+//! parts only some areas need: `Part::only_for`) and re-exports them
 //! so that every path (`graph::microsoft_graph::User`, `graph::users()`, `graph::lookup`) is
 //! the one a one-crate output has.
 
@@ -35,14 +36,23 @@ pub fn emit_parts<T>(
     let mut names: BTreeSet<&str> = ir.features.keys().map(String::as_str).collect();
     names.extend(ir.shared_features.keys().map(String::as_str));
     names.insert("full");
-    let part_features: String = names.iter().map(|n| format!("{n} = []\n")).collect();
     for (i, p) in layout.parts.iter().enumerate() {
         let dir = format!("parts/{}/", p.suffix);
         let mut deps = base_dependencies(&rt);
         for &d in &p.deps {
             let dp: &Part = &layout.parts[d];
-            deps.push_str(&format!("{} = {{ path = \"../{}\" }}\n", dp.package, dp.suffix));
+            deps.push_str(&dependency(dp, &format!("../{}", dp.suffix)));
         }
+        // Each feature turns on the optional parts it needs; the facade sets the feature itself
+        // in every part.
+        let part_features: String = names
+            .iter()
+            .map(|n| {
+                let on: Vec<String> =
+                    p.deps.iter().map(|&d| &layout.parts[d]).filter(|dp| enables(ir, n, dp)).map(|dp| format!("\"dep:{}\"", dp.package)).collect();
+                format!("{n} = [{}]\n", on.join(", "))
+            })
+            .collect();
         let description = format!("Part of {}: {}. Depend on {0}, which re-exports it.", settings.package, p.about);
         files.insert(format!("{dir}Cargo.toml"), manifest(settings, &p.package, &p.lib, &description, &deps, &[], &part_features));
         let what = if i == layout.requests || i == layout.operations { "The" } else { "Models:" };
@@ -76,9 +86,21 @@ pub fn emit_parts<T>(
     // The facade.
     let mut deps = base_dependencies(&settings.runtime_path);
     for p in &layout.parts {
-        deps.push_str(&format!("{} = {{ path = \"parts/{}\" }}\n", p.package, p.suffix));
+        deps.push_str(&dependency(p, &format!("parts/{}", p.suffix)));
     }
-    let forward: Vec<&str> = layout.parts.iter().map(|p| p.package.as_str()).collect();
+    // A feature sets itself in every part it turns on or that is always on, and in the other
+    // parts only if something else turned them on (`?`).
+    let forward = |n: &str| -> Vec<String> {
+        let mut on = Vec::new();
+        for p in &layout.parts {
+            match &p.only_for {
+                None => on.push(format!("{}/{n}", p.package)),
+                Some(_) if enables(ir, n, p) => on.extend([format!("dep:{}", p.package), format!("{}/{n}", p.package)]),
+                Some(_) => on.push(format!("{}?/{n}", p.package)),
+            }
+        }
+        on
+    };
     let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
     files.insert(
         "Cargo.toml".into(),
@@ -86,6 +108,33 @@ pub fn emit_parts<T>(
     );
     files.insert("src/lib.rs".into(), format_file(settings, facade_lib(ir, settings, namespaces))?);
     Ok(())
+}
+
+/// A `[dependencies]` line for a part at `path`: optional when only some areas need it.
+fn dependency(p: &Part, path: &str) -> String {
+    let optional = if p.only_for.is_some() { ", optional = true" } else { "" };
+    format!("{} = {{ path = \"{path}\"{optional} }}\n", p.package)
+}
+
+/// Whether feature `name` (an area, a shared feature or `full`) needs the optional part `p`. A
+/// shared feature gates items every one of its areas needs, so it needs what all of them need
+/// (and never turns on a part for an area that does not need it).
+fn enables(ir: &Ir, name: &str, p: &Part) -> bool {
+    let Some(areas) = &p.only_for else { return false };
+    let needs = |a: &str| areas.iter().any(|x| x == a);
+    name == "full" || needs(name) || ir.shared_features.get(name).is_some_and(|s| s.iter().all(|a| needs(a)))
+}
+
+/// `#[cfg(…)]` for what the facade takes from part `p`: present only when a feature turns it on.
+fn part_cfg(p: &Part) -> TokenStream {
+    match &p.only_for {
+        None => quote!(),
+        Some(areas) => {
+            let mut all = areas.clone();
+            all.push("full".into());
+            super::cfg_attr(Some(&all))
+        }
+    }
 }
 
 fn facade_lib(ir: &Ir, settings: &CrateSettings, namespaces: &BTreeMap<usize, Vec<String>>) -> TokenStream {
@@ -109,9 +158,10 @@ fn facade_lib(ir: &Ir, settings: &CrateSettings, namespaces: &BTreeMap<usize, Ve
     let mut by_ns: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     for (i, list) in namespaces {
         let root = super::models::part_root(&layout.parts[*i]);
+        let cfg = part_cfg(&layout.parts[*i]);
         for ns in list {
             let m = format_ident!("{}", ns);
-            by_ns.entry(ns.as_str()).or_default().push(quote!(pub use #root::#m::*;));
+            by_ns.entry(ns.as_str()).or_default().push(quote!(#cfg pub use #root::#m::*;));
         }
     }
     let mods: Vec<TokenStream> = by_ns

@@ -387,7 +387,7 @@ pub const FEATURE_MARKER: &str = "# ---- generated features below this line ----
 fn emit_cargo_toml(ir: &Ir, settings: &CrateSettings) -> String {
     let deps = base_dependencies(&settings.runtime_path);
     let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
-    manifest(settings, &settings.package, "graph", description, &deps, &settings.default_features, &features_toml(ir, settings, &[]))
+    manifest(settings, &settings.package, "graph", description, &deps, &settings.default_features, &features_toml(ir, settings, &|_| Vec::new()))
 }
 
 /// The `[dependencies]` every generated crate has: the runtime at `runtime_path`, serde.
@@ -403,9 +403,9 @@ pub(crate) fn crate_allows() -> TokenStream {
 }
 
 /// The feature table below [`FEATURE_MARKER`]: one feature per area (enabling the shared
-/// features it needs and, in a split output's facade, the same feature of every part in
-/// `forward`), `full`, and the shared features.
-pub(crate) fn features_toml(ir: &Ir, settings: &CrateSettings, forward: &[&str]) -> String {
+/// features it needs and, in a split output's facade, what `forward` gives for it: the same
+/// feature of the parts, and the optional parts it needs), `full`, and the shared features.
+pub(crate) fn features_toml(ir: &Ir, settings: &CrateSettings, forward: &dyn Fn(&str) -> Vec<String>) -> String {
     let mut features = String::new();
     if ir.features.is_empty() {
         return features;
@@ -418,11 +418,11 @@ pub(crate) fn features_toml(ir: &Ir, settings: &CrateSettings, forward: &[&str])
     }
     let list = |v: &[&str], name: &str| {
         let mut all: Vec<String> = v.iter().map(|f| format!("\"{f}\"")).collect();
-        all.extend(forward.iter().map(|p| format!("\"{p}/{name}\"")));
+        all.extend(forward(name).iter().map(|e| format!("\"{e}\"")));
         all.join(", ")
     };
     let all: Vec<&str> = ir.features.keys().map(String::as_str).collect();
-    let profile_package = if forward.is_empty() { settings.package.clone() } else { "\"*\"".to_string() };
+    let profile_package = if ir.layout.is_split() { "\"*\"".to_string() } else { settings.package.clone() };
     features.push_str(&format!(
         "# Enable the areas you call: each brings only the types it needs.\n\
          # A consumer that takes this crate by path gets an incremental build of it, whose cache\n\

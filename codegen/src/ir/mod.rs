@@ -77,6 +77,9 @@ pub struct Part {
     pub deps: Vec<usize>,
     /// What it holds, for its manifest's description.
     pub about: String,
+    /// `None`: every build has it. `Some(areas)`: only the builds of these areas (or `full`)
+    /// need it, so the crates that depend on it do so optionally, turned on by those features.
+    pub only_for: Option<Vec<String>>,
 }
 
 impl Layout {

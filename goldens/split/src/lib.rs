@@ -13,9 +13,13 @@ pub use graph_runtime;
 pub mod microsoft_graph {
     pub use golden_split_operations::microsoft_graph::*;
     pub use golden_split_shared::microsoft_graph::*;
+    #[cfg(any(feature = "devices", feature = "full"))]
     pub use golden_split_area_1::microsoft_graph::*;
+    #[cfg(any(feature = "groups", feature = "users", feature = "full"))]
     pub use golden_split_area_2::microsoft_graph::*;
     pub use golden_split_requests::microsoft_graph::*;
+    #[cfg(feature = "full")]
     pub use golden_split_unreached_1::microsoft_graph::*;
+    #[cfg(feature = "full")]
     pub use golden_split_unreached_2::microsoft_graph::*;
 }

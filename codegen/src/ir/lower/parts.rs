@@ -15,7 +15,8 @@
 //! `unreached`}, with `operations` (operation data and the index, which name no model) beside
 //! them from the start; every reference points at the same crate or one it depends on. The
 //! facade crate (the package users take) depends on every part and re-exports each under the
-//! paths of a one-crate output.
+//! paths of a one-crate output; a model part some area does not need is an optional
+//! dependency (`Part::only_for`), built only for the areas that need it.
 
 use super::features::model_deps;
 use super::*;
@@ -147,7 +148,7 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
     let add = |suffix: String, about: String, deps: Vec<usize>, parts: &mut Vec<Part>| {
         let package = format!("{package}-{suffix}");
         let lib = package.replace('-', "_");
-        parts.push(Part { suffix, package, lib, deps, about });
+        parts.push(Part { suffix, package, lib, deps, about, only_for: None });
         parts.len() - 1
     };
     let operations = add("operations".into(), "operation data: paths, permissions, headers; and the index".into(), vec![], &mut parts);
@@ -231,8 +232,18 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
     if deps.iter().enumerate().any(|(i, d)| d.iter().any(|&j| j >= i)) {
         return;
     }
-    for (p, d) in parts.iter_mut().zip(deps) {
+    // A model crate that some area does not need is optional: on for the areas that need one
+    // of its models (each area's models are closed under the models they name, so an item
+    // compiled for an area only names crates that area turns on).
+    let mut needed_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); parts.len()];
+    for (q, &p) in &model_part {
+        needed_by[p].extend(sets[q.as_str()].iter().copied());
+    }
+    for (i, (p, d)) in parts.iter_mut().zip(deps).enumerate() {
         p.deps = d.into_iter().collect();
+        if i != requests && i != operations && needed_by[i].len() < ir.features.len() {
+            p.only_for = Some(needed_by[i].iter().map(|a| a.to_string()).collect());
+        }
     }
     ir.layout = Layout { parts, model_part, requests, operations };
 }
