@@ -63,6 +63,8 @@ fn graph_v1_generates_completely_and_deterministically() {
     // parts it needs and no other optional one.
     let layout = &out.ir.layout;
     assert!(layout.parts.len() >= 6, "{} parts", layout.parts.len());
+    // `shared` (the user/group/drive/site cycle and what it names) splits below its top.
+    assert!(layout.parts.iter().any(|p| p.suffix == "shared-base-2"), "no base crates under `shared`");
     let errors = codegen::ir::lower::parts::layout_errors(&out.ir);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     let total_bytes: usize = out.files.values().map(String::len).sum();

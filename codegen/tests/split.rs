@@ -87,3 +87,63 @@ fn an_area_turns_on_only_the_parts_it_needs() {
         assert!(errors.is_empty(), "{n} areas:\n{}", errors.join("\n"));
     }
 }
+
+/// A CSDL whose `shared` is a cycle (`person` ↔ `team`) on top of two groups of models that
+/// name nothing of each other (`alpha…`, `beta…`): all areas need all of it, and `devices`
+/// (its own heavy model) goes in the other area crate than `people` and `teams`.
+fn layered_csdl() -> String {
+    let props = |n: usize| (0..n).map(|i| format!("<Property Name=\"p{i}\" Type=\"Edm.String\" />")).collect::<String>();
+    let chain = |name: &str| {
+        (0..6)
+            .map(|i| {
+                let next = if i < 5 { format!("<Property Name=\"next\" Type=\"graph.{name}{}\" />", i + 1) } else { String::new() };
+                format!("<ComplexType Name=\"{name}{i}\">{}{next}</ComplexType>", props(12))
+            })
+            .collect::<String>()
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx"><edmx:DataServices>
+<Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+{alpha}{beta}
+<EntityType Name="entity" Abstract="true"><Key><PropertyRef Name="id" /></Key><Property Name="id" Type="Edm.String" Nullable="false" /></EntityType>
+<EntityType Name="person" BaseType="graph.entity"><Property Name="a" Type="graph.alpha0" /><NavigationProperty Name="team" Type="graph.team" /></EntityType>
+<EntityType Name="team" BaseType="graph.entity"><Property Name="b" Type="graph.beta0" /><NavigationProperty Name="lead" Type="graph.person" /></EntityType>
+<EntityType Name="device" BaseType="graph.entity">{device}<NavigationProperty Name="owner" Type="graph.person" /></EntityType>
+<EntityContainer Name="GraphService"><EntitySet Name="devices" EntityType="microsoft.graph.device" /><EntitySet Name="people" EntityType="microsoft.graph.person" /><EntitySet Name="teams" EntityType="microsoft.graph.team" /></EntityContainer>
+</Schema></edmx:DataServices></edmx:Edmx>"#,
+        alpha = chain("alpha"),
+        beta = chain("beta"),
+        device = props(30),
+    )
+}
+
+/// `shared`, checked first with little beside it, is split below the cycle at its top into
+/// base crates that check in parallel; the cycle and what reaches it stay in `shared`.
+#[test]
+fn shared_splits_below_its_cycle_into_parallel_bases() {
+    let input = Input {
+        csdl_xml: Some(("layered.csdl.xml".into(), layered_csdl())),
+        namespaces: vec!["microsoft.graph".into()],
+        settings: CrateSettings { split: Split::Areas(2), ..Default::default() },
+        ..Default::default()
+    };
+    let out = run(&input);
+    let errors = layout_errors(&out.ir);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    assert_eq!(part_of(&out, "person"), "shared");
+    assert_eq!(part_of(&out, "team"), "shared");
+    let (a, b) = (part_of(&out, "alpha0"), part_of(&out, "beta0"));
+    assert!(a.starts_with("shared-base-") && b.starts_with("shared-base-") && a != b, "{a} {b}");
+    for i in 1..6 {
+        assert_eq!(part_of(&out, &format!("alpha{i}")), a);
+        assert_eq!(part_of(&out, &format!("beta{i}")), b);
+    }
+    let l = &out.ir.layout;
+    let shared = l.parts.iter().position(|p| p.suffix == "shared").unwrap();
+    let bases: Vec<usize> = (0..l.parts.len()).filter(|&i| l.parts[i].suffix.starts_with("shared-base-")).collect();
+    assert!(bases.iter().all(|b| l.parts[shared].deps.contains(b)));
+    assert!(bases.iter().all(|&b| l.parts[b].deps.iter().all(|d| !bases.contains(d))), "bases depend on each other");
+    let errors = common::area_part_errors(&out.ir, &out.files);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

@@ -10,6 +10,9 @@
 //!   fixpoint, a model a crate names but may not depend on joins the crate of the union of both
 //!   sets (a model a builder names leaves `unreached` for `shared`), and a partly shared crate
 //!   too small to pay for its own `rustc` joins `shared`.
+//! - `shared`, which every area needs and which is checked first with little beside it, keeps
+//!   only its heaviest cycle and what reaches it; the rest, which names nothing of that top,
+//!   goes into `shared-base-1`/`-2` of whole connected groups, checked in parallel before it.
 //!
 //! So the crates form `shared` → `shared-I-J` … → `area-1` … `area-n` → {`requests`,
 //! `unreached`}, with `operations` (operation data and the index, which name no model) beside
@@ -28,6 +31,10 @@ pub const SPLIT_MIN_MODELS: usize = 1000;
 pub const AUTO_AREAS: usize = 3;
 /// A crate shared by some bins but not all needs at least 1/`MIN_SHARE` of the models' weight.
 const MIN_SHARE: usize = 40;
+/// Base crates of `shared`, when it is split (`shared_base`).
+const SHARED_BASES: usize = 2;
+/// `shared` is split only when it holds at least 1/`SHARED_BASE_MIN` of the models' weight.
+const SHARED_BASE_MIN: usize = 8;
 /// Crates for the models no area needs (checked beside the requests crate, at the end).
 const UNREACHED_CRATES: usize = 2;
 
@@ -160,7 +167,18 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
         names.sort();
         names.join(", ")
     };
+    // `shared` is checked first, with only `operations` beside it: its models below the cycle
+    // at its top go first, in groups that check in parallel.
+    let mut base_of: BTreeMap<String, usize> = BTreeMap::new();
     for set in shared {
+        if *set == all_bins {
+            let models: Vec<&String> = part.iter().filter(|(_, p)| *p == set).map(|(q, _)| q).collect();
+            for (k, group) in shared_base(ir, &models, total).into_iter().enumerate() {
+                let about = "models `shared` is built on, in groups that name nothing of each other".to_string();
+                let i = add(format!("shared-base-{}", k + 1), about, vec![], &mut parts);
+                base_of.extend(group.into_iter().map(|q| (q, i)));
+            }
+        }
         let (suffix, about) = if *set == all_bins {
             ("shared".to_string(), "models that areas of several crates need".to_string())
         } else {
@@ -182,7 +200,7 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
     let mut model_part: BTreeMap<String, usize> = BTreeMap::new();
     let mut unreached: Vec<&String> = Vec::new();
     for (q, p) in &part {
-        match index.get(p) {
+        match base_of.get(q).or(index.get(p)) {
             Some(&i) => {
                 model_part.insert(q.clone(), i);
             }
@@ -246,6 +264,68 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
         }
     }
     ir.layout = Layout { parts, model_part, requests, operations };
+}
+
+/// Base crates for `shared` (whose `models` weigh a share of the `total`): the heaviest cycle
+/// of models naming each other and every model that reaches it stay in `shared`; the rest,
+/// which name nothing of that top, in [`SHARED_BASES`] crates of whole connected groups. None
+/// when `shared` is too small to pay for more crates, its top is too big to gain, or the groups
+/// do not balance.
+fn shared_base(ir: &Ir, models: &[&String], total: usize) -> Vec<Vec<String>> {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let w: usize = models.iter().map(|q| weight(&ir.models[*q])).sum();
+    if w * SHARED_BASE_MIN < total {
+        return Vec::new();
+    }
+    let pos: BTreeMap<&str, usize> = models.iter().enumerate().map(|(i, q)| (q.as_str(), i)).collect();
+    let mut g: DiGraph<(), ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = models.iter().map(|_| g.add_node(())).collect();
+    for (i, q) in models.iter().enumerate() {
+        for d in model_deps(ir, q) {
+            if let Some(&j) = pos.get(d.as_str()) {
+                g.add_edge(nodes[i], nodes[j], ());
+            }
+        }
+    }
+    // The heaviest cycle (ties: the one with the first name), then all that reach it.
+    let cycle_weight = |c: &Vec<NodeIndex>| c.iter().map(|n| weight(&ir.models[models[n.index()]])).sum::<usize>();
+    let first = |c: &Vec<NodeIndex>| c.iter().map(|n| models[n.index()]).min();
+    let Some(cycle) = petgraph::algo::kosaraju_scc(&g)
+        .into_iter()
+        .filter(|c| c.len() > 1)
+        .max_by(|a, b| cycle_weight(a).cmp(&cycle_weight(b)).then(first(b).cmp(&first(a))))
+    else {
+        return Vec::new();
+    };
+    let mut top: BTreeSet<usize> = cycle.iter().map(|n| n.index()).collect();
+    let mut stack: Vec<NodeIndex> = cycle;
+    while let Some(n) = stack.pop() {
+        for m in g.neighbors_directed(n, petgraph::Direction::Incoming) {
+            if top.insert(m.index()) {
+                stack.push(m);
+            }
+        }
+    }
+    let top_w: usize = top.iter().map(|&i| weight(&ir.models[models[i]])).sum();
+    let rest: Vec<&String> = (0..models.len()).filter(|i| !top.contains(i)).map(|i| models[i]).collect();
+    let mut bases: Vec<(usize, Vec<String>)> = vec![(0, Vec::new()); SHARED_BASES];
+    for group in connected_groups(ir, &rest) {
+        let gw: usize = group.iter().map(|q| weight(&ir.models[q])).sum();
+        let Some(b) = bases.iter_mut().min_by_key(|(bw, _)| *bw) else { break };
+        b.0 += gw;
+        b.1.extend(group);
+    }
+    // Worth it only if the top is at most a quarter and every base at least a quarter.
+    if top_w * 4 > w || bases.iter().any(|(bw, _)| bw * 4 < w) {
+        return Vec::new();
+    }
+    bases
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort();
+            g
+        })
+        .collect()
 }
 
 /// `models` in groups connected by the models they name among themselves, each sorted, the
