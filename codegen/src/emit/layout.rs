@@ -31,8 +31,7 @@ pub fn emit_parts<T>(
 ) -> Result<(), String> {
     let layout = &ir.layout;
     let rt = runtime_from_part(settings);
-    // Every part declares every feature (its cfgs name areas, shared features and `full`); the
-    // facade turns on the same feature in each part, so a part needs no table of its own.
+    // Every part declares every feature (its cfgs name areas, shared features and `full`).
     let mut names: BTreeSet<&str> = ir.features.keys().map(String::as_str).collect();
     names.extend(ir.shared_features.keys().map(String::as_str));
     names.insert("full");
@@ -43,13 +42,12 @@ pub fn emit_parts<T>(
             let dp: &Part = &layout.parts[d];
             deps.push_str(&dependency(dp, &format!("../{}", dp.suffix)));
         }
-        // Each feature turns on the optional parts it needs; the facade sets the feature itself
-        // in every part.
+        // Each feature goes on in the parts it depends on as it does from the facade, so a part
+        // builds alone with the features the facade gives it.
         let part_features: String = names
             .iter()
             .map(|n| {
-                let on: Vec<String> =
-                    p.deps.iter().map(|&d| &layout.parts[d]).filter(|dp| enables(ir, n, dp)).map(|dp| format!("\"dep:{}\"", dp.package)).collect();
+                let on: Vec<String> = forward(ir, p.deps.iter().map(|&d| &layout.parts[d]), n).iter().map(|e| format!("\"{e}\"")).collect();
                 format!("{n} = [{}]\n", on.join(", "))
             })
             .collect();
@@ -88,19 +86,7 @@ pub fn emit_parts<T>(
     for p in &layout.parts {
         deps.push_str(&dependency(p, &format!("parts/{}", p.suffix)));
     }
-    // A feature sets itself in every part it turns on or that is always on, and in the other
-    // parts only if something else turned them on (`?`).
-    let forward = |n: &str| -> Vec<String> {
-        let mut on = Vec::new();
-        for p in &layout.parts {
-            match &p.only_for {
-                None => on.push(format!("{}/{n}", p.package)),
-                Some(_) if enables(ir, n, p) => on.extend([format!("dep:{}", p.package), format!("{}/{n}", p.package)]),
-                Some(_) => on.push(format!("{}?/{n}", p.package)),
-            }
-        }
-        on
-    };
+    let forward = |n: &str| forward(ir, layout.parts.iter(), n);
     let description = "Typed Microsoft Graph models and request builders, generated from the reference docs.";
     files.insert(
         "Cargo.toml".into(),
@@ -108,6 +94,21 @@ pub fn emit_parts<T>(
     );
     files.insert("src/lib.rs".into(), format_file(settings, facade_lib(ir, settings, namespaces))?);
     Ok(())
+}
+
+/// What feature `n` turns on in the dependencies `parts`: the same feature in each part it
+/// needs (`dep:X`, `X/n`) or that is always built, and in the others only if something else
+/// turned them on (`X?/n`).
+fn forward<'a>(ir: &Ir, parts: impl Iterator<Item = &'a Part>, n: &str) -> Vec<String> {
+    let mut on = Vec::new();
+    for p in parts {
+        match &p.only_for {
+            None => on.push(format!("{}/{n}", p.package)),
+            Some(_) if enables(ir, n, p) => on.extend([format!("dep:{}", p.package), format!("{}/{n}", p.package)]),
+            Some(_) => on.push(format!("{}?/{n}", p.package)),
+        }
+    }
+    on
 }
 
 /// A `[dependencies]` line for a part at `path`: optional when only some areas need it.

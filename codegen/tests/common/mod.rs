@@ -99,11 +99,13 @@ pub fn usnat_cloud_licensing() -> (String, String) {
 }
 
 /// The crates and features `cargo` turns on in a generated output (`files`, path → text) for
-/// `--no-default-features --features FEATURE` on the facade: a small model of Cargo's feature
+/// `--no-default-features --features FEATURE` on the crate whose manifest is `start` (the
+/// facade: `Cargo.toml`): a small model of Cargo's feature
 /// resolution (`dep:X`, `X/f`, `X?/f`, non-optional dependencies) over the emitted manifests.
 /// Package name → its features that are on.
 pub fn resolve_features(
     files: &std::collections::BTreeMap<String, String>,
+    start: &str,
     feature: &str,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
     use std::collections::{BTreeMap, BTreeSet};
@@ -115,7 +117,7 @@ pub fn resolve_features(
     let mut facade = String::new();
     for (path, text) in files.iter().filter(|(p, _)| p.ends_with("Cargo.toml")) {
         let name = text.lines().find_map(|l| l.strip_prefix("name = \"")).unwrap().trim_end_matches('"').to_string();
-        if path == "Cargo.toml" {
+        if path == start {
             facade = name.clone();
         }
         let mut m = Manifest { deps: Vec::new(), features: BTreeMap::new() };
@@ -178,7 +180,7 @@ pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap
     let l = &ir.layout;
     let mut errors = Vec::new();
     for (area, f) in &ir.features {
-        let on = resolve_features(files, area);
+        let on = resolve_features(files, "Cargo.toml", area);
         let mut need: std::collections::BTreeSet<usize> = f.models.iter().map(|q| l.model_part[q]).collect();
         need.extend([l.requests, l.operations]);
         for (i, p) in l.parts.iter().enumerate() {
@@ -190,7 +192,19 @@ pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap
             }
         }
     }
-    let full = resolve_features(files, "full");
+    // A part checked alone with an area's feature turns on what it names for that area.
+    for (area, f) in &ir.features {
+        let need: std::collections::BTreeSet<usize> = f.models.iter().map(|q| l.model_part[q]).collect();
+        for p in &l.parts {
+            let on = resolve_features(files, &format!("parts/{}/Cargo.toml", p.suffix), area);
+            for &d in p.deps.iter().filter(|d| need.contains(d)) {
+                if !on.get(&l.parts[d].package).is_some_and(|s| s.contains(area)) {
+                    errors.push(format!("`{}` alone with `{area}` does not turn on `{}` with it", p.suffix, l.parts[d].suffix));
+                }
+            }
+        }
+    }
+    let full = resolve_features(files, "Cargo.toml", "full");
     for p in &l.parts {
         if !full.get(&p.package).is_some_and(|s| s.contains("full")) {
             errors.push(format!("`full` misses `{}`", p.suffix));
