@@ -23,6 +23,7 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       </EntityType>
       <EntityType Name="user" BaseType="graph.directoryObject">
         <Property Name="displayName" Type="Edm.String" />
+        <Property Name="userPrincipalName" Type="Edm.String" />
         <NavigationProperty Name="manager" Type="graph.directoryObject" />
         <NavigationProperty Name="memberOf" Type="Collection(graph.directoryObject)" />
         <NavigationProperty Name="messages" Type="Collection(graph.message)" ContainsTarget="true" />
@@ -155,6 +156,26 @@ fn functions_the_metadata_lacks_are_not_in_metadata() {
     assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})"]);
     assert_eq!(u[&Category::KeyInParentheses], ["GET /users(appid={value})"]);
     assert!(!u.contains_key(&Category::FunctionParameters));
+}
+
+#[test]
+fn alternate_keys_in_parentheses_address_the_item() {
+    let routes = [
+        ("Read.ByUpn", "GET", "/users(userprincipalname={value})"),
+        ("Read.Messages", "GET", "/users(userPrincipalName={upn})/messages"),
+        ("Delete.User", "DELETE", "/users({id})"),
+    ];
+    let out = run_with(&routes, false);
+    // The item's operations, each under its template as written (the data's own table: the
+    // data gives an alternate key's route other permissions than the key's in a quarter of
+    // the pairs where it lists both, so nothing is taken from one for the other).
+    let get = op(&out, "microsoft.graph.user", false, OpKind::Get);
+    assert_eq!(least(at(get, "/users(userPrincipalName={upn})")), ["Read.ByUpn"]);
+    assert!(at(get, "/users/{id}").is_none(), "{:?}", get.paths);
+    let list = op(&out, "microsoft.graph.message", true, OpKind::List);
+    assert_eq!(least(at(list, "/users(userprincipalname={x})/messages")), ["Read.Messages"]);
+    assert_eq!(least(at(op(&out, "microsoft.graph.user", false, OpKind::Delete), "/users({id})")), ["Delete.User"]);
+    assert_eq!(out.permissions.routes_matched, 3, "{:?}", out.permissions.unmatched);
 }
 
 #[test]

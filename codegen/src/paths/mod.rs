@@ -7,8 +7,9 @@
 //!   collection a bare segment naming a bound operation in another case is that operation,
 //!   `/directoryobjects/getbyids`, else a key);
 //! - keys as segments (`/users/{id}`, `/users/a@b.c`), in parentheses (`users('id')`,
-//!   `worksheets('Sheet1')`, `items(id)`) and alternative-key placeholders
-//!   (`{id | userPrincipalName}`);
+//!   `worksheets('Sheet1')`, `items(id)`), alternate keys in parentheses naming their property
+//!   (`applications(appId='{appId}')`: the entity addressed by that key, the property kept in
+//!   [`SegKind::Key`]) and alternative-key placeholders (`{id | userPrincipalName}`);
 //! - type casts as a segment (`…/members/microsoft.graph.user`, any case): the cast type must
 //!   be the current type or derive from it;
 //! - bound actions and functions by simple or qualified name, with or without `()`, with
@@ -39,8 +40,10 @@ pub enum SegKind {
     /// First segment of a path documented relative to a parent: a navigation property of the
     /// (unique) structured type `parent` that declares it.
     Relative { parent: String, collection: bool },
-    /// Key after a collection: `{param}` in templates, a literal id in examples.
-    Key { param: Option<String> },
+    /// Key after a collection: `{param}` in templates (as a segment or in parentheses), a
+    /// literal id in examples. `alternate`: the property a key in parentheses names
+    /// (`applications(appId='{appId}')`, an alternate key), as written.
+    Key { param: Option<String>, alternate: Option<String> },
     Nav { collection: bool },
     /// Bound action or function (qualified name) and the arguments written inline.
     /// `returns`: for a composable function, the type it returns, which the rest of the path
@@ -100,6 +103,16 @@ impl Resolved {
                     continue;
                 }
                 SegKind::Relative { parent, .. } if shape => s.push_str(&format!("{{{parent}}}")),
+                // An alternate key stays in parentheses: `/{value}` would be the key itself.
+                SegKind::Key { alternate: Some(a), .. } => {
+                    let value = match &seg.kind {
+                        _ if shape => "{}".to_string(),
+                        SegKind::Key { param: Some(_), .. } => seg.text.clone(),
+                        _ => format!("'{}'", seg.text.replace('\'', "''")),
+                    };
+                    s.push_str(&format!("({a}={value})"));
+                    continue;
+                }
                 _ => {}
             }
             s.push('/');
@@ -186,7 +199,7 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
         },
     }
     if let Some(k) = key {
-        push_key(&mut segments, k, 0)?;
+        push_key(schema, &mut segments, k, 0)?;
     }
     if let Some(p) = &first.item_path {
         push_item_path(&mut segments, p, 0)?;
@@ -200,17 +213,23 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
     Ok(Resolved { segments })
 }
 
-fn push_key(segments: &mut Vec<Segment>, key: &str, i: usize) -> Result<(), PathError> {
+fn push_key(schema: &Schema, segments: &mut Vec<Segment>, key: &str, i: usize) -> Result<(), PathError> {
     let cur = segments.last().expect("non-empty").clone();
     if !cur.ty.collection {
         return Err(PathError::at(i, format!("`{}` is a single entity: it takes no key", cur.text)));
     }
     let args = split_args(key);
-    let value = match args.as_slice() {
-        [(_, v)] => unquote(v),
+    let (name, value) = match args.as_slice() {
+        [(n, v)] => (n, unquote(v)),
         _ => return Err(PathError::at(i, format!("`{}({key})`: one key value expected", cur.text))),
     };
-    segments.push(Segment { text: value, kind: SegKind::Key { param: None }, ty: TypeRef::new(&cur.ty.name, false) });
+    // `(appId={appId})` in a template: a placeholder, as `/{id}` is one.
+    let param = value.strip_prefix('{').and_then(|p| p.strip_suffix('}')).map(|p| p.trim().to_string());
+    // An alternate key names its property: spelt as the schema does when it has one.
+    let alternate = Some(name.as_str()).filter(|n| !n.is_empty()).map(|n| {
+        property(&schema.ancestry(&cur.ty.name), n).map_or(n, |(declared, _)| declared).to_string()
+    });
+    segments.push(Segment { text: value, kind: SegKind::Key { param, alternate }, ty: TypeRef::new(&cur.ty.name, false) });
     Ok(())
 }
 
@@ -319,7 +338,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         }
         let param = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')).map(|p| p.trim().to_string());
         let text = if param.is_some() { part.to_string() } else { unquote(part) };
-        push(segments, &text, SegKind::Key { param }, TypeRef::new(&cur.ty.name, false));
+        push(segments, &text, SegKind::Key { param, alternate: None }, TypeRef::new(&cur.ty.name, false));
         return Ok(());
     }
     match property(&ancestry, name) {
@@ -330,7 +349,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         Some((_, p)) => {
             push(segments, &p.name, SegKind::Nav { collection: p.ty.collection }, p.ty.clone());
             if let Some(k) = args {
-                push_key(segments, k, i)?;
+                push_key(schema, segments, k, i)?;
             }
             Ok(())
         }

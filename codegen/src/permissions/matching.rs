@@ -33,7 +33,8 @@ pub enum Category {
     DriveItemPath,
     /// A `{id | userPrincipalName}` style alternative key.
     KeyAlternatives,
-    /// A key in parentheses (`applications(appId={id})`): an alternate key builders do not address.
+    /// A key in parentheses naming no property of the type (`items(nope={id})`): no alternate
+    /// key of it. Alternate keys that name a property match the item's operations.
     KeyInParentheses,
     /// A bound function of the metadata called with parameters the resolver did not take.
     FunctionParameters,
@@ -225,9 +226,14 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
     }
     // The data writes every key as `{…}`: a literal read as a key is a name the resolver
     // did not recognise (e.g. a function the metadata lacks, after a collection).
-    if let Some(k) = r.segments.iter().find(|s| template && matches!(s.kind, SegKind::Key { param: None })) {
-        // `applications(appId={value})`: an alternate key, which builders never address.
-        return Err(if k.text.starts_with('{') { Category::KeyInParentheses } else { Category::LiteralAsKey });
+    if template && r.segments.iter().any(|s| matches!(s.kind, SegKind::Key { param: None, .. })) {
+        return Err(Category::LiteralAsKey);
+    }
+    // `applications(appId={appId})`: an alternate key addresses the same entity as its key,
+    // so the route is that item's operation (its template, as written, joins the
+    // operation's paths). A name that is no property of the type is no key of it.
+    if r.segments.iter().any(|s| matches!(&s.kind, SegKind::Key { alternate: Some(a), .. } if !has_property(nodes.schema, &s.ty.name, a))) {
+        return Err(Category::KeyInParentheses);
     }
     // Operations by name whatever the method the data gives: a composable function
     // (`…/rows/itemAt`, written with POST) is read as the GET that calls it.
@@ -253,6 +259,11 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
             }
     });
     op.map(|o| o.operation_const.clone()).ok_or(Category::MethodNotGenerated)
+}
+
+/// Whether `ty` (or a base type) has a property `name`, in any case.
+fn has_property(schema: &Schema, ty: &str, name: &str) -> bool {
+    schema.ancestry(ty).iter().any(|t| t.properties.iter().any(|p| p.name.eq_ignore_ascii_case(name)))
 }
 
 /// `/me/x` ↔ `/users/{id}/x` (`None` for other paths).
