@@ -1,7 +1,8 @@
 //! The matching and derivation rules of the permissions pass, each on a tiny CSDL fixture:
 //! reference operations the data writes without `/$ref`, operation names in another case after
-//! a collection, `$count` as its list (marked as derived), how misses are counted, and the
-//! shared permission sets of the emitted operation data.
+//! a collection, alternate keys in parentheses, drive-item paths, `$count` as its list (marked
+//! as derived), how misses are counted, and the shared permission sets of the emitted
+//! operation data.
 
 use codegen::extract::PermissionFacts;
 use codegen::ir::OpKind;
@@ -27,6 +28,13 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <NavigationProperty Name="manager" Type="graph.directoryObject" />
         <NavigationProperty Name="memberOf" Type="Collection(graph.directoryObject)" />
         <NavigationProperty Name="messages" Type="Collection(graph.message)" ContainsTarget="true" />
+        <NavigationProperty Name="drive" Type="graph.drive" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="drive" BaseType="graph.entity">
+        <NavigationProperty Name="root" Type="graph.driveItem" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="driveItem" BaseType="graph.entity">
+        <NavigationProperty Name="children" Type="Collection(graph.driveItem)" ContainsTarget="true" />
       </EntityType>
       <Action Name="getByIds" IsBound="true">
         <Parameter Name="bindingParameter" Type="Collection(graph.directoryObject)" />
@@ -151,9 +159,17 @@ fn count_takes_the_permissions_of_its_list_marked_as_derived() {
 
 #[test]
 fn functions_the_metadata_lacks_are_not_in_metadata() {
-    let out = run_with(&[("X", "GET", "/users/{id}/nosuchfunction(period={value})"), ("Y", "GET", "/users(appid={value})")], false);
+    let routes = [
+        ("X", "GET", "/users/{id}/nosuchfunction(period={value})"),
+        ("Y", "GET", "/users(appid={value})"),
+        // Bound to the collection only: on an item it is no operation of the metadata, not a
+        // name in another case.
+        ("Z", "POST", "/users/{id}/getByIds"),
+    ];
+    let out = run_with(&routes, false);
     let u = &out.permissions.unmatched;
-    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})"]);
+    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})", "POST /users/{id}/getByIds"]);
+    assert!(!u.contains_key(&Category::SegmentCase), "{u:?}");
     assert_eq!(u[&Category::KeyInParentheses], ["GET /users(appid={value})"]);
     assert!(!u.contains_key(&Category::FunctionParameters));
 }
@@ -176,6 +192,23 @@ fn alternate_keys_in_parentheses_address_the_item() {
     assert_eq!(least(at(list, "/users(userprincipalname={x})/messages")), ["Read.Messages"]);
     assert_eq!(least(at(op(&out, "microsoft.graph.user", false, OpKind::Delete), "/users({id})")), ["Delete.User"]);
     assert_eq!(out.permissions.routes_matched, 3, "{:?}", out.permissions.unmatched);
+}
+
+#[test]
+fn drive_item_paths_match_and_a_miss_after_one_is_the_segment_it_stops_at() {
+    let routes = [
+        ("Read.Item", "GET", "/users/{id}/drive/root:/{path}:"),
+        ("Read.Children", "GET", "/users/{id}/drive/root:/{path}:/children"),
+        ("Beta.Streams", "GET", "/users/{id}/drive/root:/{path}:/streams"),
+    ];
+    let out = run_with(&routes, false);
+    let item = "microsoft.graph.driveItem";
+    assert_eq!(least(at(op(&out, item, false, OpKind::Get), "/users/{id}/drive/root:/{p}:")), ["Read.Item"]);
+    assert_eq!(least(at(op(&out, item, true, OpKind::List), "/users/{id}/drive/root:/{p}:/children")), ["Read.Children"]);
+    // `streams` is in no type of the metadata: not a drive-item addressing the resolver misses.
+    let u = &out.permissions.unmatched;
+    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/drive/root:/{path}:/streams"]);
+    assert!(!u.contains_key(&Category::DriveItemPath), "{u:?}");
 }
 
 #[test]

@@ -154,6 +154,13 @@ impl PathError {
     }
 }
 
+/// The segments of `path` as [`resolve`] counts them ([`PathError::index`]): split outside
+/// quotes and parentheses, a drive-item path (`root:/a/b:`) grouped with the segment before
+/// it. Each with whether an item path follows it.
+pub fn segments_of(path: &str) -> Vec<(&str, bool)> {
+    group_item_paths(&split_segments(path_part(path).trim())).into_iter().map(|r| (r.text, r.item_path.is_some())).collect()
+}
+
 /// Resolves a path (template or concrete) against the first container in `schema`.
 pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
     let path = path_part(path);

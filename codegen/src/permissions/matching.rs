@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 pub enum Category {
     /// The path carries a query (`?$filter=…`): a variant of another path.
     QueryInPath,
-    /// Drive items addressed by path (`root:/{path}:`).
+    /// A drive-item path (`…:/{path}:`) after what cannot take one (a collection).
     DriveItemPath,
     /// A `{id | userPrincipalName}` style alternative key.
     KeyAlternatives,
@@ -119,8 +119,9 @@ pub struct Matches {
 pub struct Nodes<'a> {
     schema: &'a Schema,
     by_node: BTreeMap<(&'a str, bool), &'a Builder>,
-    /// Names of bound operations by binding type (qualified), for classifying misses.
-    bound: BTreeMap<String, Vec<String>>,
+    /// Names of bound operations by binding type (qualified) and collection, for classifying
+    /// misses.
+    bound: BTreeMap<(String, bool), Vec<String>>,
     /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
     prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
 }
@@ -130,11 +131,11 @@ type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
-        let mut bound: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut bound: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
         for ns in schema.namespaces.values() {
             for (name, ops) in &ns.operations {
                 for b in ops.iter().filter(|o| o.bound).filter_map(|o| o.parameters.first()) {
-                    bound.entry(b.ty.name.clone()).or_default().push(name.clone());
+                    bound.entry((b.ty.name.clone(), b.ty.collection)).or_default().push(name.clone());
                 }
             }
         }
@@ -346,11 +347,14 @@ pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
     if path.contains('?') {
         return Category::QueryInPath;
     }
-    if path.contains(":/") || path.ends_with(':') || path.contains(":{") {
+    // The segments as the resolver counted them: a drive-item path (`root:/{path}:`) is read,
+    // so a miss there is a miss of the segment where it stopped, like any other.
+    let grouped = paths::segments_of(path);
+    let parts: Vec<&str> = grouped.iter().map(|(s, _)| *s).collect();
+    let Some(&(seg, item_path)) = grouped.get(e.index) else { return Category::UnknownSegment };
+    if item_path && e.message.contains("addresses an item by path") {
         return Category::DriveItemPath;
     }
-    let parts: Vec<&str> = paths::path_part(path).trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-    let Some(seg) = parts.get(e.index) else { return Category::UnknownSegment };
     if seg.contains('|') {
         return Category::KeyAlternatives;
     }
@@ -423,11 +427,11 @@ fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
     }
     match paths::resolve(schema, &format!("/{}", parts.join("/"))) {
         Ok(r) => {
-            let ty = &r.target().ty.name;
-            let names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
+            let ty = &r.target().ty;
+            let names: Vec<String> = schema.all_properties(&ty.name).iter().map(|p| p.name.clone()).collect();
             let mut ops = Vec::new();
-            for t in schema.lineage(ty) {
-                ops.extend(nodes.bound.get(&t).into_iter().flatten().cloned());
+            for t in schema.lineage(&ty.name) {
+                ops.extend(nodes.bound.get(&(t, ty.collection)).into_iter().flatten().cloned());
             }
             (names, ops)
         }
