@@ -1,8 +1,8 @@
 //! The matching and derivation rules of the permissions pass, each on a tiny CSDL fixture:
-//! reference operations the data writes without `/$ref`, operation names in another case after
-//! a collection, alternate keys in parentheses, drive-item paths, `$count` as its list (marked
-//! as derived), how misses are counted, and the shared permission sets of the emitted
-//! operation data.
+//! reference operations the data writes without `/$ref`, content uploads it writes without
+//! `/$value`, operation names in another case after a collection, alternate keys in
+//! parentheses, drive-item paths, `$count` as its list (marked as derived), how misses are
+//! counted, and the shared permission sets of the emitted operation data.
 
 use codegen::extract::PermissionFacts;
 use codegen::ir::OpKind;
@@ -29,7 +29,9 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <NavigationProperty Name="memberOf" Type="Collection(graph.directoryObject)" />
         <NavigationProperty Name="messages" Type="Collection(graph.message)" ContainsTarget="true" />
         <NavigationProperty Name="drive" Type="graph.drive" ContainsTarget="true" />
+        <NavigationProperty Name="photo" Type="graph.profilePhoto" ContainsTarget="true" />
       </EntityType>
+      <EntityType Name="profilePhoto" BaseType="graph.entity" HasStream="true" />
       <EntityType Name="drive" BaseType="graph.entity">
         <NavigationProperty Name="root" Type="graph.driveItem" ContainsTarget="true" />
       </EntityType>
@@ -209,6 +211,18 @@ fn drive_item_paths_match_and_a_miss_after_one_is_the_segment_it_stops_at() {
     let u = &out.permissions.unmatched;
     assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/drive/root:/{path}:/streams"]);
     assert!(!u.contains_key(&Category::DriveItemPath), "{u:?}");
+}
+
+#[test]
+fn put_on_a_media_entity_without_replace_is_its_content_upload() {
+    let out = run_with(&[("Upload.Photo", "PUT", "/users/{id}/photo")], false);
+    let photo = "microsoft.graph.profilePhoto";
+    assert_eq!(least(at(op(&out, photo, false, OpKind::PutContent), "/users/{id}/photo/$value")), ["Upload.Photo"]);
+    // Not the entity's own operations.
+    for kind in [OpKind::Update, OpKind::Get] {
+        assert!(at(op(&out, photo, false, kind), "/users/{id}/photo").is_none(), "{kind:?}");
+    }
+    assert_eq!((out.permissions.content_uploads, out.permissions.references), (1, 0));
 }
 
 #[test]

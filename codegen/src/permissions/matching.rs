@@ -113,6 +113,8 @@ pub struct Matches {
     pub mirrored: usize,
     /// Routes read as reference operations (the data's spelling without `/$ref`).
     pub references: usize,
+    /// Routes read as content uploads (the data's `PUT` on a media entity, without `/$value`).
+    pub content_uploads: usize,
 }
 
 /// Builders by the node they address: (target type, collection).
@@ -192,7 +194,25 @@ fn hit_from(nodes: &Nodes, method: &str, path: &str, r: &Result<paths::Resolved,
             return Ok(Hit { operation: op, template: with_ref });
         }
     }
-    plain_from(nodes, method, r, template).map(|op| Hit { operation: op, template: path.to_string() })
+    let plain = plain_from(nodes, method, r, template);
+    // The data writes uploading a media entity's content as `PUT` on the entity
+    // (`PUT /me/photo`; the pages write `…/$value`): where the node offers no replace, a
+    // `PUT` there can only be the upload.
+    if template && method == "PUT" && plain == Err(Category::MethodNotGenerated) && is_media_entity(nodes.schema, r) {
+        let with_value = format!("{}/$value", path.trim_end_matches('/'));
+        if let Ok(op) = plain_operation_of(nodes, method, &with_value, template) {
+            return Ok(Hit { operation: op, template: with_value });
+        }
+    }
+    plain.map(|op| Hit { operation: op, template: path.to_string() })
+}
+
+/// A single entity whose type (or a base type) has a stream (`HasStream`).
+fn is_media_entity(schema: &Schema, r: &paths::Resolved) -> bool {
+    let t = r.target();
+    !t.ty.collection
+        && matches!(t.kind, SegKind::Root { .. } | SegKind::Nav { .. } | SegKind::Key { .. } | SegKind::ItemPath { .. })
+        && schema.ancestry(&t.ty.name).iter().any(|s| s.has_stream)
 }
 
 fn plain_operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
@@ -322,7 +342,9 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
         match hit {
             Ok(hit) => {
                 m.matched.push((method.clone(), key.clone()));
-                if hit.template != route.template {
+                if hit.template.ends_with("/$value") && !route.template.ends_with("/$value") {
+                    m.content_uploads += 1;
+                } else if hit.template != route.template {
                     m.references += 1;
                 }
                 let facts = data.facts(route);
