@@ -127,12 +127,21 @@ fn reference_operations_written_without_ref() {
 
 #[test]
 fn operation_names_in_another_case_after_a_collection() {
-    let out = run_with(&[("Read.ByIds", "POST", "/directoryobjects/GETBYIDS"), ("Some.Key", "GET", "/users/literal")], false);
+    let routes = [
+        ("Read.ByIds", "POST", "/directoryobjects/GETBYIDS"),
+        ("Some.Key", "GET", "/users/literal"),
+        ("Read.Messages", "GET", "/users/wellknown/messages"),
+    ];
+    let out = run_with(&routes, false);
     let b = out.ir.builders.values().find(|b| b.target == "microsoft.graph.directoryObject" && b.collection).unwrap();
     let m = b.operations.iter().find(|o| o.kind == OpKind::Action).unwrap();
     assert_eq!(least(at(&out.ir.operations[&m.operation_const], "/directoryobjects/getbyids")), ["Read.ByIds"]);
-    // A literal that names no operation is still a key the data would have written `{id}`.
+    // A literal that names no operation is still a key the data would have written `{id}`:
+    // at the end of a path it may be an operation the metadata lacks, so it is not matched;
+    // followed by the item's navigation it is a key (a well-known one, `mailFolders/inbox`).
     assert_eq!(out.permissions.unmatched[&Category::LiteralAsKey], ["GET /users/literal"]);
+    let messages = op(&out, "microsoft.graph.message", true, OpKind::List);
+    assert_eq!(least(at(messages, "/users/wellknown/messages")), ["Read.Messages"]);
 }
 
 #[test]

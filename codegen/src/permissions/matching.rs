@@ -246,8 +246,14 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
         return Err(Category::Relative);
     }
     // The data writes every key as `{…}`: a literal read as a key is a name the resolver
-    // did not recognise (e.g. a function the metadata lacks, after a collection).
-    if template && r.segments.iter().any(|s| matches!(s.kind, SegKind::Key { param: None, .. })) {
+    // did not recognise (e.g. a function the metadata lacks, after a collection), unless
+    // the item's own navigation follows it (`/me/mailFolders/inbox/messageRules`: a
+    // well-known key; an operation is followed by nothing, or by its return type).
+    let literal_key = |i: usize| {
+        matches!(r.segments[i].kind, SegKind::Key { param: None, .. })
+            && !r.segments.get(i + 1).is_some_and(|n| matches!(n.kind, SegKind::Nav { .. }))
+    };
+    if template && (0..r.segments.len()).any(literal_key) {
         return Err(Category::LiteralAsKey);
     }
     // `applications(appId={appId})`: an alternate key addresses the same entity as its key,
