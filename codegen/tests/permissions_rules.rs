@@ -1,7 +1,8 @@
 //! The matching and derivation rules of the permissions pass, each on a tiny CSDL fixture:
-//! reference operations the data writes without `/$ref`, operation names in another case after
-//! a collection, `$count` as its list (marked as derived), how misses are counted, and the
-//! shared permission sets of the emitted operation data.
+//! reference operations the data writes without `/$ref`, content uploads it writes without
+//! `/$value`, operation names in another case after a collection, alternate keys in
+//! parentheses, drive-item paths, `$count` as its list (marked as derived), how misses are
+//! counted, and the shared permission sets of the emitted operation data.
 
 use codegen::extract::PermissionFacts;
 use codegen::ir::OpKind;
@@ -23,9 +24,19 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
       </EntityType>
       <EntityType Name="user" BaseType="graph.directoryObject">
         <Property Name="displayName" Type="Edm.String" />
+        <Property Name="userPrincipalName" Type="Edm.String" />
         <NavigationProperty Name="manager" Type="graph.directoryObject" />
         <NavigationProperty Name="memberOf" Type="Collection(graph.directoryObject)" />
         <NavigationProperty Name="messages" Type="Collection(graph.message)" ContainsTarget="true" />
+        <NavigationProperty Name="drive" Type="graph.drive" ContainsTarget="true" />
+        <NavigationProperty Name="photo" Type="graph.profilePhoto" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="profilePhoto" BaseType="graph.entity" HasStream="true" />
+      <EntityType Name="drive" BaseType="graph.entity">
+        <NavigationProperty Name="root" Type="graph.driveItem" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="driveItem" BaseType="graph.entity">
+        <NavigationProperty Name="children" Type="Collection(graph.driveItem)" ContainsTarget="true" />
       </EntityType>
       <Action Name="getByIds" IsBound="true">
         <Parameter Name="bindingParameter" Type="Collection(graph.directoryObject)" />
@@ -116,12 +127,21 @@ fn reference_operations_written_without_ref() {
 
 #[test]
 fn operation_names_in_another_case_after_a_collection() {
-    let out = run_with(&[("Read.ByIds", "POST", "/directoryobjects/GETBYIDS"), ("Some.Key", "GET", "/users/literal")], false);
+    let routes = [
+        ("Read.ByIds", "POST", "/directoryobjects/GETBYIDS"),
+        ("Some.Key", "GET", "/users/literal"),
+        ("Read.Messages", "GET", "/users/wellknown/messages"),
+    ];
+    let out = run_with(&routes, false);
     let b = out.ir.builders.values().find(|b| b.target == "microsoft.graph.directoryObject" && b.collection).unwrap();
     let m = b.operations.iter().find(|o| o.kind == OpKind::Action).unwrap();
     assert_eq!(least(at(&out.ir.operations[&m.operation_const], "/directoryobjects/getbyids")), ["Read.ByIds"]);
-    // A literal that names no operation is still a key the data would have written `{id}`.
+    // A literal that names no operation is still a key the data would have written `{id}`:
+    // at the end of a path it may be an operation the metadata lacks, so it is not matched;
+    // followed by the item's navigation it is a key (a well-known one, `mailFolders/inbox`).
     assert_eq!(out.permissions.unmatched[&Category::LiteralAsKey], ["GET /users/literal"]);
+    let messages = op(&out, "microsoft.graph.message", true, OpKind::List);
+    assert_eq!(least(at(messages, "/users/wellknown/messages")), ["Read.Messages"]);
 }
 
 #[test]
@@ -150,11 +170,68 @@ fn count_takes_the_permissions_of_its_list_marked_as_derived() {
 
 #[test]
 fn functions_the_metadata_lacks_are_not_in_metadata() {
-    let out = run_with(&[("X", "GET", "/users/{id}/nosuchfunction(period={value})"), ("Y", "GET", "/users(appid={value})")], false);
+    let routes = [
+        ("X", "GET", "/users/{id}/nosuchfunction(period={value})"),
+        ("Y", "GET", "/users(appid={value})"),
+        // Bound to the collection only: on an item it is no operation of the metadata, not a
+        // name in another case.
+        ("Z", "POST", "/users/{id}/getByIds"),
+    ];
+    let out = run_with(&routes, false);
     let u = &out.permissions.unmatched;
-    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})"]);
+    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/nosuchfunction(period={value})", "POST /users/{id}/getByIds"]);
+    assert!(!u.contains_key(&Category::SegmentCase), "{u:?}");
     assert_eq!(u[&Category::KeyInParentheses], ["GET /users(appid={value})"]);
     assert!(!u.contains_key(&Category::FunctionParameters));
+}
+
+#[test]
+fn alternate_keys_in_parentheses_address_the_item() {
+    let routes = [
+        ("Read.ByUpn", "GET", "/users(userprincipalname={value})"),
+        ("Read.Messages", "GET", "/users(userPrincipalName={upn})/messages"),
+        ("Delete.User", "DELETE", "/users({id})"),
+    ];
+    let out = run_with(&routes, false);
+    // The item's operations, each under its template as written (the data's own table: the
+    // data gives an alternate key's route other permissions than the key's in a quarter of
+    // the pairs where it lists both, so nothing is taken from one for the other).
+    let get = op(&out, "microsoft.graph.user", false, OpKind::Get);
+    assert_eq!(least(at(get, "/users(userPrincipalName={upn})")), ["Read.ByUpn"]);
+    assert!(at(get, "/users/{id}").is_none(), "{:?}", get.paths);
+    let list = op(&out, "microsoft.graph.message", true, OpKind::List);
+    assert_eq!(least(at(list, "/users(userprincipalname={x})/messages")), ["Read.Messages"]);
+    assert_eq!(least(at(op(&out, "microsoft.graph.user", false, OpKind::Delete), "/users({id})")), ["Delete.User"]);
+    assert_eq!(out.permissions.routes_matched, 3, "{:?}", out.permissions.unmatched);
+}
+
+#[test]
+fn drive_item_paths_match_and_a_miss_after_one_is_the_segment_it_stops_at() {
+    let routes = [
+        ("Read.Item", "GET", "/users/{id}/drive/root:/{path}:"),
+        ("Read.Children", "GET", "/users/{id}/drive/root:/{path}:/children"),
+        ("Beta.Streams", "GET", "/users/{id}/drive/root:/{path}:/streams"),
+    ];
+    let out = run_with(&routes, false);
+    let item = "microsoft.graph.driveItem";
+    assert_eq!(least(at(op(&out, item, false, OpKind::Get), "/users/{id}/drive/root:/{p}:")), ["Read.Item"]);
+    assert_eq!(least(at(op(&out, item, true, OpKind::List), "/users/{id}/drive/root:/{p}:/children")), ["Read.Children"]);
+    // `streams` is in no type of the metadata: not a drive-item addressing the resolver misses.
+    let u = &out.permissions.unmatched;
+    assert_eq!(u[&Category::UnknownSegment], ["GET /users/{id}/drive/root:/{path}:/streams"]);
+    assert!(!u.contains_key(&Category::DriveItemPath), "{u:?}");
+}
+
+#[test]
+fn put_on_a_media_entity_without_replace_is_its_content_upload() {
+    let out = run_with(&[("Upload.Photo", "PUT", "/users/{id}/photo")], false);
+    let photo = "microsoft.graph.profilePhoto";
+    assert_eq!(least(at(op(&out, photo, false, OpKind::PutContent), "/users/{id}/photo/$value")), ["Upload.Photo"]);
+    // Not the entity's own operations.
+    for kind in [OpKind::Update, OpKind::Get] {
+        assert!(at(op(&out, photo, false, kind), "/users/{id}/photo").is_none(), "{kind:?}");
+    }
+    assert_eq!((out.permissions.content_uploads, out.permissions.references), (1, 0));
 }
 
 #[test]

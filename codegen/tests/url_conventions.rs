@@ -23,6 +23,10 @@ const CASES: &[(&str, &str, &str, OpKind, &str, bool)] = &[
     // Alternative-key placeholders and keys in parentheses.
     ("GET", "/users/{id | userPrincipalName}", "/users/{id | userPrincipalName}", OpKind::Get, "microsoft.graph.user", false),
     ("GET", "/users('a@b.c')/manager", "/users/a@b.c/manager", OpKind::Get, "microsoft.graph.directoryObject", false),
+    // An alternate key in parentheses addresses the item; it stays in parentheses (the
+    // property spelt as the schema does), a placeholder bare, a value quoted.
+    ("GET", "/users(userprincipalname={upn})", "/users(userPrincipalName={upn})", OpKind::Get, "microsoft.graph.user", false),
+    ("GET", "/users(userPrincipalName='a@b.c')/manager", "/users(userPrincipalName='a@b.c')/manager", OpKind::Get, "microsoft.graph.directoryObject", false),
     // Type casts as a segment, any case.
     ("GET", "/groups/{id}/members/microsoft.graph.user", "/groups/{id}/members/microsoft.graph.user", OpKind::List, "microsoft.graph.user", true),
     ("GET", "/groups/{id}/members/Microsoft.Graph.User", "/groups/{id}/members/microsoft.graph.user", OpKind::List, "microsoft.graph.user", true),
@@ -70,6 +74,9 @@ fn shapes_ignore_parameter_names_argument_values_and_case() {
     assert_eq!(shape("/users/{user-id}/manager"), shape("/Users/{id}/Manager"));
     assert_eq!(shape("/reports/getUsagePages(period='D7')"), shape("/reports/getUsagePages(period={period})"));
     assert_ne!(shape("/users/{id}"), shape("/users"));
+    // Addressed by an alternate key is not addressed by the key.
+    assert_eq!(shape("/users(userPrincipalName='a@b.c')"), shape("/Users(userprincipalname={upn})"));
+    assert_ne!(shape("/users(userPrincipalName={upn})"), shape("/users/{id}"));
 }
 
 #[test]
@@ -124,6 +131,8 @@ fn each_convention_has_a_builder_a_user_can_call() {
     for (m, url, want) in golden {
         assert_eq!(chain(m, url), want, "{m} {url}");
     }
+    // No builder addresses an alternate key: `by_id(value)` would be another request.
+    assert!(example_chain(&s, &ir, "GET", "/users(userPrincipalName='a@b.c')").is_none());
 }
 
 proptest! {

@@ -210,6 +210,7 @@ pub fn permissions_json(p: &codegen::permissions::Figures) -> serde_json::Value 
         "routes_matched": p.routes_matched,
         "mirrored": p.mirrored,
         "references": p.references,
+        "content_uploads": p.content_uploads,
         "unmatched": unmatched,
         "without_permissions_by_kind": p.without_by_kind,
         "without_permissions_by_reason": p.without_by_reason,
@@ -237,8 +238,8 @@ fn print_permissions(p: &codegen::permissions::Figures, with_data: bool) {
     let reasons: Vec<String> = p.without_by_reason.iter().map(|(k, n)| format!("{k} {n}")).collect();
     println!("  without permissions, by what the data has: {}", reasons.join(", "));
     println!(
-        "permissions data: {}/{} paths matched ({} of {} method+path routes, {} of them reference operations written without /$ref; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
-        p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.references, p.mirrored, p.disagreements
+        "permissions data: {}/{} paths matched ({} of {} method+path routes, {} of them reference operations written without /$ref, {} content uploads written without /$value; {} templates added by the /me <-> /users/{{id}} fallback), {} disagreements with the docs' tables",
+        p.paths_matched, p.paths_in_data, p.routes_matched, p.routes_in_data, p.references, p.content_uploads, p.mirrored, p.disagreements
     );
     for (c, routes) in &p.unmatched {
         let kind = if c.is_resolver_convention() { "path convention the resolver does not read" } else { "not in the inputs" };

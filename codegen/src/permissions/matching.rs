@@ -29,11 +29,12 @@ use std::collections::BTreeMap;
 pub enum Category {
     /// The path carries a query (`?$filter=…`): a variant of another path.
     QueryInPath,
-    /// Drive items addressed by path (`root:/{path}:`).
+    /// A drive-item path (`…:/{path}:`) after what cannot take one (a collection).
     DriveItemPath,
     /// A `{id | userPrincipalName}` style alternative key.
     KeyAlternatives,
-    /// A key in parentheses (`applications(appId={id})`): an alternate key builders do not address.
+    /// A key in parentheses naming no property of the type (`items(nope={id})`): no alternate
+    /// key of it. Alternate keys that name a property match the item's operations.
     KeyInParentheses,
     /// A bound function of the metadata called with parameters the resolver did not take.
     FunctionParameters,
@@ -112,14 +113,17 @@ pub struct Matches {
     pub mirrored: usize,
     /// Routes read as reference operations (the data's spelling without `/$ref`).
     pub references: usize,
+    /// Routes read as content uploads (the data's `PUT` on a media entity, without `/$value`).
+    pub content_uploads: usize,
 }
 
 /// Builders by the node they address: (target type, collection).
 pub struct Nodes<'a> {
     schema: &'a Schema,
     by_node: BTreeMap<(&'a str, bool), &'a Builder>,
-    /// Names of bound operations by binding type (qualified), for classifying misses.
-    bound: BTreeMap<String, Vec<String>>,
+    /// Names of bound operations by binding type (qualified) and collection, for classifying
+    /// misses.
+    bound: BTreeMap<(String, bool), Vec<String>>,
     /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
     prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
 }
@@ -129,11 +133,11 @@ type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
-        let mut bound: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut bound: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
         for ns in schema.namespaces.values() {
             for (name, ops) in &ns.operations {
                 for b in ops.iter().filter(|o| o.bound).filter_map(|o| o.parameters.first()) {
-                    bound.entry(b.ty.name.clone()).or_default().push(name.clone());
+                    bound.entry((b.ty.name.clone(), b.ty.collection)).or_default().push(name.clone());
                 }
             }
         }
@@ -190,7 +194,25 @@ fn hit_from(nodes: &Nodes, method: &str, path: &str, r: &Result<paths::Resolved,
             return Ok(Hit { operation: op, template: with_ref });
         }
     }
-    plain_from(nodes, method, r, template).map(|op| Hit { operation: op, template: path.to_string() })
+    let plain = plain_from(nodes, method, r, template);
+    // The data writes uploading a media entity's content as `PUT` on the entity
+    // (`PUT /me/photo`; the pages write `…/$value`): where the node offers no replace, a
+    // `PUT` there can only be the upload.
+    if template && method == "PUT" && plain == Err(Category::MethodNotGenerated) && is_media_entity(nodes.schema, r) {
+        let with_value = format!("{}/$value", path.trim_end_matches('/'));
+        if let Ok(op) = plain_operation_of(nodes, method, &with_value, template) {
+            return Ok(Hit { operation: op, template: with_value });
+        }
+    }
+    plain.map(|op| Hit { operation: op, template: path.to_string() })
+}
+
+/// A single entity whose type (or a base type) has a stream (`HasStream`).
+fn is_media_entity(schema: &Schema, r: &paths::Resolved) -> bool {
+    let t = r.target();
+    !t.ty.collection
+        && matches!(t.kind, SegKind::Root { .. } | SegKind::Nav { .. } | SegKind::Key { .. } | SegKind::ItemPath { .. })
+        && schema.ancestry(&t.ty.name).iter().any(|s| s.has_stream)
 }
 
 fn plain_operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
@@ -224,10 +246,21 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
         return Err(Category::Relative);
     }
     // The data writes every key as `{…}`: a literal read as a key is a name the resolver
-    // did not recognise (e.g. a function the metadata lacks, after a collection).
-    if let Some(k) = r.segments.iter().find(|s| template && matches!(s.kind, SegKind::Key { param: None })) {
-        // `applications(appId={value})`: an alternate key, which builders never address.
-        return Err(if k.text.starts_with('{') { Category::KeyInParentheses } else { Category::LiteralAsKey });
+    // did not recognise (e.g. a function the metadata lacks, after a collection), unless
+    // the item's own navigation follows it (`/me/mailFolders/inbox/messageRules`: a
+    // well-known key; an operation is followed by nothing, or by its return type).
+    let literal_key = |i: usize| {
+        matches!(r.segments[i].kind, SegKind::Key { param: None, .. })
+            && !r.segments.get(i + 1).is_some_and(|n| matches!(n.kind, SegKind::Nav { .. }))
+    };
+    if template && (0..r.segments.len()).any(literal_key) {
+        return Err(Category::LiteralAsKey);
+    }
+    // `applications(appId={appId})`: an alternate key addresses the same entity as its key,
+    // so the route is that item's operation (its template, as written, joins the
+    // operation's paths). A name that is no property of the type is no key of it.
+    if r.segments.iter().any(|s| matches!(&s.kind, SegKind::Key { alternate: Some(a), .. } if !has_property(nodes.schema, &s.ty.name, a))) {
+        return Err(Category::KeyInParentheses);
     }
     // Operations by name whatever the method the data gives: a composable function
     // (`…/rows/itemAt`, written with POST) is read as the GET that calls it.
@@ -253,6 +286,11 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
             }
     });
     op.map(|o| o.operation_const.clone()).ok_or(Category::MethodNotGenerated)
+}
+
+/// Whether `ty` (or a base type) has a property `name`, in any case.
+fn has_property(schema: &Schema, ty: &str, name: &str) -> bool {
+    schema.ancestry(ty).iter().any(|t| t.properties.iter().any(|p| p.name.eq_ignore_ascii_case(name)))
 }
 
 /// `/me/x` ↔ `/users/{id}/x` (`None` for other paths).
@@ -310,7 +348,9 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
         match hit {
             Ok(hit) => {
                 m.matched.push((method.clone(), key.clone()));
-                if hit.template != route.template {
+                if hit.template.ends_with("/$value") && !route.template.ends_with("/$value") {
+                    m.content_uploads += 1;
+                } else if hit.template != route.template {
                     m.references += 1;
                 }
                 let facts = data.facts(route);
@@ -335,11 +375,14 @@ pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
     if path.contains('?') {
         return Category::QueryInPath;
     }
-    if path.contains(":/") || path.ends_with(':') || path.contains(":{") {
+    // The segments as the resolver counted them: a drive-item path (`root:/{path}:`) is read,
+    // so a miss there is a miss of the segment where it stopped, like any other.
+    let grouped = paths::segments_of(path);
+    let parts: Vec<&str> = grouped.iter().map(|(s, _)| *s).collect();
+    let Some(&(seg, item_path)) = grouped.get(e.index) else { return Category::UnknownSegment };
+    if item_path && e.message.contains("addresses an item by path") {
         return Category::DriveItemPath;
     }
-    let parts: Vec<&str> = paths::path_part(path).trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
-    let Some(seg) = parts.get(e.index) else { return Category::UnknownSegment };
     if seg.contains('|') {
         return Category::KeyAlternatives;
     }
@@ -412,11 +455,11 @@ fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
     }
     match paths::resolve(schema, &format!("/{}", parts.join("/"))) {
         Ok(r) => {
-            let ty = &r.target().ty.name;
-            let names: Vec<String> = schema.all_properties(ty).iter().map(|p| p.name.clone()).collect();
+            let ty = &r.target().ty;
+            let names: Vec<String> = schema.all_properties(&ty.name).iter().map(|p| p.name.clone()).collect();
             let mut ops = Vec::new();
-            for t in schema.lineage(ty) {
-                ops.extend(nodes.bound.get(&t).into_iter().flatten().cloned());
+            for t in schema.lineage(&ty.name) {
+                ops.extend(nodes.bound.get(&(t, ty.collection)).into_iter().flatten().cloned());
             }
             (names, ops)
         }

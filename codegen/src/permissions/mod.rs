@@ -44,6 +44,8 @@ pub struct Figures {
     pub mirrored: usize,
     /// Routes read as reference operations (the data writes them without `/$ref`).
     pub references: usize,
+    /// Routes read as content uploads (the data's `PUT` on a media entity without `/$value`).
+    pub content_uploads: usize,
     /// Differences between the docs' tables and the data (see [`reconcile::DISAGREEMENTS`]).
     pub disagreements: usize,
     /// Unmatched routes by category: `METHOD template` each.
@@ -189,6 +191,7 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
         routes_matched: m.matched.len(),
         mirrored: m.mirrored,
         references: m.references,
+        content_uploads: m.content_uploads,
         disagreements: diags.iter().filter(|d| reconcile::DISAGREEMENTS.contains(&d.code)).count(),
         unmatched: m.unmatched,
         without: without_permissions(ir),

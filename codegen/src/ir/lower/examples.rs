@@ -106,6 +106,8 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
             }
             // A path relative to a parent has no root to start a chain from.
             SegKind::Relative { .. } => return None,
+            // Builders address an item by its key only: `by_id(value)` would be another request.
+            SegKind::Key { alternate: Some(_), .. } => return None,
             SegKind::Key { .. } => {
                 let b = builder?;
                 let (item, _) = b.item.as_ref()?;

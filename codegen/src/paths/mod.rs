@@ -7,8 +7,9 @@
 //!   collection a bare segment naming a bound operation in another case is that operation,
 //!   `/directoryobjects/getbyids`, else a key);
 //! - keys as segments (`/users/{id}`, `/users/a@b.c`), in parentheses (`users('id')`,
-//!   `worksheets('Sheet1')`, `items(id)`) and alternative-key placeholders
-//!   (`{id | userPrincipalName}`);
+//!   `worksheets('Sheet1')`, `items(id)`), alternate keys in parentheses naming their property
+//!   (`applications(appId='{appId}')`: the entity addressed by that key, the property kept in
+//!   [`SegKind::Key`]) and alternative-key placeholders (`{id | userPrincipalName}`);
 //! - type casts as a segment (`…/members/microsoft.graph.user`, any case): the cast type must
 //!   be the current type or derive from it;
 //! - bound actions and functions by simple or qualified name, with or without `()`, with
@@ -24,6 +25,14 @@
 
 use crate::csdl::*;
 
+mod lookup;
+mod text;
+
+pub use lookup::{bound_operation, bound_operation_exact, composable_return, qualified_of};
+use lookup::{bound_operation_in, find_name, property, relative_start};
+pub use text::{path_part, query_part};
+use text::{group_item_paths, is_elision, looks_like_call, split_args, split_call, split_segments, unquote};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegKind {
     /// Entity set or singleton of the container.
@@ -31,8 +40,10 @@ pub enum SegKind {
     /// First segment of a path documented relative to a parent: a navigation property of the
     /// (unique) structured type `parent` that declares it.
     Relative { parent: String, collection: bool },
-    /// Key after a collection: `{param}` in templates, a literal id in examples.
-    Key { param: Option<String> },
+    /// Key after a collection: `{param}` in templates (as a segment or in parentheses), a
+    /// literal id in examples. `alternate`: the property a key in parentheses names
+    /// (`applications(appId='{appId}')`, an alternate key), as written.
+    Key { param: Option<String>, alternate: Option<String> },
     Nav { collection: bool },
     /// Bound action or function (qualified name) and the arguments written inline.
     /// `returns`: for a composable function, the type it returns, which the rest of the path
@@ -92,6 +103,16 @@ impl Resolved {
                     continue;
                 }
                 SegKind::Relative { parent, .. } if shape => s.push_str(&format!("{{{parent}}}")),
+                // An alternate key stays in parentheses: `/{value}` would be the key itself.
+                SegKind::Key { alternate: Some(a), .. } => {
+                    let value = match &seg.kind {
+                        _ if shape => "{}".to_string(),
+                        SegKind::Key { param: Some(_), .. } => seg.text.clone(),
+                        _ => format!("'{}'", seg.text.replace('\'', "''")),
+                    };
+                    s.push_str(&format!("({a}={value})"));
+                    continue;
+                }
                 _ => {}
             }
             s.push('/');
@@ -133,273 +154,11 @@ impl PathError {
     }
 }
 
-/// Strips `https://host/version` and the query: `https://graph.microsoft.com/beta/me?x` → `/me`.
-pub fn path_part(url: &str) -> &str {
-    let mut p = url.trim();
-    if let Some(i) = p.find("://") {
-        p = &p[i + 3..];
-        p = p.find('/').map(|i| &p[i..]).unwrap_or("/");
-    }
-    for v in ["/beta/", "/v1.0/"] {
-        if p.get(..v.len()).is_some_and(|h| h.eq_ignore_ascii_case(v)) {
-            p = &p[v.len() - 1..];
-            break;
-        }
-    }
-    split_outside_quotes(p, &['?', '#']).0
-}
-
-/// Query part of a URL (after `?`), if any.
-pub fn query_part(url: &str) -> Option<&str> {
-    let (_, rest) = split_outside_quotes(url, &['?']);
-    rest
-}
-
-/// Splits at the first of `seps` that is outside single quotes.
-fn split_outside_quotes<'a>(s: &'a str, seps: &[char]) -> (&'a str, Option<&'a str>) {
-    let mut quoted = false;
-    for (i, c) in s.char_indices() {
-        if c == '\'' {
-            quoted = !quoted;
-        } else if !quoted && seps.contains(&c) {
-            return (&s[..i], Some(&s[i + 1..]));
-        }
-    }
-    (s, None)
-}
-
-/// Bound operations whose binding parameter is `ty` (or a base type of it) with the given
-/// collection flag, by simple name (or `namespace.name`); exact match first, then any case.
-pub fn bound_operation<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
-    bound_operation_exact(schema, ty, name).or_else(|| bound_operation_in(schema, ty, name, false))
-}
-
-/// [`bound_operation`], names compared exactly only.
-pub fn bound_operation_exact<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
-    bound_operation_in(schema, ty, name, true)
-}
-
-fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: bool) -> Option<(String, &'a Operation)> {
-    // Every overload of the name, in any namespace (`microsoft.graph.delta` names `delta` of
-    // that namespace).
-    let mut candidates: Vec<(String, &Operation)> = Vec::new();
-    for (ns_name, ns) in &schema.namespaces {
-        let simple = name
-            .get(..ns_name.len())
-            .filter(|h| h.eq_ignore_ascii_case(ns_name))
-            .and_then(|_| name.get(ns_name.len()..))
-            .and_then(|rest| rest.strip_prefix('.'))
-            .unwrap_or(name);
-        let hits: Vec<(&String, &Vec<Operation>)> = if exact {
-            ns.operations.get_key_value(simple).into_iter().collect()
-        } else {
-            any_case(&ns.operations, simple)
-        };
-        for (op_name, ops) in hits {
-            candidates.extend(ops.iter().filter(|o| o.bound).map(|o| (format!("{ns_name}.{op_name}"), o)));
-        }
-    }
-    if candidates.is_empty() {
-        return None;
-    }
-    // The nearest binding wins: the type itself, then its base types in order.
-    for t in schema.lineage(&ty.name) {
-        let hit = candidates.iter().find(|(_, o)| o.parameters.first().is_some_and(|b| b.ty.collection == ty.collection && b.ty.name == t));
-        if let Some((q, o)) = hit {
-            return Some((q.clone(), *o));
-        }
-    }
-    None
-}
-
-/// Entries of `map` whose key equals `name` in any ASCII case. Only the keys that start with
-/// the first letter in either case are compared (two ranges of the sorted map), not every key.
-fn any_case<'a, V>(map: &'a std::collections::BTreeMap<String, V>, name: &str) -> Vec<(&'a String, &'a V)> {
-    let Some(first) = name.bytes().next().filter(u8::is_ascii_alphabetic) else {
-        return map.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name)).collect();
-    };
-    let mut out = Vec::new();
-    for c in [first.to_ascii_uppercase(), first.to_ascii_lowercase()] {
-        let (lo, hi) = ((c as char).to_string(), ((c + 1) as char).to_string());
-        out.extend(map.range::<str, _>((std::ops::Bound::Included(lo.as_str()), std::ops::Bound::Excluded(hi.as_str()))).filter(|(k, _)| k.eq_ignore_ascii_case(name)));
-    }
-    out.sort_by(|a, b| a.0.cmp(b.0));
-    out
-}
-
-/// Qualified name of a structured type found in `schema`.
-pub fn qualified_of(schema: &Schema, t: &StructuredType) -> String {
-    for (n, ns) in &schema.namespaces {
-        if let Some(TypeDef::Structured(s)) = ns.types.get(&t.name) {
-            if std::ptr::eq(s, t) {
-                return format!("{n}.{}", t.name);
-            }
-        }
-    }
-    t.name.clone()
-}
-
-/// Splits a path into segments at `/` outside quotes and parentheses.
-fn split_segments(path: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut depth, mut quoted, mut start) = (0i32, false, 0);
-    for (i, c) in path.char_indices() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            '/' if !quoted && depth <= 0 => {
-                out.push(&path[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&path[start..]);
-    out.into_iter().filter(|s| !s.is_empty()).collect()
-}
-
-/// `name(args)` → (`name`, Some(`args`)); anything else → (segment, None).
-fn split_call(seg: &str) -> (&str, Option<&str>) {
-    match (seg.find('('), seg.ends_with(')')) {
-        (Some(i), true) if i > 0 => (&seg[..i], Some(&seg[i + 1..seg.len() - 1])),
-        _ => (seg, None),
-    }
-}
-
-/// `a='x',b=@y` → [(a, 'x'), (b, @y)]; a lone value (`'Sheet1'`) is returned as ("", value).
-fn split_args(args: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let (mut quoted, mut start) = (false, 0);
-    let mut parts = Vec::new();
-    for (i, c) in args.char_indices() {
-        match c {
-            '\'' => quoted = !quoted,
-            ',' if !quoted => {
-                parts.push(&args[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&args[start..]);
-    for p in parts.into_iter().map(str::trim).filter(|p| !p.is_empty()) {
-        match split_outside_quotes(p, &['=']) {
-            (k, Some(v)) => out.push((k.trim().to_string(), v.trim().to_string())),
-            (v, None) => out.push((String::new(), v.to_string())),
-        }
-    }
-    out
-}
-
-fn unquote(v: &str) -> String {
-    let v = v.trim();
-    match v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
-        Some(inner) => inner.replace("''", "'"),
-        None => v.to_string(),
-    }
-}
-
-/// A segment written as a call (`f()`, `f(a=1)`) or a name that is no key placeholder.
-fn looks_like_call(seg: &str) -> bool {
-    seg.ends_with(')')
-}
-
-fn is_elision(seg: &str) -> bool {
-    let s = seg.trim();
-    s == "…" || s == "..." || s.starts_with("...") || s.starts_with('…')
-}
-
-/// Looks `name` up in `names`: exact first, then the unique case-insensitive match.
-fn find_name<'a, T>(items: impl Iterator<Item = (&'a str, T)> + Clone, name: &str) -> Option<(&'a str, T)> {
-    if let Some(hit) = items.clone().find(|(k, _)| *k == name) {
-        return Some(hit);
-    }
-    let mut hits = items.filter(|(k, _)| k.eq_ignore_ascii_case(name));
-    let first = hits.next()?;
-    hits.next().is_none().then_some(first)
-}
-
-/// The property `name` of a type given by its ancestry (nearest first), with the rule of
-/// [`find_name`] over [`Schema::all_properties`] without building that list: exact first (the
-/// nearest declaration wins), else the one name equal in any case.
-fn property<'a>(ancestry: &[&'a StructuredType], name: &str) -> Option<(&'a str, &'a Property)> {
-    let declared = || ancestry.iter().flat_map(|t| t.properties.iter());
-    if let Some(p) = declared().find(|p| p.name == name) {
-        return Some((p.name.as_str(), p));
-    }
-    let mut hits = declared().filter(|p| p.name.eq_ignore_ascii_case(name));
-    let first = hits.next()?;
-    hits.all(|p| p.name == first.name).then_some((first.name.as_str(), first))
-}
-
-/// The first segment of a path that is no container child: a navigation property of that
-/// name (any case) starts the path when every type that declares one gives it the same target
-/// (so the rest of the path means the same whichever parent it hangs under). The parent
-/// reported is the first such type by name.
-fn relative_start(schema: &Schema, name: &str) -> Option<(String, Property)> {
-    let mut found: Vec<(String, &Property)> = Vec::new();
-    for (n, ns) in &schema.namespaces {
-        for (t, def) in &ns.types {
-            let TypeDef::Structured(s) = def else { continue };
-            if let Some(p) = s.properties.iter().find(|p| p.is_navigation() && p.name.eq_ignore_ascii_case(name)) {
-                found.push((format!("{n}.{t}"), p));
-            }
-        }
-    }
-    let (q, p) = found.first()?;
-    found.iter().all(|(_, x)| x.ty == p.ty).then(|| (q.clone(), (*p).clone()))
-}
-
-/// The structured type a composable bound function returns, when it is one (`range()` of a
-/// worksheet): builders and paths continue on it.
-pub fn composable_return(schema: &Schema, qname: &str, binding: &TypeRef) -> Option<TypeRef> {
-    let (ns, n) = split_qualified(qname);
-    let ops = schema.namespaces.get(ns)?.operations.get(n)?;
-    let lineage = schema.lineage(&binding.name);
-    ops.iter()
-        .filter(|o| o.composable && o.kind == OperationKind::Function)
-        .find(|o| o.parameters.first().is_some_and(|b| b.ty.collection == binding.collection && lineage.contains(&b.ty.name)))
-        .and_then(|o| o.return_type.as_ref())
-        .filter(|r| !r.ty.is_edm() && schema.structured(&r.ty.name).is_some())
-        .map(|r| r.ty.clone())
-}
-
-/// One raw segment, with the drive-item path that follows it (`root:` … `:`), if any.
-struct RawSeg<'a> {
-    text: &'a str,
-    item_path: Option<String>,
-}
-
-/// Groups `root:`, `folder`, `file.txt:` into `root` + item path `folder/file.txt`.
-fn group_item_paths<'a>(parts: &[&'a str]) -> Vec<RawSeg<'a>> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < parts.len() {
-        let p = parts[i];
-        // `root:` starts a path; `file.txt:` (or the end of the path) ends it. A segment like
-        // `root:` always has something before the colon.
-        if let Some(head) = p.strip_suffix(':').filter(|h| !h.is_empty() && !h.contains(':')) {
-            let mut path = Vec::new();
-            let mut j = i + 1;
-            while j < parts.len() {
-                let q = parts[j].trim_start_matches(':');
-                if let Some(last) = q.strip_suffix(':') {
-                    path.push(last);
-                    j += 1;
-                    break;
-                }
-                path.push(q);
-                j += 1;
-            }
-            out.push(RawSeg { text: head, item_path: Some(path.join("/")) });
-            i = j;
-            continue;
-        }
-        out.push(RawSeg { text: p.trim_start_matches(':'), item_path: None });
-        i += 1;
-    }
-    out
+/// The segments of `path` as [`resolve`] counts them ([`PathError::index`]): split outside
+/// quotes and parentheses, a drive-item path (`root:/a/b:`) grouped with the segment before
+/// it. Each with whether an item path follows it.
+pub fn segments_of(path: &str) -> Vec<(&str, bool)> {
+    group_item_paths(&split_segments(path_part(path).trim())).into_iter().map(|r| (r.text, r.item_path.is_some())).collect()
 }
 
 /// Resolves a path (template or concrete) against the first container in `schema`.
@@ -447,7 +206,7 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
         },
     }
     if let Some(k) = key {
-        push_key(&mut segments, k, 0)?;
+        push_key(schema, &mut segments, k, 0)?;
     }
     if let Some(p) = &first.item_path {
         push_item_path(&mut segments, p, 0)?;
@@ -461,17 +220,23 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
     Ok(Resolved { segments })
 }
 
-fn push_key(segments: &mut Vec<Segment>, key: &str, i: usize) -> Result<(), PathError> {
+fn push_key(schema: &Schema, segments: &mut Vec<Segment>, key: &str, i: usize) -> Result<(), PathError> {
     let cur = segments.last().expect("non-empty").clone();
     if !cur.ty.collection {
         return Err(PathError::at(i, format!("`{}` is a single entity: it takes no key", cur.text)));
     }
     let args = split_args(key);
-    let value = match args.as_slice() {
-        [(_, v)] => unquote(v),
+    let (name, value) = match args.as_slice() {
+        [(n, v)] => (n, unquote(v)),
         _ => return Err(PathError::at(i, format!("`{}({key})`: one key value expected", cur.text))),
     };
-    segments.push(Segment { text: value, kind: SegKind::Key { param: None }, ty: TypeRef::new(&cur.ty.name, false) });
+    // `(appId={appId})` in a template: a placeholder, as `/{id}` is one.
+    let param = value.strip_prefix('{').and_then(|p| p.strip_suffix('}')).map(|p| p.trim().to_string());
+    // An alternate key names its property: spelt as the schema does when it has one.
+    let alternate = Some(name.as_str()).filter(|n| !n.is_empty()).map(|n| {
+        property(&schema.ancestry(&cur.ty.name), n).map_or(n, |(declared, _)| declared).to_string()
+    });
+    segments.push(Segment { text: value, kind: SegKind::Key { param, alternate }, ty: TypeRef::new(&cur.ty.name, false) });
     Ok(())
 }
 
@@ -580,7 +345,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         }
         let param = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')).map(|p| p.trim().to_string());
         let text = if param.is_some() { part.to_string() } else { unquote(part) };
-        push(segments, &text, SegKind::Key { param }, TypeRef::new(&cur.ty.name, false));
+        push(segments, &text, SegKind::Key { param, alternate: None }, TypeRef::new(&cur.ty.name, false));
         return Ok(());
     }
     match property(&ancestry, name) {
@@ -591,7 +356,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         Some((_, p)) => {
             push(segments, &p.name, SegKind::Nav { collection: p.ty.collection }, p.ty.clone());
             if let Some(k) = args {
-                push_key(segments, k, i)?;
+                push_key(schema, segments, k, i)?;
             }
             Ok(())
         }
