@@ -58,11 +58,7 @@ pub(super) fn check_request(
                 ));
                 return (false, None);
             }
-            match op.and_then(|o| o.return_type.as_ref()) {
-                Some(r) if r.ty.collection => Declared::Page(r.ty.name.clone()),
-                Some(r) => Declared::Entity(r.ty.name.clone()),
-                None => Declared::NoContent,
-            }
+            crate::ir::classify::return_shape(op.and_then(|o| o.return_type.as_ref()))
         }
         OpKind::List => Declared::Page(ty),
         OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Declared::Entity(ty),
