@@ -361,6 +361,11 @@ const SHAPES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Parameter Name="period" Type="Edm.String" />
         <ReturnType Type="Edm.Stream" Nullable="false" />
       </Function>
+      <Function Name="getDetail" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="date" Type="Edm.Date" />
+        <ReturnType Type="Edm.Stream" Nullable="false" />
+      </Function>
       <Action Name="verify" IsBound="true">
         <Parameter Name="reportRoot" Type="graph.reportRoot" />
         <Parameter Name="domain" Type="Edm.String" />
@@ -481,3 +486,28 @@ fn calls_to_other_hosts_are_not_graph_requests() {
     assert_eq!(c.figures.requests, 1);
 }
 
+#[test]
+fn each_overload_of_a_function_is_an_operation_and_examples_pick_theirs() {
+    let req = |args: &str| format!("<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/getDetail({args})\n```\n");
+    let page = api_page(&format!("{}\n{}\n{}", req("period='D7'"), req("date=2020-05-01"), req("day=3")));
+    let mut docs = DocTree::default();
+    docs.files.insert("api/x.md".into(), page.clone());
+    let out = pipeline::run(&Input { docs, csdl_xml: Some(("shapes.xml".into(), SHAPES_CSDL.into())), ..Default::default() });
+    let reports = out.ir.builders.values().find(|b| b.target == "microsoft.graph.reportRoot" && !b.collection).expect("reportRoot builder");
+    let mut params: Vec<Vec<String>> = reports
+        .operations
+        .iter()
+        .filter(|o| o.segment.as_deref() == Some("getDetail"))
+        .map(|o| o.function_params.iter().flatten().map(|(w, _)| w.clone()).collect())
+        .collect();
+    params.sort();
+    assert_eq!(params, vec![vec!["date".to_string()], vec!["period".to_string()]]);
+    // The first overload keeps the name; the others say their parameters.
+    let mut names: Vec<&str> = reports.operations.iter().filter(|o| o.segment.as_deref() == Some("getDetail")).map(|o| o.method_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["get_detail", "get_detail_date"]);
+    let c = check::check_output(&out, "");
+    // `day` fills neither overload.
+    assert_eq!((c.figures.requests, c.figures.requests_matched), (3, 2), "{:?}", codes(&c));
+    assert!(has(&c, "example-request-unmatched", line_of(&page, "day=3")), "{:?}", codes(&c));
+}

@@ -30,6 +30,17 @@ pub fn return_shape(rt: Option<&crate::csdl::ReturnType>) -> super::Shape {
     }
 }
 
+/// True when documented function arguments fill exactly the parameters `params` (wire names):
+/// every one by name in any case, or a lone positional argument a lone parameter. Picks the
+/// overload of a bound function (`getEmailActivityUserDetail(period='D7')` vs `(date=…)`) for
+/// lowering, example replay and the permissions data alike.
+pub fn args_fit(args: &[(String, String)], params: &[&str]) -> bool {
+    match args {
+        [(k, _)] if k.is_empty() => params.len() == 1,
+        _ => params.len() == args.len() && params.iter().all(|p| args.iter().any(|(k, _)| k.eq_ignore_ascii_case(p))),
+    }
+}
+
 /// The HTTP method of each kind (actions: POST; functions are GET, decided by the caller).
 pub fn method_of(k: OpKind) -> &'static str {
     match k {
