@@ -511,3 +511,19 @@ fn each_overload_of_a_function_is_an_operation_and_examples_pick_theirs() {
     assert_eq!((c.figures.requests, c.figures.requests_matched), (3, 2), "{:?}", codes(&c));
     assert!(has(&c, "example-request-unmatched", line_of(&page, "day=3")), "{:?}", codes(&c));
 }
+
+#[test]
+fn a_bound_operation_called_with_the_wrong_method_still_checks_its_response() {
+    let page = |body: &str| {
+        api_page(&format!(
+            "<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/verify\n```\n\n\
+             <!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{body}\n```\n"
+        ))
+    };
+    let c = run_shapes(&page("{\n  \"value\": true\n}"));
+    assert_eq!((c.figures.requests_matched, c.figures.responses, c.figures.responses_ok), (0, 1, 1));
+    assert_eq!(c.figures.requests_not_matched.get("example-method-mismatch"), Some(&1));
+    let c = run_shapes(&page("{\n  \"value\": \"yes\"\n}"));
+    assert_eq!(c.figures.responses_ok, 0);
+    assert_eq!(c.figures.responses_not_ok.get("example-type-mismatch"), Some(&1));
+}

@@ -93,6 +93,12 @@ pub struct Figures {
     /// The same for `$orderby` items.
     pub orderby: usize,
     pub orderby_typed: usize,
+    /// Requests not matched, by the code of the error that decided it (the last one the
+    /// request got: the path, the method, no operation, a query option).
+    pub requests_not_matched: BTreeMap<&'static str, usize>,
+    /// Responses not ok, by the code of their first error (`example-response-unchecked` when
+    /// the request gives nothing to check them against).
+    pub responses_not_ok: BTreeMap<&'static str, usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -278,9 +284,12 @@ fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &m
     }
     if let Some(req) = &ex.request {
         figures.requests += 1;
+        let start = cx.diags.len();
         let (ok, d) = check_request(cx, ir, api, req, &mut aliases);
         if ok {
             figures.requests_matched += 1;
+        } else if let Some(last) = cx.diags[start..].iter().rev().find(|d| d.is_error()) {
+            *figures.requests_not_matched.entry(last.code).or_default() += 1;
         }
         declared = d;
     }
@@ -309,9 +318,10 @@ fn check_one_response(
             origin,
             "response example not checked: its request does not resolve to an operation",
         ));
+        *figures.responses_not_ok.entry(RESPONSE_UNCHECKED).or_default() += 1;
         return;
     };
-    let before = cx.diags.iter().filter(|d| d.is_error()).count();
+    let start = cx.diags.len();
     match declared {
         Declared::Count => {
             let body = resp.body.as_deref().unwrap_or("").trim();
@@ -323,8 +333,9 @@ fn check_one_response(
         Declared::Bytes => {}
         _ => check_response(cx, api, resp, declared, aliases),
     }
-    if cx.diags.iter().filter(|d| d.is_error()).count() == before {
-        figures.responses_ok += 1;
+    match cx.diags[start..].iter().find(|d| d.is_error()) {
+        None => figures.responses_ok += 1,
+        Some(first) => *figures.responses_not_ok.entry(first.code).or_default() += 1,
     }
 }
 

@@ -33,7 +33,13 @@ pub(super) fn check_request(
         Ok(c) => c,
         Err(why) => {
             cx.diags.push(Diagnostic::error(METHOD_MISMATCH, origin, format!("`{shown}`: {why}")));
-            return (false, None);
+            // The wrong method of a bound operation (a function called with POST): the request
+            // stays unmatched, and its response is still the operation's result.
+            let op = match &target.kind {
+                SegKind::Operation { .. } => paths::bound_operation(cx.schema, &target.ty, split_call_name(&target.text)).map(|(_, o)| o),
+                _ => None,
+            };
+            return (false, op.map(|o| crate::ir::classify::return_shape(o.return_type.as_ref())));
         }
     };
     let ty = c.node.0.clone();
@@ -56,7 +62,7 @@ pub(super) fn check_request(
                     origin,
                     format!("`{shown}`: `{}` is called with {want}, not {}", target.text, req.method),
                 ));
-                return (false, None);
+                return (false, Some(crate::ir::classify::return_shape(op.and_then(|o| o.return_type.as_ref()))));
             }
             crate::ir::classify::return_shape(op.and_then(|o| o.return_type.as_ref()))
         }
