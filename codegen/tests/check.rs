@@ -527,3 +527,12 @@ fn a_bound_operation_called_with_the_wrong_method_still_checks_its_response() {
     assert_eq!(c.figures.responses_ok, 0);
     assert_eq!(c.figures.responses_not_ok.get("example-type-mismatch"), Some(&1));
 }
+
+#[test]
+fn a_request_relative_to_a_parent_says_no_chain_starts_there() {
+    let page = api_page("<!-- { \"blockType\": \"request\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/attachments/a1\n```\n");
+    let c = run_shapes(&page);
+    let d = c.diagnostics.iter().find(|d| d.code == "example-request-unmatched").unwrap_or_else(|| panic!("{:?}", codes(&c)));
+    assert_eq!(d.origin.line, line_of(&page, "attachments/a1"));
+    assert!(d.message.contains("starts at `attachments`, a navigation property"), "{}", d.message);
+}

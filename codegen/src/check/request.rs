@@ -74,11 +74,15 @@ pub(super) fn check_request(
     };
     let mut ok = true;
     if lower::example_chain(cx.schema, ir, &req.method, &req.url).is_none() {
-        cx.diags.push(Diagnostic::error(
-            REQUEST_UNMATCHED,
-            origin.clone(),
-            format!("`{shown}` matches no documented operation"),
-        ));
+        let why = match resolved.segments.first().map(|s| &s.kind) {
+            // `/drive/…`, `/workbook/…`: read through the navigation property of that name.
+            Some(SegKind::Relative { .. }) => format!(
+                "`{shown}` starts at `{}`, a navigation property and no entity set or singleton: no builder chain starts there",
+                resolved.segments[0].text
+            ),
+            _ => format!("`{shown}` matches no documented operation"),
+        };
+        cx.diags.push(Diagnostic::error(REQUEST_UNMATCHED, origin.clone(), why));
         ok = false;
     } else {
         // The example's path should be one the page lists.
