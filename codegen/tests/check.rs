@@ -366,6 +366,11 @@ const SHAPES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Parameter Name="date" Type="Edm.Date" />
         <ReturnType Type="Edm.Stream" Nullable="false" />
       </Function>
+      <Function Name="getSummary" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="period" Type="Edm.String" />
+        <ReturnType Type="graph.message" />
+      </Function>
       <Action Name="verify" IsBound="true">
         <Parameter Name="reportRoot" Type="graph.reportRoot" />
         <Parameter Name="domain" Type="Edm.String" />
@@ -535,4 +540,25 @@ fn a_request_relative_to_a_parent_says_no_chain_starts_there() {
     let d = c.diagnostics.iter().find(|d| d.code == "example-request-unmatched").unwrap_or_else(|| panic!("{:?}", codes(&c)));
     assert_eq!(d.origin.line, line_of(&page, "attachments/a1"));
     assert!(d.message.contains("starts at `attachments`, a navigation property"), "{}", d.message);
+}
+
+#[test]
+fn what_a_redirect_leads_to_is_not_the_operations_result() {
+    let page = |status: &str| {
+        let redirect = if status == "302" {
+            "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 302 Found\nLocation: https://reports.office.com/data/x\n```\n\n"
+        } else {
+            ""
+        };
+        api_page(&format!(
+            "<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/getSummary(period='D7')\n```\n\n{redirect}\
+             <!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/octet-stream\n\nReport Refresh Date,Send\n```\n"
+        ))
+    };
+    let c = run_shapes(&page("302"));
+    assert_eq!(errors(&c), vec![]);
+    assert_eq!((c.figures.responses, c.figures.responses_ok), (1, 1));
+    // Without the redirect, the CSV is the operation's answer, which is a message: not JSON.
+    let p = page("200");
+    assert_eq!(errors(&run_shapes(&p)), vec![("example-json-invalid", line_of(&p, "Report Refresh Date"))]);
 }
