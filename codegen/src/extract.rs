@@ -109,6 +109,9 @@ pub struct ExampleResponse {
 pub struct Example {
     pub request: Option<ExampleRequest>,
     pub response: Option<ExampleResponse>,
+    /// Further responses of the same request, in page order: another outcome of it, or what
+    /// a redirect leads to (a report's `302`, then its CSV). Checked like `response`.
+    pub more: Vec<ExampleResponse>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -278,6 +281,15 @@ pub fn permission_table(page: &Page, t: &Table) -> PermissionFacts {
     p
 }
 
+/// `METHOD url` (an HTTP method in capitals, then a path or an absolute URL).
+fn is_request_line(text: &str) -> bool {
+    let first = text.lines().next().unwrap_or("");
+    let mut it = first.split_whitespace();
+    let method = it.next().unwrap_or("");
+    let url = it.next().unwrap_or("");
+    matches!(method, "GET" | "POST" | "PATCH" | "PUT" | "DELETE") && (url.starts_with('/') || url.starts_with("https://") || url.starts_with("http://"))
+}
+
 fn parse_status(line: &str) -> Option<u16> {
     let mut it = line.split_whitespace();
     let proto = it.next()?;
@@ -290,8 +302,10 @@ fn parse_status(line: &str) -> Option<u16> {
 /// Splits an http block into first line, headers and body.
 fn split_http(c: &CodeBlock) -> (String, Vec<(String, String)>, Option<String>, u32) {
     let text = c.text.as_str();
-    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty());
-    let first = lines.next().map(|(_, l)| l.trim().to_string()).unwrap_or_default();
+    let mut lines = text.lines().enumerate().skip_while(|(_, l)| l.trim().is_empty()).peekable();
+    // A block that starts with the JSON body has no request or status line.
+    let starts_with_json = lines.peek().is_some_and(|(_, l)| l.trim_start().starts_with(['{', '[']));
+    let first = if starts_with_json { String::new() } else { lines.next().map(|(_, l)| l.trim().to_string()).unwrap_or_default() };
     let mut headers = Vec::new();
     let mut body_start = None;
     for (i, l) in lines.by_ref() {
@@ -363,7 +377,21 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
             Block::Code(c) => {
                 let bt = c.annotation.as_ref().and_then(|a| a.block_type()).unwrap_or("");
                 let sec = lower_section(&c.section);
-                if bt == "request" || (bt.is_empty() && in_examples && !c.text.trim_start().starts_with("HTTP/")) {
+                let text = c.text.trim_start();
+                // Blocks of an example section without a request or response annotation: one
+                // marked `ignored` (a note to Microsoft's own checker) or not marked at all is a
+                // request when it starts with a request line; bare JSON under a "Response"
+                // heading is a response without its status line, and bare JSON right after a
+                // request without a body is that request's body in a block of its own.
+                let unmarked = in_examples && matches!(bt, "" | "ignored" | "example");
+                let bare_json = bt.is_empty() && in_examples && (text.starts_with('{') || text.starts_with('['));
+                let pending_body = f.examples.last().and_then(|e| e.request.as_ref().filter(|r| r.body.is_none() && e.response.is_none()));
+                if bare_json && !sec.starts_with("response") && pending_body.is_some() {
+                    if let Some(r) = f.examples.last_mut().and_then(|e| e.request.as_mut()) {
+                        r.body = Some(c.text.trim().to_string());
+                        r.body_line = c.line + c.text.lines().take_while(|l| l.trim().is_empty()).count() as u32;
+                    }
+                } else if bt == "request" || (unmarked && is_request_line(text)) {
                     let (first, headers, body, body_line) = split_http(c);
                     let mut parts = first.splitn(2, char::is_whitespace);
                     let method = parts.next().unwrap_or("").to_string();
@@ -372,8 +400,9 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
                     f.examples.push(Example {
                         request: Some(ExampleRequest { name, method, url, headers, body, line: c.line, body_line }),
                         response: None,
+                        more: Vec::new(),
                     });
-                } else if bt == "response" || (in_examples && c.text.trim_start().starts_with("HTTP/")) {
+                } else if bt == "response" || (in_examples && text.starts_with("HTTP/")) || (bare_json && sec.starts_with("response")) {
                     let (first, headers, body, body_line) = split_http(c);
                     let a = c.annotation.as_ref();
                     let resp = ExampleResponse {
@@ -387,13 +416,14 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
                     };
                     match f.examples.last_mut() {
                         Some(e) if e.response.is_none() => e.response = Some(resp),
+                        Some(e) if e.request.is_some() => e.more.push(resp),
                         _ => {
                             diags.push(Diagnostic::warning(
                                 "example-unpaired-response",
                                 page.origin(c.line),
                                 "response example has no request example before it",
                             ));
-                            f.examples.push(Example { request: None, response: Some(resp) });
+                            f.examples.push(Example { request: None, response: Some(resp), more: Vec::new() });
                         }
                     }
                 } else if sec == "permissions" {

@@ -334,3 +334,231 @@ fn typed_options_in_another_case_are_replayed_in_the_schemas_spelling() {
         "{tests}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Response shapes and example blocks against a small metadata document (docs + CSDL).
+
+const SHAPES_CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">
+  <edmx:DataServices>
+    <Schema Namespace="microsoft.graph" Alias="graph" xmlns="http://docs.oasis-open.org/odata/ns/edm">
+      <EntityType Name="entity" Abstract="true">
+        <Key><PropertyRef Name="id" /></Key>
+        <Property Name="id" Type="Edm.String" Nullable="false" />
+      </EntityType>
+      <EntityType Name="attachment" BaseType="graph.entity" Abstract="true">
+        <Property Name="name" Type="Edm.String" />
+      </EntityType>
+      <EntityType Name="fileAttachment" BaseType="graph.attachment">
+        <Property Name="contentBytes" Type="Edm.Binary" />
+      </EntityType>
+      <EntityType Name="message" BaseType="graph.entity">
+        <NavigationProperty Name="attachments" Type="Collection(graph.attachment)" ContainsTarget="true" />
+      </EntityType>
+      <EntityType Name="reportRoot" BaseType="graph.entity" />
+      <Function Name="getDetail" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="period" Type="Edm.String" />
+        <ReturnType Type="Edm.Stream" Nullable="false" />
+      </Function>
+      <Function Name="getDetail" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="date" Type="Edm.Date" />
+        <ReturnType Type="Edm.Stream" Nullable="false" />
+      </Function>
+      <Function Name="getSummary" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="period" Type="Edm.String" />
+        <ReturnType Type="graph.message" />
+      </Function>
+      <Action Name="verify" IsBound="true">
+        <Parameter Name="reportRoot" Type="graph.reportRoot" />
+        <Parameter Name="domain" Type="Edm.String" />
+        <ReturnType Type="Edm.Boolean" Nullable="false" />
+      </Action>
+      <EntityContainer Name="GraphService">
+        <EntitySet Name="messages" EntityType="graph.message" />
+        <Singleton Name="reports" Type="graph.reportRoot" />
+      </EntityContainer>
+    </Schema>
+  </edmx:DataServices>
+</edmx:Edmx>
+"#;
+
+/// An API page whose example section is `examples` (blocks as a real page writes them).
+fn api_page(examples: &str) -> String {
+    format!("---\ntitle: \"x\"\ndoc_type: apiPageType\n---\n# x\n\n## Example\n\n{examples}\n")
+}
+
+fn run_shapes(page: &str) -> Checked {
+    let mut docs = DocTree::default();
+    docs.files.insert("api/x.md".into(), page.to_string());
+    let input = Input { docs, csdl_xml: Some(("shapes.xml".into(), SHAPES_CSDL.into())), ..Default::default() };
+    check::check_output(&pipeline::run(&input), "")
+}
+
+/// The 1-based line of the first line of `page` containing `needle`.
+fn line_of(page: &str, needle: &str) -> u32 {
+    page.lines().position(|l| l.contains(needle)).map(|i| i as u32 + 1).unwrap_or_else(|| panic!("{needle} not in page"))
+}
+
+fn errors(c: &Checked) -> Vec<(&'static str, u32)> {
+    c.diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.code, d.origin.line)).collect()
+}
+
+const VERIFY: &str = "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/reports/verify\nContent-type: application/json\n\n{\"domain\": \"contoso.com\"}\n```\n";
+
+#[test]
+fn a_single_primitive_result_is_answered_inside_value() {
+    let resp = |body: &str| format!("{VERIFY}\n<!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{body}\n```\n");
+    let ok = run_shapes(&api_page(&resp("{\n  \"@odata.context\": \"https://graph.microsoft.com/v1.0/$metadata#Edm.Boolean\",\n  \"value\": true\n}")));
+    assert_eq!(errors(&ok), vec![]);
+    assert_eq!((ok.figures.responses, ok.figures.responses_ok), (1, 1));
+    // The value must still have the declared type, and stand inside `value`.
+    let page = api_page(&resp("{\n  \"value\": \"yes\"\n}"));
+    assert_eq!(errors(&run_shapes(&page)), vec![("example-type-mismatch", line_of(&page, "\"yes\""))]);
+    let page = api_page(&resp("true"));
+    assert_eq!(errors(&run_shapes(&page)), vec![("example-response-value-missing", line_of(&page, "true"))]);
+    let page = api_page(&resp("{\n  \"value\": true,\n  \"extra\": 1\n}"));
+    assert_eq!(errors(&run_shapes(&page)), vec![("example-unknown-property", line_of(&page, "\"extra\""))]);
+}
+
+#[test]
+fn a_stream_result_is_raw_content_and_a_redirects_target_is_its_response() {
+    // The request block is marked `ignored` (a note to Microsoft's checker): still a request.
+    // The 302 and the CSV after it are two responses of that one request.
+    let page = api_page(
+        "<!-- { \"blockType\": \"ignored\" } -->\n```msgraph-interactive\nGET https://graph.microsoft.com/v1.0/reports/getDetail(period='D7')\n```\n\n\
+         <!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 302 Found\nLocation: https://reports.office.com/data/x\n```\n\n\
+         <!-- { \"blockType\": \"ignored\" } -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/octet-stream\n\nReport Refresh Date,Send,Receive\n```\n",
+    );
+    let c = run_shapes(&page);
+    assert_eq!(errors(&c), vec![]);
+    assert_eq!((c.figures.requests, c.figures.requests_matched, c.figures.responses, c.figures.responses_ok), (1, 1, 1, 1));
+    assert!(c.diagnostics.iter().all(|d| d.code != "example-unpaired-response"), "{:?}", codes(&c));
+}
+
+#[test]
+fn derived_properties_without_odata_type_name_the_derived_type() {
+    let page = api_page(
+        "<!-- { \"blockType\": \"request\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/messages/m1/attachments/a1\n```\n\n\
+         <!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{\n  \"id\": \"a1\",\n  \"contentBytes\": \"R0lG\"\n}\n```\n",
+    );
+    let c = run_shapes(&page);
+    assert_eq!(errors(&c), vec![("example-odata-type-missing", line_of(&page, "contentBytes"))]);
+    let d = c.diagnostics.iter().find(|d| d.code == "example-odata-type-missing").unwrap();
+    assert!(d.message.contains("`fileAttachment`"), "{}", d.message);
+    // Named by `@odata.type`, the same payload is fine.
+    let c = run_shapes(&page.replace("\"id\": \"a1\",", "\"@odata.type\": \"#microsoft.graph.fileAttachment\",\n  \"id\": \"a1\","));
+    assert_eq!(errors(&c), vec![]);
+}
+
+#[test]
+fn bare_json_blocks_are_a_requests_body_or_a_response() {
+    // The body in a block of its own after the request line, and a response without its
+    // status line under a "Response" heading: one example, body and response checked.
+    let page = api_page(
+        "#### Request\n\n```http\nPOST https://graph.microsoft.com/v1.0/reports/verify\nContent-type: application/json\n```\n\n\
+         ```json\n{\n  \"domain\": 7\n}\n```\n\n#### Response\n\n```http\n{\n  \"value\": false\n}\n```\n",
+    );
+    let c = run_shapes(&page);
+    assert_eq!(errors(&c), vec![("example-type-mismatch", line_of(&page, "\"domain\": 7"))]);
+    assert_eq!((c.figures.requests, c.figures.responses, c.figures.responses_ok), (1, 1, 1));
+}
+
+#[test]
+fn bodies_that_say_they_are_not_json_are_not_read_as_json() {
+    let page = api_page(
+        "<!-- { \"blockType\": \"request\" } -->\n```http\nPOST https://graph.microsoft.com/v1.0/reports/verify\nContent-type: multipart/form-data; boundary=B\n\n--B\nContent-Disposition: form-data; name=\"domain\"\n\ncontoso.com\n--B--\n```\n",
+    );
+    assert_eq!(errors(&run_shapes(&page)), vec![]);
+    assert_eq!(errors(&run_shapes(&page.replace("multipart/form-data; boundary=B", "application/json"))), vec![("example-request-body-invalid", line_of(&page, "--B") )]);
+}
+
+#[test]
+fn calls_to_other_hosts_are_not_graph_requests() {
+    let page = api_page(
+        "<!-- { \"blockType\": \"request\" } -->\n```http\nPUT https://sn3302.up.1drv.com/up/fe6987415ace\nContent-Range: bytes 0-25/128\n```\n\n\
+         <!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 202 Accepted\nContent-type: application/json\n\n{\n  \"nextExpectedRanges\": [\"26-\"]\n}\n```\n",
+    );
+    let c = run_shapes(&page);
+    assert!(has(&c, "example-request-external", line_of(&page, "PUT https://sn3302")), "{:?}", codes(&c));
+    assert_eq!(errors(&c), vec![]);
+    assert_eq!((c.figures.requests, c.figures.responses), (0, 0));
+    // Every national cloud's Graph host is Graph.
+    let c = run_shapes(&page.replace("https://sn3302.up.1drv.com/up/fe6987415ace", "https://graph.microsoft.us/v1.0/reports/verify"));
+    assert!(c.diagnostics.iter().all(|d| d.code != "example-request-external"), "{:?}", codes(&c));
+    assert_eq!(c.figures.requests, 1);
+}
+
+#[test]
+fn each_overload_of_a_function_is_an_operation_and_examples_pick_theirs() {
+    let req = |args: &str| format!("<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/getDetail({args})\n```\n");
+    let page = api_page(&format!("{}\n{}\n{}", req("period='D7'"), req("date=2020-05-01"), req("day=3")));
+    let mut docs = DocTree::default();
+    docs.files.insert("api/x.md".into(), page.clone());
+    let out = pipeline::run(&Input { docs, csdl_xml: Some(("shapes.xml".into(), SHAPES_CSDL.into())), ..Default::default() });
+    let reports = out.ir.builders.values().find(|b| b.target == "microsoft.graph.reportRoot" && !b.collection).expect("reportRoot builder");
+    let mut params: Vec<Vec<String>> = reports
+        .operations
+        .iter()
+        .filter(|o| o.segment.as_deref() == Some("getDetail"))
+        .map(|o| o.function_params.iter().flatten().map(|(w, _)| w.clone()).collect())
+        .collect();
+    params.sort();
+    assert_eq!(params, vec![vec!["date".to_string()], vec!["period".to_string()]]);
+    // The first overload keeps the name; the others say their parameters.
+    let mut names: Vec<&str> = reports.operations.iter().filter(|o| o.segment.as_deref() == Some("getDetail")).map(|o| o.method_name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["get_detail", "get_detail_date"]);
+    let c = check::check_output(&out, "");
+    // `day` fills neither overload.
+    assert_eq!((c.figures.requests, c.figures.requests_matched), (3, 2), "{:?}", codes(&c));
+    assert!(has(&c, "example-request-unmatched", line_of(&page, "day=3")), "{:?}", codes(&c));
+}
+
+#[test]
+fn a_bound_operation_called_with_the_wrong_method_still_checks_its_response() {
+    let page = |body: &str| {
+        api_page(&format!(
+            "<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/verify\n```\n\n\
+             <!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-type: application/json\n\n{body}\n```\n"
+        ))
+    };
+    let c = run_shapes(&page("{\n  \"value\": true\n}"));
+    assert_eq!((c.figures.requests_matched, c.figures.responses, c.figures.responses_ok), (0, 1, 1));
+    assert_eq!(c.figures.requests_not_matched.get("example-method-mismatch"), Some(&1));
+    let c = run_shapes(&page("{\n  \"value\": \"yes\"\n}"));
+    assert_eq!(c.figures.responses_ok, 0);
+    assert_eq!(c.figures.responses_not_ok.get("example-type-mismatch"), Some(&1));
+}
+
+#[test]
+fn a_request_relative_to_a_parent_says_no_chain_starts_there() {
+    let page = api_page("<!-- { \"blockType\": \"request\" } -->\n```http\nGET https://graph.microsoft.com/v1.0/attachments/a1\n```\n");
+    let c = run_shapes(&page);
+    let d = c.diagnostics.iter().find(|d| d.code == "example-request-unmatched").unwrap_or_else(|| panic!("{:?}", codes(&c)));
+    assert_eq!(d.origin.line, line_of(&page, "attachments/a1"));
+    assert!(d.message.contains("starts at `attachments`, a navigation property"), "{}", d.message);
+}
+
+#[test]
+fn what_a_redirect_leads_to_is_not_the_operations_result() {
+    let page = |status: &str| {
+        let redirect = if status == "302" {
+            "<!-- { \"blockType\": \"response\" } -->\n```http\nHTTP/1.1 302 Found\nLocation: https://reports.office.com/data/x\n```\n\n"
+        } else {
+            ""
+        };
+        api_page(&format!(
+            "<!-- {{ \"blockType\": \"request\" }} -->\n```http\nGET https://graph.microsoft.com/v1.0/reports/getSummary(period='D7')\n```\n\n{redirect}\
+             <!-- {{ \"blockType\": \"response\" }} -->\n```http\nHTTP/1.1 200 OK\nContent-Type: application/octet-stream\n\nReport Refresh Date,Send\n```\n"
+        ))
+    };
+    let c = run_shapes(&page("302"));
+    assert_eq!(errors(&c), vec![]);
+    assert_eq!((c.figures.responses, c.figures.responses_ok), (1, 1));
+    // Without the redirect, the CSV is the operation's answer, which is a message: not JSON.
+    let p = page("200");
+    assert_eq!(errors(&run_shapes(&p)), vec![("example-json-invalid", line_of(&p, "Report Refresh Date"))]);
+}

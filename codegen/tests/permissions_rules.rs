@@ -43,6 +43,16 @@ const CSDL: &str = r#"<?xml version="1.0" encoding="utf-8"?>
         <Parameter Name="ids" Type="Collection(Edm.String)" Nullable="false" />
         <ReturnType Type="Collection(graph.directoryObject)" />
       </Action>
+      <Function Name="getDetail" IsBound="true">
+        <Parameter Name="bindingParameter" Type="graph.user" />
+        <Parameter Name="date" Type="Edm.Date" />
+        <ReturnType Type="Edm.Stream" />
+      </Function>
+      <Function Name="getDetail" IsBound="true">
+        <Parameter Name="bindingParameter" Type="graph.user" />
+        <Parameter Name="period" Type="Edm.String" />
+        <ReturnType Type="Edm.Stream" />
+      </Function>
       <EntityContainer Name="GraphService">
         <EntitySet Name="users" EntityType="graph.user" />
         <EntitySet Name="directoryObjects" EntityType="graph.directoryObject" />
@@ -244,4 +254,25 @@ fn emitted_sets_are_shared_and_derived_paths_say_so() {
     assert!(ops.contains("Permissions of `/users/$count` derived: as for `GET /users`."), "{ops}");
     let docs: String = out.files.values().map(String::as_str).collect();
     assert!(docs.contains("(derived: as for `GET /users`)"));
+}
+
+#[test]
+fn overloads_of_a_function_take_the_routes_whose_arguments_they_take() {
+    let out = run_with(
+        &[("By.Date", "GET", "/users/{id}/getDetail(date={value})"), ("By.Period", "GET", "/users/{id}/getDetail(period='{value}')")],
+        false,
+    );
+    let b = out.ir.builders.values().find(|b| b.target == "microsoft.graph.user" && !b.collection).unwrap();
+    let mut got: Vec<(Vec<String>, Vec<String>)> = b
+        .operations
+        .iter()
+        .filter(|o| o.segment.as_deref() == Some("getDetail"))
+        .map(|o| {
+            let info = &out.ir.operations[&o.operation_const];
+            let params = o.function_params.iter().flatten().map(|(w, _)| w.clone()).collect();
+            (params, info.paths.iter().filter_map(|(_, p)| p.as_ref()).flat_map(|p| p.delegated_work.least.clone()).collect())
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, vec![(vec!["date".to_string()], vec!["By.Date".to_string()]), (vec!["period".to_string()], vec!["By.Period".to_string()])]);
 }

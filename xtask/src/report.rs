@@ -151,7 +151,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "endpoints": out.endpoints,
             "paths": out.paths,
             "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok,
-                         "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
+                         "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed,
+                         "requests_not_matched": f.requests_not_matched, "responses_not_ok": f.responses_not_ok},
             "permissions": permissions_json(&out.permissions),
             "request_lines": {"documented": lines, "unresolved": count_code("doc-path-unresolved"), "elided": count_code("doc-path-elided"), "method_unsupported": count_code("doc-method-unsupported")},
             "diagnostics": ds,
@@ -182,6 +183,11 @@ pub fn run(a: ReportArgs) -> ExitCode {
             count(codegen::diag::Severity::Warning),
             count(codegen::diag::Severity::Note),
         );
+        let by_code = |m: &std::collections::BTreeMap<&str, usize>| m.iter().map(|(c, n)| format!("{n} {c}")).collect::<Vec<_>>().join(", ");
+        if !f.requests_not_matched.is_empty() || !f.responses_not_ok.is_empty() {
+            println!("requests not matched by cause: {}", by_code(&f.requests_not_matched));
+            println!("responses not ok by cause: {}", by_code(&f.responses_not_ok));
+        }
         print_permissions(&out.permissions, a.permissions.is_some());
     }
     ExitCode::SUCCESS

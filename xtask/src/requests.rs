@@ -191,6 +191,7 @@ pub fn run(a: &ReportArgs) -> ExitCode {
                     body_line: c.line + 1,
                 }),
                 response: None,
+                more: Vec::new(),
             })
             .collect(),
         ..Default::default()

@@ -10,7 +10,10 @@ pub(super) fn check_request_body(cx: &mut Cx, api: &ApiFacts, req: &ExampleReque
     let Some(body) = &req.body else { return };
     let takes_json = matches!(c.kind, OpKind::Create | OpKind::Update | OpKind::Replace | OpKind::AddRef | OpKind::SetRef)
         || (c.kind == OpKind::Action && op.is_some_and(|o| o.kind == crate::csdl::OperationKind::Action && o.parameters.len() > 1));
-    if !takes_json {
+    // A body the request says is not JSON (`multipart/form-data` of a OneNote page, a zip
+    // package) is not read as JSON.
+    let declared_type = req.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type")).map(|(_, v)| v.to_ascii_lowercase());
+    if !takes_json || declared_type.is_some_and(|t| !t.contains("json")) {
         return;
     }
     let file = api.file.clone();

@@ -13,6 +13,11 @@
 //!   of the request are allowed, open and external types accept anything), primitive values
 //!   have their Edm type and format, enum values are members (flags: comma-separated),
 //!   collections are arrays. Truncated examples may omit properties, never change types.
+//!   One primitive value (an operation's result) stands in `{"value": …}`; a function
+//!   returning `Edm.Stream` answers raw content; a member only a derived type has needs the
+//!   `@odata.type` that names it. Further responses of one request (another outcome, what a
+//!   redirect leads to) are checked against the same request. Calls to hosts that are not
+//!   Graph (upload URLs) are not Graph examples and are not counted.
 //! - **Pages**: a "Response" section that says collection where every path returns one entity
 //!   (or the reverse); resource pages that lack a property the examples use and the base
 //!   schema has (see [`crate::pipeline::fill_from_base`]).
@@ -45,6 +50,7 @@ use json::{JVal, Pos};
 
 pub const PATH_UNRESOLVED: &str = "example-path-unresolved";
 pub const METHOD_MISMATCH: &str = "example-method-mismatch";
+pub const REQUEST_EXTERNAL: &str = "example-request-external";
 pub const REQUEST_UNMATCHED: &str = "example-request-unmatched";
 pub const PATH_NOT_LISTED: &str = "example-path-not-listed";
 pub const QUERY_UNKNOWN_PROPERTY: &str = "example-query-unknown-property";
@@ -58,8 +64,10 @@ pub const TYPE_MISMATCH: &str = "example-type-mismatch";
 pub const VALUE_FORMAT: &str = "example-value-format";
 pub const ENUM_MEMBER: &str = "example-enum-member";
 pub const ODATA_TYPE_HASH: &str = "example-odata-type-missing-hash";
+pub const ODATA_TYPE_MISSING: &str = "example-odata-type-missing";
 pub const ODATA_TYPE_MISMATCH: &str = "example-odata-type-mismatch";
 pub const VALUE_WRAPPER: &str = "example-response-value-wrapper";
+pub const VALUE_MISSING: &str = "example-response-value-missing";
 pub const NOT_COLLECTION: &str = "example-response-not-collection";
 pub const UNEXPECTED_BODY: &str = "example-response-unexpected-body";
 pub const RESPONSE_UNCHECKED: &str = "example-response-unchecked";
@@ -85,6 +93,12 @@ pub struct Figures {
     /// The same for `$orderby` items.
     pub orderby: usize,
     pub orderby_typed: usize,
+    /// Requests not matched, by the code of the error that decided it (the last one the
+    /// request got: the path, the method, no operation, a query option).
+    pub requests_not_matched: BTreeMap<&'static str, usize>,
+    /// Responses not ok, by the code of their first error (`example-response-unchecked` when
+    /// the request gives nothing to check them against).
+    pub responses_not_ok: BTreeMap<&'static str, usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -249,29 +263,55 @@ fn check_response_section(cx: &mut Cx, api: &ApiFacts) {
 // ---------------------------------------------------------------------------------------------
 // Examples.
 
-/// What a response body must be.
-#[derive(Debug, Clone, PartialEq)]
-enum Declared {
-    Entity(String),
-    Page(String),
-    NoContent,
-    /// `$count` (a plain-text integer) or raw content: not JSON.
-    Count,
-    Bytes,
-}
+/// What a response body must be: the builders' response shape (`$count` is a plain-text
+/// integer, raw content is not JSON).
+type Declared = crate::ir::Shape;
 
 fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &mut Figures) {
     let mut declared: Option<Declared> = None;
     let mut aliases = BTreeSet::new();
+    if let Some((req, host)) = ex.request.as_ref().and_then(|r| Some((r, external_host(&r.url)?))) {
+        cx.diags.push(Diagnostic::note(
+            REQUEST_EXTERNAL,
+            Origin::new(api.file.clone(), req.line, 1),
+            format!(
+                "`{} {}` goes to `{host}`, not to a Graph host: a URL the service handed out (upload, download) \
+                 or another service, not a Graph request; it and its responses are not counted",
+                req.method, req.url
+            ),
+        ));
+        return;
+    }
     if let Some(req) = &ex.request {
         figures.requests += 1;
+        let start = cx.diags.len();
         let (ok, d) = check_request(cx, ir, api, req, &mut aliases);
         if ok {
             figures.requests_matched += 1;
+        } else if let Some(last) = cx.diags[start..].iter().rev().find(|d| d.is_error()) {
+            *figures.requests_not_matched.entry(last.code).or_default() += 1;
         }
         declared = d;
     }
-    let Some(resp) = &ex.response else { return };
+    let mut redirected = false;
+    for resp in ex.response.iter().chain(&ex.more) {
+        // After a redirect (a report's `302`), the next response is what its `Location`
+        // serves (a CSV download), not the operation's own result.
+        let d = if redirected { Some(Declared::Bytes) } else { declared.clone() };
+        check_one_response(cx, api, resp, d.as_ref(), &aliases, figures);
+        redirected = resp.status.is_some_and(|s| (300..400).contains(&s));
+    }
+}
+
+/// One response of an example (the first or a further one) against what its request declares.
+fn check_one_response(
+    cx: &mut Cx,
+    api: &ApiFacts,
+    resp: &ExampleResponse,
+    declared: Option<&Declared>,
+    aliases: &BTreeSet<String>,
+    figures: &mut Figures,
+) {
     if resp.body.is_none() {
         return;
     }
@@ -283,9 +323,10 @@ fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &m
             origin,
             "response example not checked: its request does not resolve to an operation",
         ));
+        *figures.responses_not_ok.entry(RESPONSE_UNCHECKED).or_default() += 1;
         return;
     };
-    let before = cx.diags.iter().filter(|d| d.is_error()).count();
+    let start = cx.diags.len();
     match declared {
         Declared::Count => {
             let body = resp.body.as_deref().unwrap_or("").trim();
@@ -295,11 +336,22 @@ fn check_example(cx: &mut Cx, ir: &Ir, api: &ApiFacts, ex: &Example, figures: &m
         }
         // Raw content is whatever the service stores.
         Declared::Bytes => {}
-        _ => check_response(cx, api, resp, &declared, &aliases),
+        _ => check_response(cx, api, resp, declared, aliases),
     }
-    if cx.diags.iter().filter(|d| d.is_error()).count() == before {
-        figures.responses_ok += 1;
+    match cx.diags[start..].iter().find(|d| d.is_error()) {
+        None => figures.responses_ok += 1,
+        Some(first) => *figures.responses_not_ok.entry(first.code).or_default() += 1,
     }
+}
+
+/// The host of an absolute `url` when it is not the Graph host of any national cloud.
+fn external_host(url: &str) -> Option<&str> {
+    let rest = url.trim().split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = host.split(':').next().unwrap_or(host);
+    let graph = graph_runtime::cloud::Cloud::ALL.iter().any(|c| c.graph_host().eq_ignore_ascii_case(name));
+    (!graph).then_some(host)
 }
 
 fn short(q: &str) -> &str {

@@ -33,7 +33,13 @@ pub(super) fn check_request(
         Ok(c) => c,
         Err(why) => {
             cx.diags.push(Diagnostic::error(METHOD_MISMATCH, origin, format!("`{shown}`: {why}")));
-            return (false, None);
+            // The wrong method of a bound operation (a function called with POST): the request
+            // stays unmatched, and its response is still the operation's result.
+            let op = match &target.kind {
+                SegKind::Operation { .. } => paths::bound_operation(cx.schema, &target.ty, split_call_name(&target.text)).map(|(_, o)| o),
+                _ => None,
+            };
+            return (false, op.map(|o| crate::ir::classify::return_shape(o.return_type.as_ref())));
         }
     };
     let ty = c.node.0.clone();
@@ -56,13 +62,9 @@ pub(super) fn check_request(
                     origin,
                     format!("`{shown}`: `{}` is called with {want}, not {}", target.text, req.method),
                 ));
-                return (false, None);
+                return (false, Some(crate::ir::classify::return_shape(op.and_then(|o| o.return_type.as_ref()))));
             }
-            match op.and_then(|o| o.return_type.as_ref()) {
-                Some(r) if r.ty.collection => Declared::Page(r.ty.name.clone()),
-                Some(r) => Declared::Entity(r.ty.name.clone()),
-                None => Declared::NoContent,
-            }
+            crate::ir::classify::return_shape(op.and_then(|o| o.return_type.as_ref()))
         }
         OpKind::List => Declared::Page(ty),
         OpKind::Get | OpKind::Create | OpKind::Update | OpKind::Replace => Declared::Entity(ty),
@@ -72,11 +74,15 @@ pub(super) fn check_request(
     };
     let mut ok = true;
     if lower::example_chain(cx.schema, ir, &req.method, &req.url).is_none() {
-        cx.diags.push(Diagnostic::error(
-            REQUEST_UNMATCHED,
-            origin.clone(),
-            format!("`{shown}` matches no documented operation"),
-        ));
+        let why = match resolved.segments.first().map(|s| &s.kind) {
+            // `/drive/…`, `/workbook/…`: read through the navigation property of that name.
+            Some(SegKind::Relative { .. }) => format!(
+                "`{shown}` starts at `{}`, a navigation property and no entity set or singleton: no builder chain starts there",
+                resolved.segments[0].text
+            ),
+            _ => format!("`{shown}` matches no documented operation"),
+        };
+        cx.diags.push(Diagnostic::error(REQUEST_UNMATCHED, origin.clone(), why));
         ok = false;
     } else {
         // The example's path should be one the page lists.

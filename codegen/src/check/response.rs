@@ -39,6 +39,29 @@ pub(super) fn check_response(cx: &mut Cx, api: &ApiFacts, resp: &ExampleResponse
                 "the operation returns no content, but the example response has a body",
             ));
         }
+        // One primitive, enum or type-definition value (an operation's result, a property
+        // of such a type): OData answers it as `{"value": …}`.
+        Declared::Entity(ty) if ty.starts_with("Edm.") || matches!(vc.cx.schema.get(ty), Some(TypeDef::Enum(_) | TypeDef::Definition(_))) => {
+            let elem = TypeRef::new(ty.clone(), false);
+            match &root.v {
+                JVal::Obj(members) => match members.iter().find(|(k, _, _)| k == "value") {
+                    Some((_, _, inner)) => {
+                        for (k, pos, _) in members {
+                            if k != "value" && !k.starts_with('@') {
+                                vc.cx.diags.push(Diagnostic::error(
+                                    UNKNOWN_PROPERTY,
+                                    at(pos.0, pos.1),
+                                    format!("`{k}` is not a member of a single value's response (only `value` and `@odata.*` annotations)"),
+                                ));
+                            }
+                        }
+                        vc.value(inner, &elem, "value");
+                    }
+                    None => vc.single_value_unwrapped(&root, ty),
+                },
+                _ => vc.single_value_unwrapped(&root, ty),
+            }
+        }
         Declared::Entity(ty) => {
             if let JVal::Obj(members) = &root.v {
                 let data: Vec<&(String, Pos, JNode)> = members.iter().filter(|(k, _, _)| !k.starts_with('@')).collect();
@@ -118,6 +141,16 @@ impl<'a, 'c, 's> ValueCx<'a, 'c, 's> {
             TYPE_MISMATCH,
             o,
             format!("`{what}` must be {want}, but the example gives {}", n.describe()),
+        ));
+    }
+
+    /// A single primitive value given without the `{"value": …}` object OData puts it in.
+    fn single_value_unwrapped(&mut self, n: &JNode, ty: &str) {
+        let o = self.origin(n);
+        self.cx.diags.push(Diagnostic::error(
+            VALUE_MISSING,
+            o,
+            format!("the request returns one `{}`, which is answered as `{{\"value\": …}}`, but the example gives {}", short(ty), n.describe()),
         ));
     }
 
@@ -234,11 +267,24 @@ impl<'a, 'c, 's> ValueCx<'a, 'c, 's> {
                 }
                 None if closed && st.is_some() => {
                     let o = (self.at)(pos.0, pos.1);
-                    self.cx.diags.push(Diagnostic::error(
-                        UNKNOWN_PROPERTY,
-                        o,
-                        format!("`{k}` is not a property of `{}`", short(&ty)),
-                    ));
+                    let derived = derived_with_property(schema, &ty, k);
+                    let d = if derived.is_empty() {
+                        Diagnostic::error(UNKNOWN_PROPERTY, o, format!("`{k}` is not a property of `{}`", short(&ty)))
+                    } else {
+                        // OData names a derived type in `@odata.type` whenever the payload is
+                        // one: without it, a reader takes the declared type and loses `k`.
+                        let names: Vec<&str> = derived.iter().map(|q| short(q)).collect();
+                        Diagnostic::error(
+                            ODATA_TYPE_MISSING,
+                            o,
+                            format!(
+                                "`{k}` is a property of `{}` (derived from `{}`), but the object has no `@odata.type` naming it",
+                                names.join("`, `"),
+                                short(&ty)
+                            ),
+                        )
+                    };
+                    self.cx.diags.push(d);
                 }
                 None => {}
             }
@@ -280,4 +326,23 @@ impl<'a, 'c, 's> ValueCx<'a, 'c, 's> {
             _ => {}
         }
     }
+}
+
+/// The types derived from `ty` (directly or not) that have a property `name`, by qualified
+/// name. Only asked for a member `ty` lacks, so a scan of the schema is cheap enough.
+fn derived_with_property(schema: &Schema, ty: &str, name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (ns_name, ns) in &schema.namespaces {
+        for t in ns.types.values() {
+            let TypeDef::Structured(st) = t else { continue };
+            if st.properties.iter().all(|p| p.name != name) {
+                continue;
+            }
+            let q = format!("{ns_name}.{}", st.name);
+            if q != ty && qualified_ancestry(schema, &q).iter().any(|a| a == ty) {
+                out.push(q);
+            }
+        }
+    }
+    out
 }

@@ -17,6 +17,30 @@ pub struct Classified {
     pub action: Option<String>,
 }
 
+/// What a bound action or function answers, from its return type: nothing, a page of a
+/// collection, raw content for `Edm.Stream` (a report's CSV, a file), else one value of the
+/// type. Lowering (the builder's response type) and the checks of doc examples share it.
+pub fn return_shape(rt: Option<&crate::csdl::ReturnType>) -> super::Shape {
+    use super::Shape;
+    match rt {
+        None => Shape::NoContent,
+        Some(r) if r.ty.collection => Shape::Page(r.ty.name.clone()),
+        Some(r) if r.ty.name == "Edm.Stream" => Shape::Bytes,
+        Some(r) => Shape::Entity(r.ty.name.clone()),
+    }
+}
+
+/// True when documented function arguments fill exactly the parameters `params` (wire names):
+/// every one by name in any case, or a lone positional argument a lone parameter. Picks the
+/// overload of a bound function (`getEmailActivityUserDetail(period='D7')` vs `(date=…)`) for
+/// lowering, example replay and the permissions data alike.
+pub fn args_fit(args: &[(String, String)], params: &[&str]) -> bool {
+    match args {
+        [(k, _)] if k.is_empty() => params.len() == 1,
+        _ => params.len() == args.len() && params.iter().all(|p| args.iter().any(|(k, _)| k.eq_ignore_ascii_case(p))),
+    }
+}
+
 /// The HTTP method of each kind (actions: POST; functions are GET, decided by the caller).
 pub fn method_of(k: OpKind) -> &'static str {
     match k {

@@ -276,15 +276,25 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
         return Err(Category::NoBuilder);
     };
     let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
-    let op = b.operations.iter().find(|o| {
-        o.kind == c.kind
-            && match (&o.segment, &c.segment) {
-                // Bound operations by name, whatever the method the data gives (workbook
-                // functions are documented with POST as well as GET).
-                (Some(a), Some(b)) if c.kind == OpKind::Action => simple(a) == simple(b),
-                (a, b) => a.as_deref().map(str::to_ascii_lowercase) == b.as_deref().map(str::to_ascii_lowercase),
-            }
-    });
+    let named: Vec<&crate::ir::OpMethod> = b
+        .operations
+        .iter()
+        .filter(|o| {
+            o.kind == c.kind
+                && match (&o.segment, &c.segment) {
+                    // Bound operations by name, whatever the method the data gives (workbook
+                    // functions are documented with POST as well as GET).
+                    (Some(a), Some(b)) if c.kind == OpKind::Action => simple(a) == simple(b),
+                    (a, b) => a.as_deref().map(str::to_ascii_lowercase) == b.as_deref().map(str::to_ascii_lowercase),
+                }
+        })
+        .collect();
+    // Overloads of one function: the one whose parameters the route's arguments fill.
+    let fitting = |o: &&&crate::ir::OpMethod| match (&r.target().kind, &o.function_params) {
+        (SegKind::Operation { args, .. }, Some(ps)) => crate::ir::classify::args_fit(args, &ps.iter().map(|(w, _)| w.as_str()).collect::<Vec<_>>()),
+        _ => false,
+    };
+    let op = if named.len() > 1 { named.iter().find(fitting).or(named.first()) } else { named.first() };
     op.map(|o| o.operation_const.clone()).ok_or(Category::MethodNotGenerated)
 }
 

@@ -143,11 +143,7 @@ pub(super) fn lower_builders(
                     OpKind::Delete | OpKind::PutContent | OpKind::AddRef | OpKind::RemoveRef | OpKind::SetRef => Shape::NoContent,
                     OpKind::Count => Shape::Count,
                     OpKind::GetContent => Shape::Bytes,
-                    OpKind::Action => match op_def.as_ref().and_then(|o| o.return_type.clone()) {
-                        Some(r) if r.ty.collection => Shape::Page(r.ty.name),
-                        Some(r) => Shape::Entity(r.ty.name),
-                        None => Shape::NoContent,
-                    },
+                    OpKind::Action => crate::ir::classify::return_shape(op_def.as_ref().and_then(|o| o.return_type.as_ref())),
                 };
                 let is_function = *kind == OpKind::Action && op_def.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
                 let body = match kind {

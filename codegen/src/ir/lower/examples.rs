@@ -146,11 +146,22 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
         }
     }
     let b = builder?;
-    let op = b.operations.iter().find(|o| o.kind == c.kind && o.segment == c.segment)?;
-    let args = match (&r.target().kind, &op.function_params) {
-        (SegKind::Operation { args, .. }, Some(params)) => arguments(args, params)?,
-        _ => Vec::new(),
-    };
+    // Overloads share the segment (`getEmailActivityUserDetail(period=…)` and `(date=…)`): the
+    // one whose parameters the documented arguments fill.
+    let candidates: Vec<&OpMethod> = b.operations.iter().filter(|o| o.kind == c.kind && o.segment == c.segment).collect();
+    let (op, args) = candidates.iter().find_map(|op| {
+        let args = match (&r.target().kind, &op.function_params) {
+            (SegKind::Operation { args, .. }, Some(params)) => {
+                let wire: Vec<&str> = params.iter().map(|(w, _)| w.as_str()).collect();
+                if candidates.len() > 1 && !crate::ir::classify::args_fit(args, &wire) {
+                    return None;
+                }
+                arguments(args, params)?
+            }
+            _ => Vec::new(),
+        };
+        Some((*op, args))
+    })?;
     chain.push(Call::Op(op.method_name.clone(), op.body.is_some(), args));
     Some((chain, op.clone()))
 }

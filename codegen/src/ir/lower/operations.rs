@@ -113,17 +113,48 @@ pub(super) fn bound_operations(schema: &Schema) -> BTreeMap<Node, Vec<(&str, &st
 
 /// The bound operations callable on `node`: those bound to its type or to a base type (an
 /// operation bound to `directoryObject` is called on `/users/{id}` too), by call segment.
-/// The nearest binding wins; between overloads of one binding, the first.
-pub(super) fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s str, &'s Operation)>>, node: &Node) -> BTreeMap<String, (&'s str, &'s str, &'s Operation)> {
-    let mut out = BTreeMap::new();
+/// The nearest binding wins; its overloads (`getEmailActivityUserDetail(date=…)` and
+/// `(period=…)`) all come, in schema order.
+pub(super) fn operations_on<'s>(schema: &Schema, bound: &BTreeMap<Node, Vec<(&'s str, &'s str, &'s Operation)>>, node: &Node) -> BTreeMap<String, Vec<(&'s str, &'s str, &'s Operation)>> {
+    let mut out: BTreeMap<String, Vec<(&str, &str, &Operation)>> = BTreeMap::new();
     for ty in schema.lineage(&node.0) {
+        let mut here: BTreeMap<String, Vec<(&str, &str, &Operation)>> = BTreeMap::new();
         for &(ns_name, name, op) in bound.get(&(ty, node.1)).into_iter().flatten() {
             // Operations of the default namespace are called by simple name, others qualified.
             let segment = if ns_name == "microsoft.graph" { name.to_string() } else { format!("{ns_name}.{name}") };
-            out.entry(segment).or_insert((ns_name, name, op));
+            here.entry(segment).or_default().push((ns_name, name, op));
+        }
+        for (segment, overloads) in here {
+            out.entry(segment).or_insert(overloads);
         }
     }
     out
+}
+
+/// The key of an overload among a node's operations: the segment for the first, then
+/// `segment(p1,p2)` with its parameter names.
+pub(super) fn overload_key(segment: &str, index: usize, op: &Operation) -> String {
+    if index == 0 {
+        return segment.to_string();
+    }
+    let ps: Vec<&str> = op.parameters.iter().skip(1).map(|p| p.name.as_str()).collect();
+    format!("{segment}({})", ps.join(","))
+}
+
+/// The key of the overload of the bound operation `segment` whose parameters the documented
+/// arguments fill ([`crate::ir::classify::args_fit`]); the segment itself (the first overload) when none does.
+pub(super) fn documented_overload(by: Option<&BTreeMap<(OpKind, String), OpAccum>>, segment: &str, args: &[(String, String)]) -> String {
+    let fits = |op: &Operation| {
+        let ps: Vec<&str> = op.parameters.iter().skip(1).map(|p| p.name.as_str()).collect();
+        crate::ir::classify::args_fit(args, &ps)
+    };
+    let prefix = format!("{segment}(");
+    by.into_iter()
+        .flatten()
+        .filter(|((k, key), _)| *k == OpKind::Action && (key == segment || key.starts_with(&prefix)))
+        .find(|(_, acc)| acc.csdl.as_ref().is_some_and(fits))
+        .map(|((_, key), _)| key.clone())
+        .unwrap_or_else(|| segment.to_string())
 }
 
 /// Operations derived from the container: list/create on collections, get/update/delete on
@@ -226,25 +257,28 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
     }
     let bound = bound_operations(schema);
     for (node, path) in reach {
-        for (segment, (ns_name, name, op)) in operations_on(schema, &bound, node) {
-            // A composable function is a navigation edge (its builder's `get` calls it).
-            if op.composable && paths::composable_return(schema, &format!("{ns_name}.{name}"), &TypeRef::new(&node.0, node.1)).is_some() {
-                continue;
+        for (segment, overloads) in operations_on(schema, &bound, node) {
+            for (index, (ns_name, name, op)) in overloads.into_iter().enumerate() {
+                // A composable function is a navigation edge (its builder's `get` calls it).
+                if op.composable && paths::composable_return(schema, &format!("{ns_name}.{name}"), &TypeRef::new(&node.0, node.1)).is_some() {
+                    continue;
+                }
+                // One accumulator per (segment, overload); the loop above adds no actions.
+                let key = overload_key(&segment, index, op);
+                let acc = ops.entry(node.clone()).or_default().entry((OpKind::Action, key)).or_default();
+                acc.kind = Some(OpKind::Action);
+                acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
+                acc.segment = Some(segment.clone());
+                acc.action_qname = Some(format!("{ns_name}.{name}"));
+                let args = if op.kind == OperationKind::Function {
+                    let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
+                    format!("({})", ps.join(","))
+                } else {
+                    String::new()
+                };
+                acc.csdl_path = Some(format!("{path}/{segment}{args}"));
+                acc.csdl = Some(op.clone());
             }
-            // `operations_on` gives each segment once, and the loop above adds no actions.
-            let acc = ops.entry(node.clone()).or_default().entry((OpKind::Action, segment.clone())).or_default();
-            acc.kind = Some(OpKind::Action);
-            acc.http_method = if op.kind == OperationKind::Function { "GET" } else { "POST" }.into();
-            acc.segment = Some(segment.clone());
-            acc.action_qname = Some(format!("{ns_name}.{name}"));
-            let args = if op.kind == OperationKind::Function {
-                let ps: Vec<String> = op.parameters.iter().skip(1).map(|p| format!("{0}={{{0}}}", p.name)).collect();
-                format!("({})", ps.join(","))
-            } else {
-                String::new()
-            };
-            acc.csdl_path = Some(format!("{path}/{segment}{args}"));
-            acc.csdl = Some(op.clone());
         }
     }
     ops
@@ -297,7 +331,12 @@ pub(super) fn attach_operations(
                 }
             };
             let (node, kind, segment, action) = (c.node, c.kind, c.segment, c.action);
-            if from_metadata && !ops.get(&node).is_some_and(|by| by.contains_key(&(kind, segment.clone().unwrap_or_default()))) {
+            // Overloads of one bound function: the one the documented arguments fill.
+            let key = match (&r.target().kind, &segment) {
+                (SegKind::Operation { args, .. }, Some(seg)) if kind == OpKind::Action => documented_overload(ops.get(&node), seg, args),
+                _ => segment.clone().unwrap_or_default(),
+            };
+            if from_metadata && !ops.get(&node).is_some_and(|by| by.contains_key(&(kind, key.clone()))) {
                 diags.push(Diagnostic::warning(
                     "reconcile-operation-missing-in-csdl",
                     origin.clone(),
@@ -305,7 +344,7 @@ pub(super) fn attach_operations(
                 ));
             }
             resolved_count += 1;
-            let acc = ops.entry(node).or_default().entry((kind, segment.clone().unwrap_or_default())).or_default();
+            let acc = ops.entry(node).or_default().entry((kind, key)).or_default();
             acc.kind = Some(kind);
             acc.http_method = line.method.clone();
             acc.segment = segment;
