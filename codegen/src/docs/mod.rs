@@ -15,6 +15,40 @@ pub mod tolerant;
 use crate::diag::{Diagnostic, Origin};
 use std::collections::BTreeMap;
 
+/// Where a byte scan of JSON text is with respect to strings: feed every byte to [`step`],
+/// which says whether the byte is outside a string (so brackets in it count).
+///
+/// [`step`]: JsonStrings::step
+#[derive(Default)]
+pub(crate) struct JsonStrings {
+    in_str: bool,
+    esc: bool,
+}
+
+impl JsonStrings {
+    /// Takes the next byte; `true` when it is outside a string (a `"` that opens one is not).
+    pub(crate) fn step(&mut self, b: u8) -> bool {
+        if self.in_str {
+            match (self.esc, b) {
+                (true, _) => self.esc = false,
+                (false, b'\\') => self.esc = true,
+                (false, b'"') => self.in_str = false,
+                _ => {}
+            }
+            return false;
+        }
+        if b == b'"' {
+            self.in_str = true;
+            return false;
+        }
+        true
+    }
+
+    pub(crate) fn in_string(&self) -> bool {
+        self.in_str
+    }
+}
+
 /// Every file of a docs tree, by path relative to the tree's root (`/`-separated).
 /// Loaded by the caller (xtask); codegen never touches the filesystem.
 #[derive(Debug, Clone, Default)]

@@ -111,27 +111,19 @@ pub(in crate::docs) fn repair_json(s: &str) -> Option<Value> {
     }
     // Missing closers at the end.
     let mut stack = Vec::new();
-    let mut in_str = false;
-    let mut esc = false;
+    let mut strings = crate::docs::JsonStrings::default();
     for b in s.bytes() {
-        if in_str {
-            match (esc, b) {
-                (true, _) => esc = false,
-                (false, b'\\') => esc = true,
-                (false, b'"') => in_str = false,
-                _ => {}
-            }
+        if !strings.step(b) {
             continue;
         }
         match b {
-            b'"' => in_str = true,
             b'{' => stack.push(b'}'),
             b'[' => stack.push(b']'),
             b'}' | b']' if stack.pop() != Some(b) => return None,
             _ => {}
         }
     }
-    if !stack.is_empty() && !in_str {
+    if !stack.is_empty() && !strings.in_string() {
         let mut t = s.to_string();
         while let Some(c) = stack.pop() {
             t.push(c as char);

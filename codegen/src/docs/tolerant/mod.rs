@@ -407,8 +407,7 @@ impl<'a> Tolerant<'a> {
     /// (or the scan budget is spent).
     fn json_end(&mut self, i: usize) -> Option<usize> {
         let mut depth = 0usize;
-        let mut in_str = false;
-        let mut esc = false;
+        let mut strings = JsonStrings::default();
         let mut started = false;
         for (k, l) in self.lines.iter().enumerate().skip(i) {
             for b in l.bytes() {
@@ -416,17 +415,11 @@ impl<'a> Tolerant<'a> {
                     return None;
                 }
                 self.budget -= 1;
-                if in_str {
-                    match (esc, b) {
-                        (true, _) => esc = false,
-                        (false, b'\\') => esc = true,
-                        (false, b'"') => in_str = false,
-                        _ => {}
-                    }
+                // Before the value starts, quotes are prose, not strings.
+                if started && !strings.step(b) {
                     continue;
                 }
                 match b {
-                    b'"' if started => in_str = true,
                     b'{' | b'[' => {
                         started = true;
                         depth += 1;
