@@ -42,6 +42,10 @@ pub struct BenchArgs {
     /// one-line crate (e.g. `graph-rs-sdk@3.0.1`).
     #[arg(long, value_name = "CRATE@VERSION")]
     pub against: Option<String>,
+    /// More crates for the side-by-side comparison, each `LABEL=DIR`: a generated crate at DIR
+    /// (e.g. written by an earlier version of the generator), checked as ours are.
+    #[arg(long, value_name = "LABEL=DIR")]
+    pub also: Vec<String>,
     /// Rounds of the side-by-side comparison; the order of the builds rotates each round.
     #[arg(long, default_value_t = 3)]
     pub rounds: usize,

@@ -98,21 +98,32 @@ pub(super) fn side_by_side(exe: &Path, a: &BenchArgs, crate_dir: &Path, one_dir:
         Some((n, v)) => (n, format!("={v}")),
         None => (against, "*".to_string()),
     };
-    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let features = if manifest.contains("\nfull = [") { ", features = [\"full\"]" } else { "" };
-    let ours = format!("graph-generated = {{ path = {:?}{features} }}", crate_dir.display().to_string());
-    let one = format!("graph-generated = {{ path = {:?}{features} }}", one_dir.display().to_string());
+    // A generated crate as the one dependency, every area on.
+    let dependency = |dir: &Path| -> Result<String, String> {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let features = if manifest.contains("\nfull = [") { ", features = [\"full\"]" } else { "" };
+        Ok(format!("graph-generated = {{ path = {:?}{features} }}", dir.display().to_string()))
+    };
+    let ours = dependency(crate_dir)?;
+    let one = dependency(one_dir)?;
     // A path dependency is built with incremental compilation, as the workspace's own crates
     // are; a registry or git dependency is not. Both are shown: the profile override is what a
     // consumer of the generated crate by path can add to build it like a registry dependency.
     // (`"*"`: every crate of a split output; registry crates are built so anyway.)
     let no_incr = "[profile.dev.package.\"*\"]\nincremental = false\n";
-    let contenders = [
+    let mut contenders = vec![
         Contender { label: against.to_string(), dir: a.dir.join("vs-theirs"), dep: format!("{name} = {version:?}"), profile: "" },
         Contender { label: "ours, every area".into(), dir: a.dir.join("vs-ours"), dep: ours.clone(), profile: no_incr },
         Contender { label: "ours, every area, incremental".into(), dir: a.dir.join("vs-ours-incremental"), dep: ours, profile: "" },
         Contender { label: "ours, every area, one crate".into(), dir: a.dir.join("vs-ours-one"), dep: one, profile: no_incr },
     ];
+    for (k, also) in a.also.iter().enumerate() {
+        let Some((label, dir)) = also.split_once('=') else {
+            return Err(format!("--also {also}: expected LABEL=DIR"));
+        };
+        let dep = dependency(Path::new(dir))?;
+        contenders.push(Contender { label: label.to_string(), dir: a.dir.join(format!("vs-also-{}", k + 1)), dep, profile: no_incr });
+    }
     for c in &contenders {
         c.prepare()?;
     }
