@@ -7,7 +7,8 @@
 
 use super::filters::{self, has_handle, handle_name, handle_type, restriction_doc};
 use super::models::{self, *};
-use super::text::{self, doc_lines, line, or_unparse, push_lit, unparse, unparse_members, Within};
+use super::text::{self, arm, doc_lines, impl_header, line, or_unparse, unparse, unparse_members, Within};
+use std::fmt::Write;
 use super::text::layout::{Node, Printer};
 use super::CrateSettings;
 use crate::ir::*;
@@ -36,7 +37,9 @@ fn struct_text(out: &mut String, ir: &Ir, m: &Model, s: &StructModel) -> Result<
         out.push_str(&or_unparse(field_enum_def_text(m, s), || field_enum_def(m, s))?);
         out.push_str(&or_unparse(field_enum_impls_text(m, s), || field_enum_impls(m, s))?);
     }
-    out.push_str(&or_unparse(resource_impl_text(m, s), || resource_impl(m, s))?);
+    let resource = resource_impl_text(m, s);
+    text::count_text(&resource);
+    out.push_str(&resource);
     if s.searchable {
         let t = format!("impl graph_runtime::Searchable for {} {{}}\n", m.rust_name);
         out.push_str(&or_unparse(t, || searchable_impl(m, s))?);
@@ -79,20 +82,23 @@ fn struct_def_text(ir: &Ir, m: &Model, s: &StructModel) -> Result<String, String
 
 fn wire_impl_text(m: &Model, s: &StructModel) -> String {
     let mut o = String::with_capacity(400 + s.fields.len() * 100);
-    line(&mut o, 0, &format!("impl graph_runtime::wire::WireModel for {} {{", m.rust_name));
+    impl_header(&mut o, "impl graph_runtime::wire::WireModel", &m.rust_name);
     o.push_str(
         "    fn from_wire(o: &mut graph_runtime::wire::Object) -> Option<Self> {\n        Some(Self {\n            \
          odata_type: o.take(\"@odata.type\"),\n",
     );
+    let mut ok = true;
     for f in &s.fields {
         let (take, _) = field_wire_calls(s, f);
-        o.push_str("            ");
-        o.push_str(&f.rust);
-        o.push_str(": o.");
-        o.push_str(take);
-        o.push('(');
-        push_lit(&mut o, &f.wire);
-        o.push_str(if take == "take_required" { ")?,\n" } else { "),\n" });
+        let required = take == "take_required";
+        // A field value: `o.take(…)` breaks before `.take` when it does not fit.
+        let mut p = Printer::new(12);
+        p.word(&f.rust);
+        p.word(": ");
+        let call = Node::Call(format!(".{take}"), vec![Node::Atom(text::lit(&f.wire))]);
+        p.node(&Node::Chain(Box::new(Node::atom("o")), vec![call]), 12, if required { 2 } else { 1 });
+        p.word(if required { "?," } else { "," });
+        ok &= push_printed(&mut o, p);
     }
     o.push_str(
         "            additional: o.rest(),\n        })\n    }\n    \
@@ -101,45 +107,58 @@ fn wire_impl_text(m: &Model, s: &StructModel) -> String {
     );
     for f in &s.fields {
         let (_, put) = field_wire_calls(s, f);
-        o.push_str("        w.");
-        o.push_str(put);
-        o.push('(');
-        push_lit(&mut o, &f.wire);
-        o.push_str(", &self.");
-        o.push_str(&f.rust);
-        o.push_str(");\n");
+        // `w` is a short receiver at the start of a line: no break before `.opt`.
+        let mut p = Printer::new(8);
+        p.node(&Node::Call(format!("w.{put}"), vec![Node::Atom(text::lit(&f.wire)), Node::Flat(format!("&self.{}", f.rust))]), 8, 1);
+        p.word(";");
+        ok &= push_printed(&mut o, p);
     }
     o.push_str("        w.additional(&self.additional);\n    }\n}\n");
+    if !ok {
+        // A line [`or_unparse`] rejects: the whole impl is formatted by prettyplease.
+        o.push_str(&"x".repeat(text::MARGIN + 1));
+    }
     o
+}
+
+/// The printed lines appended to `o`; whether the layout was one written here.
+fn push_printed(o: &mut String, p: Printer) -> bool {
+    let (t, ok) = p.finish();
+    o.push_str(&t);
+    ok
 }
 
 fn serde_impls_text(m: &Model) -> String {
     let n = &m.rust_name;
-    format!(
-        "impl<'de> serde::Deserialize<'de> for {n} {{\n    \
-         fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {{\n        \
-         graph_runtime::wire::deserialize(d)\n    }}\n}}\n\
-         impl serde::Serialize for {n} {{\n    \
-         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{\n        \
-         graph_runtime::wire::serialize(self, s)\n    }}\n}}\n\
-         impl std::fmt::Debug for {n} {{\n    \
-         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\n        \
-         graph_runtime::wire::debug(self, {}, f)\n    }}\n}}\n\
-         /// Equal when both write the same JSON.\n\
-         impl PartialEq for {n} {{\n    \
-         fn eq(&self, other: &Self) -> bool {{\n        \
-         graph_runtime::wire::eq(self, other)\n    }}\n}}\n",
-        text::lit(n)
-    )
+    let mut o = String::with_capacity(900);
+    impl_header(&mut o, "impl<'de> serde::Deserialize<'de>", n);
+    o.push_str(
+        "    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {\n        \
+         graph_runtime::wire::deserialize(d)\n    }\n}\n",
+    );
+    impl_header(&mut o, "impl serde::Serialize", n);
+    o.push_str(
+        "    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {\n        \
+         graph_runtime::wire::serialize(self, s)\n    }\n}\n",
+    );
+    impl_header(&mut o, "impl std::fmt::Debug", n);
+    o.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    line(&mut o, 8, &format!("graph_runtime::wire::debug(self, {}, f)", text::lit(n)));
+    o.push_str("    }\n}\n/// Equal when both write the same JSON.\n");
+    impl_header(&mut o, "impl PartialEq", n);
+    o.push_str("    fn eq(&self, other: &Self) -> bool {\n        graph_runtime::wire::eq(self, other)\n    }\n}\n");
+    o
 }
 
 fn resource_impl_text(m: &Model, s: &StructModel) -> String {
     let field = if has_field_enum(s) { format!("{}Field", m.rust_name) } else { "graph_runtime::NoFields".into() };
-    format!(
-        "impl graph_runtime::Resource for {} {{\n    const ODATA_TYPE: &'static str = {};\n    type Field = {field};\n}}\n",
-        m.rust_name,
-        text::lit(&format!("#{}", m.qname))
-    )
+    let mut o = String::with_capacity(200);
+    impl_header(&mut o, "impl graph_runtime::Resource", &m.rust_name);
+    // A `&'static str` const never breaks, however long its literal.
+    let _ = writeln!(o, "    const ODATA_TYPE: &'static str = {};", text::lit(&format!("#{}", m.qname)));
+    line(&mut o, 4, &format!("type Field = {field};"));
+    o.push_str("}\n");
+    o
 }
 
 fn field_enum_def_text(m: &Model, s: &StructModel) -> String {
@@ -157,7 +176,7 @@ fn field_enum_def_text(m: &Model, s: &StructModel) -> String {
 
 fn field_enum_impls_text(m: &Model, s: &StructModel) -> String {
     let mut o = String::with_capacity(400 + s.fields.len() * 40);
-    line(&mut o, 0, &format!("impl graph_runtime::Field for {}Field {{", m.rust_name));
+    impl_header(&mut o, "impl graph_runtime::Field", &format!("{}Field", m.rust_name));
     o.push_str("    fn wire_name(self) -> &'static str {\n");
     let names: Vec<String> = s.fields.iter().map(|f| text::lit(&f.wire)).collect();
     let flat = format!("        const NAMES: [&str; {}usize] = [{}];", names.len(), names.join(", "));
@@ -172,7 +191,7 @@ fn field_enum_impls_text(m: &Model, s: &StructModel) -> String {
         o.push_str("        ];\n");
     }
     o.push_str("        NAMES[self as usize]\n    }\n}\n");
-    line(&mut o, 0, &format!("impl std::fmt::Debug for {}Field {{", m.rust_name));
+    impl_header(&mut o, "impl std::fmt::Debug", &format!("{}Field", m.rust_name));
     o.push_str(
         "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        \
          f.write_str(graph_runtime::Field::wire_name(*self))\n    }\n}\n",
@@ -186,11 +205,21 @@ fn handles_text(out: &mut String, ir: &Ir, m: &Model, s: &StructModel) -> Result
         return Ok(());
     }
     let h = filters::handle_alias(m);
-    let prelude = format!(
-        "use graph_runtime::filter::typed as ft;\ntype {h}<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<{}, L, O, S>;\n",
-        m.rust_name
-    );
-    out.push_str(&or_unparse(prelude, || filters::handles_prelude(m))?);
+    let mut p = Printer::new(0);
+    let head = format!("type {h}<L, O = ft::Ops, S = ft::Sortable> = ");
+    p.word(&head);
+    let args = [m.rust_name.as_str(), "L", "O", "S"].map(Node::atom).to_vec();
+    p.node(&Node::Generic("ft::Prop".into(), args), 0, 1);
+    p.word(";");
+    let (t, ok) = p.finish();
+    // A name so long that the alias's own parameters would break: prettyplease lays it out.
+    if ok && head.len() <= text::MARGIN {
+        out.push_str("use graph_runtime::filter::typed as ft;\n");
+        text::count_text(&t);
+        out.push_str(&t);
+    } else {
+        out.push_str(&unparse(filters::handles_prelude(m))?);
+    }
     doc_lines(out, 0, &filters::handles_doc(m));
     out.push_str("#[allow(clippy::type_complexity)]\n");
     line(out, 0, &format!("impl {}Field {{", m.rust_name));
@@ -258,24 +287,26 @@ fn enum_text(out: &mut String, m: &Model, e: &EnumModel) -> Result<(), String> {
          pub fn value(&self) -> Option<i64> {{\n        match self {{\n"
     );
     for (_, v, n, _) in &e.members {
-        line(&mut value, 12, &format!("Self::{v} => Some({n}i64),"));
+        arm(&mut value, 12, &format!("Self::{v}"), &format!("Some({n}i64)"));
     }
     value.push_str("            Self::Unknown(_) => None,\n        }\n    }\n}\n");
     out.push_str(&or_unparse(value, || enum_value_impl(m, e))?);
 
-    let mut wire = format!("impl graph_runtime::WireEnum for {name} {{\n    fn from_wire(s: &str) -> Self {{\n");
+    let mut wire = String::with_capacity(300 + e.members.len() * 120);
+    impl_header(&mut wire, "impl graph_runtime::WireEnum", &name);
+    wire.push_str("    fn from_wire(s: &str) -> Self {\n");
     if e.members.is_empty() {
         wire.push_str("        Self::Unknown(s.to_string())\n");
     } else {
         wire.push_str("        match s {\n");
         for (w, v, _, _) in &e.members {
-            line(&mut wire, 12, &format!("{} => Self::{v},", text::lit(w)));
+            arm(&mut wire, 12, &text::lit(w), &format!("Self::{v}"));
         }
         wire.push_str("            other => Self::Unknown(other.to_string()),\n        }\n");
     }
     wire.push_str("    }\n    fn as_wire(&self) -> &str {\n        match self {\n");
     for (w, v, _, _) in &e.members {
-        line(&mut wire, 12, &format!("Self::{v} => {},", text::lit(w)));
+        arm(&mut wire, 12, &format!("Self::{v}"), &text::lit(w));
     }
     wire.push_str("            Self::Unknown(s) => s.as_str(),\n        }\n    }\n}\n");
     out.push_str(&or_unparse(wire, || enum_wire_impl(m, e))?);

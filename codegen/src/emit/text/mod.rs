@@ -63,6 +63,27 @@ pub fn line(out: &mut String, indent: usize, text: &str) {
     out.push('\n');
 }
 
+/// `{head} for {ty} {` of an impl with items, broken before `for` when the line does not
+/// fit, as prettyplease breaks an impl's header.
+pub fn impl_header(out: &mut String, head: &str, ty: &str) {
+    out.push_str(head);
+    out.push(if head.len() + ty.len() + 7 <= MARGIN { ' ' } else { '\n' });
+    out.push_str("for ");
+    out.push_str(ty);
+    out.push_str(" {\n");
+}
+
+/// One match arm at `indent`: `pat => body,` when it fits, else `pat => {` with the body on
+/// a line of its own (which [`fits`] then checks: a longer body breaks in ways not written
+/// here).
+pub fn arm(out: &mut String, indent: usize, pat: &str, body: &str) {
+    if indent + pat.len() + 4 + body.len() <= MARGIN {
+        let _ = writeln!(out, "{:indent$}{pat} => {body},", "");
+    } else {
+        let _ = writeln!(out, "{:indent$}{pat} => {{\n{:w$}{body}\n{:indent$}}}", "", "", "", w = indent + 4);
+    }
+}
+
 /// Whether every line of `text` is within the margin (doc comments aside: prettyplease
 /// never breaks them, and each ends with a line break of its own).
 pub fn fits(text: &str) -> bool {
