@@ -5,24 +5,10 @@
 
 mod text_support;
 
-use codegen::emit::{builders, builders_text, format_file, CrateSettings};
 use codegen::ir::*;
 use std::collections::BTreeMap;
-use text_support::{all_fixtures, assert_text, check_fixtures, check_generated, Gen};
+use text_support::{all_fixtures, check_fixtures, check_generated, same_builders as assert_same, Gen};
 
-/// Both ways, every builder file (with the file gate `emit_crate` gives it); the first
-/// difference named.
-pub fn assert_same(ir: &Ir, what: &str) {
-    let settings = CrateSettings::default();
-    for ((ns, file), bs) in builders::group(ir) {
-        // The file gate is one of the builders' gates, or none (both cases: items with and
-        // without their own `#[cfg]`).
-        let file_gate = bs.first().and_then(|b| ir.builder_gates.get(&b.rust_name));
-        let want = format_file(&settings, builders::emit_builders(ir, &bs, file_gate)).unwrap();
-        let got = builders_text::builders_file(&settings, ir, &bs, file_gate).unwrap();
-        assert_text(&want, &got, &format!("{what}: src/{ns}/requests/{file}.rs"));
-    }
-}
 
 fn scramble(ir: &mut Ir, g: &mut Gen) {
     for m in ir.models.values_mut() {

@@ -6,19 +6,9 @@
 
 mod text_support;
 
-use codegen::emit::{format_file, models, models_text, CrateSettings};
 use codegen::ir::*;
-use text_support::{all_fixtures, assert_text, check_fixtures, check_generated, Gen};
+use text_support::{all_fixtures, check_fixtures, check_generated, same_models as assert_same, Gen};
 
-/// Both ways, every model; the first difference named.
-pub fn assert_same(ir: &Ir, what: &str) {
-    let settings = CrateSettings::default();
-    for m in ir.models.values() {
-        let want = format_file(&settings, models::emit_model(ir, m)).unwrap();
-        let got = models_text::model_file(&settings, ir, m).unwrap();
-        assert_text(&want, &got, &format!("{what}: model {}", m.qname));
-    }
-}
 
 fn field_type(g: &mut Gen, keys: &[String]) -> FieldType {
     use FieldType::*;

@@ -5,24 +5,11 @@
 
 mod text_support;
 
-use codegen::emit::{builders, format_file, index, tables, CrateSettings};
 use codegen::extract::{PermissionFacts, SchemeFacts};
 use codegen::ir::{Ir, Split};
 use std::collections::BTreeMap;
-use text_support::{assert_text, filters, fixture_ir, tiny, Gen};
+use text_support::{filters, fixture_ir, same_tables as assert_same, tiny, Gen};
 
-/// Both ways, every file; the first difference named.
-fn assert_same(ir: &Ir, what: &str) {
-    let settings = CrateSettings::default();
-    let gates = builders::operation_gates(ir);
-    for (ns, ops) in builders::operations_by_namespace(ir) {
-        let want = format_file(&settings, builders::emit_operations(&ops, &gates)).unwrap();
-        let got = tables::operations_file(&settings, &ops, &gates).unwrap();
-        assert_text(&want, &got, &format!("{what}: src/{ns}/operations.rs"));
-    }
-    let want = format_file(&settings, index::emit_index(ir)).unwrap();
-    assert_text(&want, &tables::index_file(&settings, ir), &format!("{what}: src/index.rs"));
-}
 
 fn scheme(g: &mut Gen) -> SchemeFacts {
     let also_requires = if g.below(6) == 0 { vec![(g.word(12), g.list(2, 20))] } else { Vec::new() };

@@ -3,11 +3,17 @@
 //! the line width, and a text comparison that names the first difference.
 #![allow(dead_code)]
 
+use codegen::emit::{builders, builders_text, format_file, index, models, models_text, tables, CrateSettings};
 use codegen::ir::{Ir, Split};
 use codegen::pipeline::{self, Input};
 
 #[path = "../common/mod.rs"]
 mod common;
+
+/// A docs tree: its pages (`.md`, `.txt`), read lossily.
+pub fn load(dir: &std::path::Path) -> codegen::docs::DocTree {
+    common::load_pages(dir)
+}
 
 /// The IR of a fixture (docs and/or CSDL), laid out in crates as `split` says.
 pub fn fixture_ir(docs: Option<&str>, csdl: Option<&str>, namespace: &str, split: Split) -> Ir {
@@ -42,10 +48,28 @@ pub fn all_fixtures() -> Vec<(&'static str, Ir)> {
 
 /// Panics with the first differing line and its neighbours.
 pub fn assert_text(want: &str, got: &str, what: &str) {
-    if want != got {
-        let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(got.lines().count()));
-        let show = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
-        panic!("{what} differs at line {}:\nprettyplease:\n{}\ntext:\n{}", line + 1, show(want), show(got));
+    if let Some(d) = difference(want, got, what) {
+        panic!("{d}");
+    }
+}
+
+/// The first differing line and its neighbours, if any.
+pub fn difference(want: &str, got: &str, what: &str) -> Option<String> {
+    if want == got {
+        return None;
+    }
+    let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(got.lines().count()));
+    let show = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
+    Some(format!("{what} differs at line {}:\nprettyplease:\n{}\ntext:\n{}", line + 1, show(want), show(got)))
+}
+
+/// Runs `f` over `items` on both cores and panics with the first difference it reports
+/// (a difference is returned, not panicked, so no worker's failure can be lost).
+fn on_cores<T: Sync>(items: &[T], f: impl Fn(&T) -> Option<String> + Sync) {
+    let results = codegen::emit::parallel_map_with(2, items, f);
+    assert_eq!(results.len(), items.len(), "a comparison thread panicked");
+    if let Some(d) = results.into_iter().flatten().next() {
+        panic!("{d}");
     }
 }
 
@@ -177,4 +201,41 @@ pub fn check_fixtures(same: impl Fn(&Ir, &str)) {
     for (name, ir) in all_fixtures() {
         same(&ir, name);
     }
+}
+
+/// Every model file both ways; the first difference named.
+pub fn same_models(ir: &Ir, what: &str) {
+    let settings = CrateSettings::default();
+    let models: Vec<_> = ir.models.values().collect();
+    on_cores(&models, |m| {
+        let want = format_file(&settings, models::emit_model(ir, m)).unwrap();
+        let got = models_text::model_file(&settings, ir, m).unwrap();
+        difference(&want, &got, &format!("{what}: model {}", m.qname))
+    });
+}
+
+/// Every builder file both ways (with the gate of its first builder as the file's gate: items
+/// with and without their own `#[cfg]`); the first difference named.
+pub fn same_builders(ir: &Ir, what: &str) {
+    let settings = CrateSettings::default();
+    let groups: Vec<_> = builders::group(ir).into_iter().collect();
+    on_cores(&groups, |((ns, file), bs)| {
+        let file_gate = bs.first().and_then(|b| ir.builder_gates.get(&b.rust_name));
+        let want = format_file(&settings, builders::emit_builders(ir, bs, file_gate)).unwrap();
+        let got = builders_text::builders_file(&settings, ir, bs, file_gate).unwrap();
+        difference(&want, &got, &format!("{what}: src/{ns}/requests/{file}.rs"))
+    });
+}
+
+/// The operation tables and the index both ways; the first difference named.
+pub fn same_tables(ir: &Ir, what: &str) {
+    let settings = CrateSettings::default();
+    let gates = builders::operation_gates(ir);
+    for (ns, ops) in builders::operations_by_namespace(ir) {
+        let want = format_file(&settings, builders::emit_operations(&ops, &gates)).unwrap();
+        let got = tables::operations_file(&settings, &ops, &gates).unwrap();
+        assert_text(&want, &got, &format!("{what}: src/{ns}/operations.rs"));
+    }
+    let want = format_file(&settings, index::emit_index(ir)).unwrap();
+    assert_text(&want, &tables::index_file(&settings, ir), &format!("{what}: src/index.rs"));
 }
