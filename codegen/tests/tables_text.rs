@@ -3,97 +3,17 @@
 //! IR with every string, list and feature gate the tables print replaced by generated values
 //! (lengths across the line width, escapes, non-ASCII, newlines in titles, long gates).
 
-mod common;
+mod text_support;
 
-use codegen::emit::{builders, format_file, index, tables, CrateSettings};
 use codegen::extract::{PermissionFacts, SchemeFacts};
-use codegen::ir::Ir;
-use codegen::pipeline::{self, Input};
+use codegen::ir::{Ir, Split};
 use std::collections::BTreeMap;
+use text_support::{filters, fixture_ir, same_tables as assert_same, tiny, Gen};
 
-fn fixture_ir(docs: Option<&str>, csdl: Option<&str>, namespace: &str) -> Ir {
-    let root = common::root();
-    let docs = docs.map(|d| common::load(&root.join(d))).unwrap_or_default();
-    let csdl_xml = csdl.map(|c| (c.to_string(), std::fs::read_to_string(root.join(c)).unwrap()));
-    let namespaces = if namespace.is_empty() { Vec::new() } else { vec![namespace.to_string()] };
-    let out = pipeline::run(&Input { docs, csdl_xml, namespaces, skip_emit: true, ..Default::default() });
-    assert!(!out.ir.operations.is_empty(), "fixture has operations");
-    out.ir
-}
 
-fn tiny() -> Ir {
-    fixture_ir(Some("codegen/tests/fixtures/tiny"), Some("codegen/tests/fixtures/tiny.csdl.xml"), "microsoft.graph.tiny")
-}
-
-fn filters() -> Ir {
-    fixture_ir(None, Some("codegen/tests/fixtures/filters.csdl.xml"), "microsoft.graph")
-}
-
-/// Both ways, every file; the first difference named.
-fn assert_same(ir: &Ir, what: &str) {
-    let settings = CrateSettings::default();
-    let gates = builders::operation_gates(ir);
-    for (ns, ops) in builders::operations_by_namespace(ir) {
-        let want = format_file(&settings, builders::emit_operations(&ops, &gates)).unwrap();
-        let got = tables::operations_file(&settings, &ops, &gates).unwrap();
-        assert_text(&want, &got, &format!("{what}: src/{ns}/operations.rs"));
-    }
-    let want = format_file(&settings, index::emit_index(ir)).unwrap();
-    assert_text(&want, &tables::index_file(&settings, ir), &format!("{what}: src/index.rs"));
-}
-
-fn assert_text(want: &str, got: &str, what: &str) {
-    if want != got {
-        let line = want.lines().zip(got.lines()).position(|(a, b)| a != b).unwrap_or(want.lines().count().min(got.lines().count()));
-        let show = |t: &str| t.lines().skip(line.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n");
-        panic!("{what} differs at line {}:\nprettyplease:\n{}\ntext:\n{}", line + 1, show(want), show(got));
-    }
-}
-
-/// A small deterministic generator (the same values on every run).
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        self.0 >> 33
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn len(&mut self) -> usize {
-        // Mostly around the line width (where layouts change), sometimes short or very long.
-        match self.below(4) {
-            0 => self.below(12) as usize,
-            1 => 50 + self.below(50) as usize,
-            2 => 60 + self.below(30) as usize,
-            _ => self.below(160) as usize,
-        }
-    }
-    fn text(&mut self, len: usize) -> String {
-        const PIECES: &[&str] = &["a", "Z", "/", ".", " ", "{id}", "-", "é", "日", "\"", "\\", "'", "\t", "$", "(", ")", "ü"];
-        let mut s = String::new();
-        while s.len() < len {
-            s.push_str(PIECES[self.below(PIECES.len() as u64 * 3) as usize % PIECES.len()]);
-            if self.below(3) > 0 {
-                s.push('x');
-            }
-        }
-        s
-    }
-    fn word(&mut self, len: usize) -> String {
-        (0..len.max(1)).map(|i| if i % 7 == 6 { '.' } else { (b'A' + self.below(26) as u8) as char }).collect()
-    }
-    fn list(&mut self, max: u64, each: u64) -> Vec<String> {
-        (0..self.below(max + 1)).map(|_| {
-            let n = 1 + self.below(each) as usize;
-            self.word(n)
-        }).collect()
-    }
-    fn scheme(&mut self) -> SchemeFacts {
-        let also_requires = if self.below(6) == 0 { vec![(self.word(12), self.list(2, 20))] } else { Vec::new() };
-        SchemeFacts { least: self.list(4, 45), higher: self.list(3, 30), also_requires }
-    }
+fn scheme(g: &mut Gen) -> SchemeFacts {
+    let also_requires = if g.below(6) == 0 { vec![(g.word(12), g.list(2, 20))] } else { Vec::new() };
+    SchemeFacts { least: g.list(4, 45), higher: g.list(3, 30), also_requires }
 }
 
 fn scramble(ir: &mut Ir, g: &mut Gen) {
@@ -137,9 +57,9 @@ fn scramble(ir: &mut Ir, g: &mut Gen) {
                 // and docs' tables (a line: inline).
                 let p = (g.below(3) > 0).then(|| {
                     let mut p = PermissionFacts {
-                        delegated_work: g.scheme(),
-                        delegated_personal: g.scheme(),
-                        application: g.scheme(),
+                        delegated_work: scheme(g),
+                        delegated_personal: scheme(g),
+                        application: scheme(g),
                         ..Default::default()
                     };
                     if g.below(2) == 0 {
@@ -192,7 +112,7 @@ fn scramble(ir: &mut Ir, g: &mut Gen) {
 fn fixtures_as_they_are() {
     assert_same(&tiny(), "tiny");
     assert_same(&filters(), "filters.csdl.xml");
-    assert_same(&fixture_ir(Some("schema/docs"), None, ""), "schema/docs");
+    assert_same(&fixture_ir(Some("schema/docs"), None, "", Split::Auto), "schema/docs");
 }
 
 #[test]

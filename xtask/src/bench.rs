@@ -246,8 +246,10 @@ pub fn child(a: ChildArgs) -> ExitCode {
     };
     let wall = start.elapsed();
     let bytes: usize = files.values().map(String::len).sum();
+    let t = emit::text::counts();
     println!(
-        "bench-child copies={} wall_ms={} read_ms={} lower_ms={} emit_ms={} vmhwm_kib={} models={} builders={} files={} bytes={}",
+        "bench-child copies={} wall_ms={} read_ms={} lower_ms={} emit_ms={} vmhwm_kib={} models={} builders={} files={} bytes={} \
+         text_items={} text_bytes={} fallback_items={} fallback_bytes={}",
         a.copies,
         wall.as_millis(),
         read.as_millis(),
@@ -257,7 +259,11 @@ pub fn child(a: ChildArgs) -> ExitCode {
         lowered.ir.models.len(),
         lowered.ir.builders.len(),
         files.len(),
-        bytes
+        bytes,
+        t.text_items,
+        t.text_bytes,
+        t.fallback_items,
+        t.fallback_bytes
     );
     ExitCode::SUCCESS
 }

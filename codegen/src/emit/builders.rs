@@ -2,7 +2,7 @@
 //! operation data they point at (permissions, headers) as `static`s.
 
 use super::doc_attr;
-use super::models::{model_path, operations_root, requests_root};
+use super::models::{model_path, model_path_text, operations_root, requests_root_text, tokens};
 use crate::extract::{PermissionFacts, SchemeFacts};
 use crate::ir::naming::namespace_module;
 use crate::ir::*;
@@ -20,27 +20,31 @@ pub fn group(ir: &Ir) -> BTreeMap<(String, String), Vec<&Builder>> {
 }
 
 fn builder_path(ir: &Ir, name: &str) -> TokenStream {
+    tokens(&builder_path_text(ir, name))
+}
+
+/// The path of a builder type, as text (the one spelling of text and tokens).
+pub(crate) fn builder_path_text(ir: &Ir, name: &str) -> String {
     let b = ir.builders.get(name).expect("builder exists");
-    let ns = format_ident!("{}", namespace_module(&b.namespace));
-    let t = format_ident!("{}", b.rust_name);
-    let krate = requests_root(ir);
-    quote!(#krate::#ns::requests::#t)
+    format!("{}::{}::requests::{}", requests_root_text(ir), namespace_module(&b.namespace), b.rust_name)
 }
 
 fn response_type(ir: &Ir, s: &Shape) -> TokenStream {
+    tokens(&response_type_text(ir, s))
+}
+
+/// The response type of an operation, as text.
+pub(crate) fn response_type_text(ir: &Ir, s: &Shape) -> String {
     match s {
-        Shape::Entity(q) => model_path(ir, q),
-        Shape::Page(q) => {
-            let t = model_path(ir, q);
-            quote!(graph_runtime::Page<#t>)
-        }
-        Shape::NoContent => quote!(graph_runtime::NoContent),
-        Shape::Count => quote!(graph_runtime::Count),
-        Shape::Bytes => quote!(graph_runtime::Bytes),
+        Shape::Entity(q) => model_path_text(ir, q),
+        Shape::Page(q) => format!("graph_runtime::Page<{}>", model_path_text(ir, q)),
+        Shape::NoContent => "graph_runtime::NoContent".into(),
+        Shape::Count => "graph_runtime::Count".into(),
+        Shape::Bytes => "graph_runtime::Bytes".into(),
     }
 }
 
-fn op_doc(ir: &Ir, op: &OpMethod) -> String {
+pub(crate) fn op_doc(ir: &Ir, op: &OpMethod) -> String {
     let info = ir.operations.get(&op.operation_const);
     let mut d = String::new();
     if let Some(i) = info {
@@ -93,163 +97,12 @@ pub fn emit_builders(ir: &Ir, builders: &[&Builder], file_gate: Option<&Vec<Stri
 
 fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
     let name = format_ident!("{}", b.rust_name);
-    let target_doc = b.target.clone();
-    let doc = doc_attr(&format!(
-        "Requests on {} `{}`.",
-        if b.collection { "a collection of" } else { "one" },
-        target_doc
-    ));
-    let children: Vec<TokenStream> = b
-        .children
-        .iter()
-        .map(|c| {
-            let m = format_ident!("{}", c.method);
-            let seg = &c.segment;
-            let t = builder_path(ir, &c.builder);
-            match &c.function_params {
-                Some(params) => {
-                    let d = doc_attr(&format!("`…/{seg}(…)`: a composable function; the request builder continues on what it returns."));
-                    let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
-                    let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
-                    quote! {
-                        #d
-                        pub fn #m(&self #(, #idents: impl Into<graph_runtime::filter::Literal>)*) -> #t {
-                            #t::new(self.path.function(#seg, &[#((#wires, #idents.into())),*]))
-                        }
-                    }
-                }
-                None => {
-                    let d = doc_attr(&format!("`…/{seg}`"));
-                    quote! {
-                        #d
-                        pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
-                    }
-                }
-            }
-        })
-        .collect();
-    let by_id = b.item.as_ref().map(|(item, param)| {
-        let t = builder_path(ir, item);
-        let d = doc_attr(&format!("`…/{{{param}}}`: one item by key. The key is percent-encoded: it can never change the path or the query."));
-        quote! {
-            #d
-            pub fn by_id(&self, id: &str) -> #t { #t::new(self.path.key(#param, id)) }
-        }
-    });
-    let ops: Vec<TokenStream> = b
-        .operations
-        .iter()
-        .map(|op| {
-            let m = format_ident!("{}", op.method_name);
-            let resp = response_type(ir, &op.response);
-            let method = format_ident!("{}", op.http_method);
-            let ns = format_ident!("{}", namespace_module(&b.namespace));
-            let c = format_ident!("{}", op.operation_const);
-            let krate = operations_root(ir);
-            let (path, args) = match (&op.segment, &op.function_params) {
-                (Some(s), Some(params)) => {
-                    let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
-                    let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
-                    (
-                        quote!(self.path.function(#s, &[#((#wires, #idents.into())),*])),
-                        quote!(#(, #idents: impl Into<graph_runtime::filter::Literal>)*),
-                    )
-                }
-                (Some(s), None) => (quote!(self.path.segment(#s)), quote!()),
-                (None, _) => (quote!(self.path.clone()), quote!()),
-            };
-            let d = doc_attr(&op_doc(ir, op));
-            let info = ir.operations.get(&op.operation_const);
-            let headers: Vec<TokenStream> = info
-                .map(|i| {
-                    i.headers
-                        .iter()
-                        .filter(|(n, v, _)| n.eq_ignore_ascii_case("consistencylevel") && v.as_deref() == Some("eventual"))
-                        .map(|_| quote!(.consistency_level_eventual()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let directory = op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response);
-            let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
-            let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
-            let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c)));
-            match op.kind {
-                OpKind::PutContent => {
-                    return quote! {
-                        #d
-                        pub fn #m(&self, content_type: &str, content: Vec<u8>) -> graph_runtime::Request<#resp> {
-                            #new_request.with_body(content_type, content) #headers
-                        }
-                    };
-                }
-                OpKind::RemoveRef if b.collection => {
-                    return quote! {
-                        #d
-                        #[doc = ""]
-                        /// `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`).
-                        pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
-                            #new_request.param("$id", odata_id) #headers
-                        }
-                    };
-                }
-                OpKind::AddRef | OpKind::SetRef => {
-                    return quote! {
-                        #d
-                        #[doc = ""]
-                        /// `odata_id`: the absolute URL of the entity referred to.
-                        pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
-                            #new_request.with_reference(odata_id) #headers
-                        }
-                    };
-                }
-                _ => {}
-            }
-            match &op.body {
-                Some(body) => {
-                    let bt = model_path(ir, body);
-                    quote! {
-                        #d
-                        pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
-                            graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c))
-                                .with_json_body(body)
-                                #headers
-                        }
-                    }
-                }
-                None => quote! {
-                    #d
-                    pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
-                        graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c))
-                            #headers
-                    }
-                },
-            }
-        })
-        .collect();
-    let casts: Vec<TokenStream> = b
-        .casts
-        .iter()
-        .map(|c| {
-            let m = format_ident!("{}", c.method);
-            let seg = &c.segment;
-            let t = builder_path(ir, &c.builder);
-            let d = doc_attr(&format!("`…/{seg}`: only the items of this type (a type cast)."));
-            // A cast is there when the areas that build its target are: it widens no area.
-            let cfg = super::cfg_attr(ir.builder_gates.get(&c.builder));
-            quote! {
-                #d
-                #cfg
-                pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
-            }
-        })
-        .collect();
-    let by_path = b.by_path.then(|| {
-        let d = doc_attr("`…:/{item-path}:`: the item at a path below this one (`a/b.txt`). Each segment is percent-encoded.");
-        quote! {
-            #d
-            pub fn by_path(&self, item_path: &str) -> Self { Self::new(self.path.item_path(item_path)) }
-        }
-    });
+    let doc = doc_attr(&builder_doc(b));
+    let by_id = by_id_fn(ir, b);
+    let by_path = b.by_path.then(by_path_fn);
+    let children: Vec<TokenStream> = b.children.iter().map(|c| child_fn(ir, c)).collect();
+    let casts: Vec<TokenStream> = b.casts.iter().map(|c| cast_fn(ir, c)).collect();
+    let ops: Vec<TokenStream> = b.operations.iter().map(|op| op_fn(ir, b, op)).collect();
     quote! {
         #doc
         #cfg
@@ -269,8 +122,194 @@ fn emit_builder(ir: &Ir, b: &Builder, cfg: TokenStream) -> TokenStream {
     }
 }
 
+/// The rustdoc of a builder.
+pub(crate) fn builder_doc(b: &Builder) -> String {
+    format!("Requests on {} `{}`.", if b.collection { "a collection of" } else { "one" }, b.target)
+}
+
+/// The rustdoc of a child (navigation or composable function).
+pub(crate) fn child_doc(c: &Child) -> String {
+    match &c.function_params {
+        Some(_) => format!("`…/{}(…)`: a composable function; the request builder continues on what it returns.", c.segment),
+        None => format!("`…/{}`", c.segment),
+    }
+}
+
+/// A child's method.
+pub(crate) fn child_fn(ir: &Ir, c: &Child) -> TokenStream {
+    let m = format_ident!("{}", c.method);
+    let seg = &c.segment;
+    let t = builder_path(ir, &c.builder);
+    let d = doc_attr(&child_doc(c));
+    match &c.function_params {
+        Some(params) => {
+            let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
+            let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
+            quote! {
+                #d
+                pub fn #m(&self #(, #idents: impl Into<graph_runtime::filter::Literal>)*) -> #t {
+                    #t::new(self.path.function(#seg, &[#((#wires, #idents.into())),*]))
+                }
+            }
+        }
+        None => quote! {
+            #d
+            pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+        },
+    }
+}
+
+/// The rustdoc of `by_id`.
+pub(crate) fn by_id_doc(param: &str) -> String {
+    format!("`…/{{{param}}}`: one item by key. The key is percent-encoded: it can never change the path or the query.")
+}
+
+/// `by_id` of a collection builder.
+pub(crate) fn by_id_fn(ir: &Ir, b: &Builder) -> Option<TokenStream> {
+    let (item, param) = b.item.as_ref()?;
+    let t = builder_path(ir, item);
+    let d = doc_attr(&by_id_doc(param));
+    Some(quote! {
+        #d
+        pub fn by_id(&self, id: &str) -> #t { #t::new(self.path.key(#param, id)) }
+    })
+}
+
+/// The rustdoc of `by_path`.
+pub(crate) const BY_PATH_DOC: &str = "`…:/{item-path}:`: the item at a path below this one (`a/b.txt`). Each segment is percent-encoded.";
+
+fn by_path_fn() -> TokenStream {
+    let d = doc_attr(BY_PATH_DOC);
+    quote! {
+        #d
+        pub fn by_path(&self, item_path: &str) -> Self { Self::new(self.path.item_path(item_path)) }
+    }
+}
+
+/// The rustdoc of a cast.
+pub(crate) fn cast_doc(c: &Child) -> String {
+    format!("`…/{}`: only the items of this type (a type cast).", c.segment)
+}
+
+/// A type cast's method, gated like its target: it widens no area.
+pub(crate) fn cast_fn(ir: &Ir, c: &Child) -> TokenStream {
+    let m = format_ident!("{}", c.method);
+    let seg = &c.segment;
+    let t = builder_path(ir, &c.builder);
+    let d = doc_attr(&cast_doc(c));
+    let cfg = super::cfg_attr(ir.builder_gates.get(&c.builder));
+    quote! {
+        #d
+        #cfg
+        pub fn #m(&self) -> #t { #t::new(self.path.segment(#seg)) }
+    }
+}
+
+/// The extra rustdoc line of reference operations, if any.
+pub(crate) fn ref_doc(b: &Builder, op: &OpMethod) -> Option<&'static str> {
+    match op.kind {
+        OpKind::RemoveRef if b.collection => Some(" `odata_id`: the absolute URL of the entity whose reference is removed (sent as `$id`)."),
+        OpKind::AddRef | OpKind::SetRef => Some(" `odata_id`: the absolute URL of the entity referred to."),
+        _ => None,
+    }
+}
+
+/// Whether an operation's request is an advanced query on directory objects.
+pub(crate) fn is_directory_get(ir: &Ir, op: &OpMethod) -> bool {
+    op.http_method.eq_ignore_ascii_case("GET") && directory_target(ir, &op.response)
+}
+
+/// How many `.consistency_level_eventual()` an operation's request gets.
+pub(crate) fn eventual_headers(ir: &Ir, op: &OpMethod) -> usize {
+    ir.operations
+        .get(&op.operation_const)
+        .map(|i| {
+            i.headers
+                .iter()
+                .filter(|(n, v, _)| n.eq_ignore_ascii_case("consistencylevel") && v.as_deref() == Some("eventual"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// An operation's method.
+pub(crate) fn op_fn(ir: &Ir, b: &Builder, op: &OpMethod) -> TokenStream {
+    let m = format_ident!("{}", op.method_name);
+    let resp = response_type(ir, &op.response);
+    let method = format_ident!("{}", op.http_method);
+    let ns = format_ident!("{}", namespace_module(&b.namespace));
+    let c = format_ident!("{}", op.operation_const);
+    let krate = operations_root(ir);
+    let (path, args) = match (&op.segment, &op.function_params) {
+        (Some(s), Some(params)) => {
+            let wires: Vec<&String> = params.iter().map(|(w, _)| w).collect();
+            let idents: Vec<_> = params.iter().map(|(_, r)| format_ident!("{}", r)).collect();
+            (
+                quote!(self.path.function(#s, &[#((#wires, #idents.into())),*])),
+                quote!(#(, #idents: impl Into<graph_runtime::filter::Literal>)*),
+            )
+        }
+        (Some(s), None) => (quote!(self.path.segment(#s)), quote!()),
+        (None, _) => (quote!(self.path.clone()), quote!()),
+    };
+    let d = doc_attr(&op_doc(ir, op));
+    let headers: Vec<TokenStream> = (0..eventual_headers(ir, op)).map(|_| quote!(.consistency_level_eventual())).collect();
+    let directory = is_directory_get(ir, op);
+    let headers = if directory { quote!(#(#headers)* .directory_objects()) } else { quote!(#(#headers)*) };
+    let d = if directory { quote!(#d #[doc = ""] #[doc = #ADVANCED_DOC]) } else { d };
+    let d = match ref_doc(b, op) {
+        Some(r) => quote!(#d #[doc = ""] #[doc = #r]),
+        None => d,
+    };
+    let new_request = quote!(graph_runtime::Request::new(graph_runtime::http::Method::#method, #path, Some(&#krate::#ns::operations::#c)));
+    match op.kind {
+        OpKind::PutContent => {
+            return quote! {
+                #d
+                pub fn #m(&self, content_type: &str, content: Vec<u8>) -> graph_runtime::Request<#resp> {
+                    #new_request.with_body(content_type, content) #headers
+                }
+            };
+        }
+        OpKind::RemoveRef if b.collection => {
+            return quote! {
+                #d
+                pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
+                    #new_request.param("$id", odata_id) #headers
+                }
+            };
+        }
+        OpKind::AddRef | OpKind::SetRef => {
+            return quote! {
+                #d
+                pub fn #m(&self, odata_id: &str) -> graph_runtime::Request<#resp> {
+                    #new_request.with_reference(odata_id) #headers
+                }
+            };
+        }
+        _ => {}
+    }
+    match &op.body {
+        Some(body) => {
+            let bt = model_path(ir, body);
+            quote! {
+                #d
+                pub fn #m(&self, body: &#bt #args) -> graph_runtime::Request<#resp> {
+                    #new_request.with_json_body(body) #headers
+                }
+            }
+        }
+        None => quote! {
+            #d
+            pub fn #m(&self #args) -> graph_runtime::Request<#resp> {
+                #new_request #headers
+            }
+        },
+    }
+}
+
 /// Rustdoc of operations on directory objects.
-const ADVANCED_DOC: &str = " Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and \
+pub(crate) const ADVANCED_DOC: &str = " Directory objects: `$count`, `$search`, `ne` / `not` / `endsWith` in `$filter` and \
 `$orderby` with `$filter` make this an advanced query, so the request adds `ConsistencyLevel: eventual` \
 (and `$count=true` where Graph requires it) by itself; see `Request::advanced_query` and \
 `Request::manual_consistency`.";

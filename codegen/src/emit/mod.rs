@@ -2,13 +2,16 @@
 //! (relative to the generated crate's root) and never touch the filesystem.
 
 pub mod builders;
+pub mod builders_text;
 pub mod examples;
 pub mod filters;
 pub mod filter_exprs;
 pub mod index;
 pub mod layout;
 pub mod models;
+pub mod models_text;
 pub mod tables;
+pub mod text;
 
 use crate::ir::naming::namespace_module;
 use crate::ir::{Builder, Ir, Model, OperationInfo};
@@ -200,12 +203,12 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
             Job::Model(m) => {
                 let ns = namespace_module(&m.namespace);
                 let dir = model_dir(&m.qname);
-                Ok((format!("{dir}src/{ns}/{}.rs", m.module), format_file(settings, models::emit_model(ir, m))?))
+                Ok((format!("{dir}src/{ns}/{}.rs", m.module), models_text::model_file(settings, ir, m)?))
             }
             Job::Builders(key, bs) => {
                 let (ns, file) = key;
-                let tokens = builders::emit_builders(ir, bs, builder_gates[key].as_ref());
-                Ok((format!("{req_dir}src/{ns}/requests/{file}.rs"), format_file(settings, tokens)?))
+                let text = builders_text::builders_file(settings, ir, bs, builder_gates[key].as_ref())?;
+                Ok((format!("{req_dir}src/{ns}/requests/{file}.rs"), text))
             }
             // Regular data: written as formatted text (see `tables`).
             Job::Operations(ns, ops) => {

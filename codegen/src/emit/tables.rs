@@ -19,70 +19,8 @@ use super::CrateSettings;
 use crate::extract::{PermissionFacts, SchemeFacts};
 use crate::ir::{Ir, OperationInfo};
 use std::collections::BTreeMap;
+use super::text::{cfg_inner, cfg_text, doc_lines, lit, MARGIN};
 use std::fmt::Write;
-
-/// prettyplease's line width.
-const MARGIN: usize = 89;
-
-/// A string literal as the tokens spell it (proc-macro2's escaping).
-fn lit(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\0' if chars.peek().is_some_and(|n| ('0'..='7').contains(n)) => out.push_str("\\x00"),
-            '\0' => out.push_str("\\0"),
-            '\'' => out.push('\''),
-            c => out.extend(c.escape_debug()),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// `///` lines of a doc text, as `doc_attr` + prettyplease write them.
-fn doc_lines(out: &mut String, indent: usize, text: &str) {
-    for l in text.lines() {
-        let l = format!(" {}", l.trim_end());
-        let l = l.trim_end_matches(' ');
-        let _ = writeln!(out, "{:indent$}///{l}", "");
-    }
-}
-
-/// The inside of `cfg(…)` for a gate (see `super::cfg_attr`), or `None` when ungated.
-fn cfg_inner(gate: Option<&Vec<String>>) -> Option<(Vec<String>, bool)> {
-    match gate {
-        None => None,
-        Some(g) if g.is_empty() => Some((vec![format!("feature = {}", lit("full"))], false)),
-        Some(g) if g.len() == 1 => Some((vec![format!("feature = {}", lit(&g[0]))], false)),
-        Some(g) => Some((g.iter().map(|f| format!("feature = {}", lit(f))).collect(), true)),
-    }
-}
-
-/// A `#[cfg(…)]` at `indent`, without its last newline: the text and whether it is one line.
-fn cfg_text(indent: usize, inner: &(Vec<String>, bool)) -> (String, bool) {
-    let (items, any) = inner;
-    let flat = if *any { format!("any({})", items.join(", ")) } else { items[0].clone() };
-    let line = format!("{:indent$}#[cfg({flat})]", "");
-    if line.len() <= MARGIN {
-        return (line, true);
-    }
-    let mut out = format!("{:indent$}#[cfg(\n", "");
-    let inner_indent = indent + 4;
-    if !any || inner_indent + flat.len() <= MARGIN {
-        let _ = writeln!(out, "{:inner_indent$}{flat}", "");
-    } else {
-        let _ = writeln!(out, "{:inner_indent$}any(", "");
-        for (i, f) in items.iter().enumerate() {
-            let comma = if i + 1 < items.len() { "," } else { "" };
-            let _ = writeln!(out, "{:w$}{f}{comma}", "", w = inner_indent + 4);
-        }
-        let _ = writeln!(out, "{:inner_indent$})", "");
-    }
-    let _ = write!(out, "{:indent$})]", "");
-    (out, false)
-}
 
 /// `name: &["a", "b"],` at `indent` when it fits on its line.
 fn str_array_field(out: &mut String, indent: usize, name: &str, items: &[String]) -> Option<()> {
