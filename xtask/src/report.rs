@@ -131,6 +131,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
     let lines: usize = out.apis.iter().map(|a| a.http_lines.len()).sum();
     let count_code = |code: &str| diags.iter().filter(|d| d.code == code).count();
     let f = &checked.figures;
+    let cr = codegen::ir::lower::create_figures(&out.ir);
     if a.json {
         let ds: Vec<serde_json::Value> = diags
             .iter()
@@ -153,6 +154,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
             "examples": {"requests": f.requests, "requests_matched": f.requests_matched, "responses": f.responses, "responses_ok": f.responses_ok,
                          "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed},
             "permissions": permissions_json(&out.permissions),
+            "creates": {"operations": cr.operations, "documented": cr.documented, "documented_create_model": cr.documented_create_model,
+                        "documented_with_required": cr.documented_with_required, "documented_read_model": cr.documented_read_model, "required_fields": cr.required_fields},
             "request_lines": {"documented": lines, "unresolved": count_code("doc-path-unresolved"), "elided": count_code("doc-path-elided"), "method_unsupported": count_code("doc-method-unsupported")},
             "diagnostics": ds,
         });
@@ -183,6 +186,10 @@ pub fn run(a: ReportArgs) -> ExitCode {
             count(codegen::diag::Severity::Note),
         );
         print_permissions(&out.permissions, a.permissions.is_some());
+        println!(
+            "creates: {} operations, {} documented: {} take a create model ({} with required fields, {} in all), {} the read model",
+            cr.operations, cr.documented, cr.documented_create_model, cr.documented_with_required, cr.required_fields, cr.documented_read_model
+        );
     }
     ExitCode::SUCCESS
 }
