@@ -124,6 +124,12 @@ pub struct ApiFacts {
     pub headers: Vec<Row>,
     pub body_properties: Vec<Row>,
     pub body_relationships: Vec<Row>,
+    /// Names the "Request body" tables make required (a cell saying so, or a table introduced
+    /// as the properties required to create the entity), with their rows' lines.
+    pub body_required: Vec<(String, u32)>,
+    /// Requirement sentences of the "Request body" prose, with their lines: the names in them
+    /// are resolved against the target type when lowering.
+    pub body_required_prose: Vec<(String, u32)>,
     /// `$select`, `$expand`, … named in the "Optional query parameters" section.
     pub query_options: Vec<String>,
     pub response: Option<ResponseFacts>,
@@ -345,10 +351,15 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
         headers: Vec::new(),
         body_properties: Vec::new(),
         body_relationships: Vec::new(),
+        body_required: Vec::new(),
+        body_required_prose: Vec::new(),
         query_options: Vec::new(),
         response: None,
         examples: Vec::new(),
     };
+    // A requirement introducing the next request-body table, and the rows it made required.
+    let mut blanket = false;
+    let mut by_blanket: Vec<(String, u32)> = Vec::new();
     let mut pending_paths: Vec<HttpLine> = Vec::new();
     let mut pending_lead: Option<String> = None;
     let mut in_examples = false;
@@ -368,6 +379,14 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
                     for w in p.text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '$')) {
                         if w.starts_with('$') && w.len() > 1 && !f.query_options.iter().any(|q| q == w) {
                             f.query_options.push(w.to_string());
+                        }
+                    }
+                } else if sec == "request body" {
+                    for s in crate::body_required::sentences(&p.text) {
+                        if crate::body_required::is_blanket(s) {
+                            blanket = true;
+                        } else if crate::body_required::states_requirement(s) {
+                            f.body_required_prose.push((s.to_string(), p.line));
                         }
                     }
                 } else if sec == "response" && f.response.is_none() {
@@ -452,10 +471,22 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
                         });
                     }
                     TableKind::Headers if sec == "request headers" => f.headers.extend(rows(t)),
-                    TableKind::Properties | TableKind::Parameters if sec == "request body" => {
-                        f.body_properties.extend(rows(t))
+                    TableKind::Properties | TableKind::Parameters | TableKind::Relationships if sec == "request body" => {
+                        let rs = rows(t);
+                        let introduced = std::mem::take(&mut blanket);
+                        for r in &rs {
+                            if crate::body_required::cell_required(&r.description) {
+                                f.body_required.push((r.name.clone(), r.line));
+                            } else if introduced && !crate::body_required::cell_exempt(&r.description) {
+                                by_blanket.push((r.name.clone(), r.line));
+                            }
+                        }
+                        if t.kind == TableKind::Relationships {
+                            f.body_relationships.extend(rs)
+                        } else {
+                            f.body_properties.extend(rs)
+                        }
                     }
-                    TableKind::Relationships if sec == "request body" => f.body_relationships.extend(rows(t)),
                     _ => {}
                 }
             }
@@ -478,6 +509,7 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
             }
         }
     }
+    shown_requirements(page, &f.examples, by_blanket, &mut f.body_required, &mut diags);
     // A single table with no path block of its own covers every path of the page.
     for g in &mut f.permission_groups {
         if g.paths.is_empty() {
@@ -485,6 +517,30 @@ pub fn api(page: &Page) -> (ApiFacts, Vec<Diagnostic>) {
         }
     }
     (f, diags)
+}
+
+/// A table's introduction says all its rows are required; the page's own create examples
+/// (POST bodies that are JSON objects) show which really are: a row every example sends stays
+/// required, one an example omits is taken as optional and noted.
+fn shown_requirements(page: &Page, examples: &[Example], blanket: Vec<(String, u32)>, required: &mut Vec<(String, u32)>, diags: &mut Vec<Diagnostic>) {
+    let bodies: Vec<serde_json::Map<String, serde_json::Value>> = examples
+        .iter()
+        .filter_map(|e| e.request.as_ref())
+        .filter(|r| r.method.eq_ignore_ascii_case("POST"))
+        .filter_map(|r| serde_json::from_str::<serde_json::Value>(r.body.as_deref()?).ok())
+        .filter_map(|v| v.as_object().cloned())
+        .collect();
+    for (name, line) in blanket {
+        let bind = format!("{name}@odata.bind");
+        match bodies.iter().find(|b| !b.contains_key(&name) && !b.contains_key(&bind)) {
+            None => required.push((name, line)),
+            Some(_) => diags.push(Diagnostic::note(
+                "doc-create-required-unshown",
+                page.origin(line),
+                format!("`{name}` is in a table of required properties, but the page's example request omits it: taken as optional"),
+            )),
+        }
+    }
 }
 
 fn request_urls(v: Option<&serde_json::Value>, line: u32) -> Vec<HttpLine> {

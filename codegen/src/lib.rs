@@ -9,6 +9,7 @@ pub mod diag;
 pub mod docs;
 pub mod csdl;
 pub mod extract;
+pub mod body_required;
 pub mod derive;
 pub mod odata_query;
 pub mod filter_parse;

@@ -81,6 +81,8 @@ fn api(file: &str, paths: &[&str]) -> ApiFacts {
         headers: Vec::new(),
         body_properties: Vec::new(),
         body_relationships: Vec::new(),
+        body_required: Vec::new(),
+        body_required_prose: Vec::new(),
         query_options: Vec::new(),
         response: None,
         examples: Vec::new(),

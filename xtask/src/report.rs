@@ -131,6 +131,7 @@ pub fn run(a: ReportArgs) -> ExitCode {
     let lines: usize = out.apis.iter().map(|a| a.http_lines.len()).sum();
     let count_code = |code: &str| diags.iter().filter(|d| d.code == code).count();
     let f = &checked.figures;
+    let cr = codegen::ir::lower::create_figures(&out.ir);
     if a.json {
         let ds: Vec<serde_json::Value> = diags
             .iter()
@@ -154,6 +155,8 @@ pub fn run(a: ReportArgs) -> ExitCode {
                          "filters": f.filters, "filters_typed": f.filters_typed, "filters_unresolved": f.filters_unresolved, "orderby": f.orderby, "orderby_typed": f.orderby_typed,
                          "requests_not_matched": f.requests_not_matched, "responses_not_ok": f.responses_not_ok},
             "permissions": permissions_json(&out.permissions),
+            "creates": {"operations": cr.operations, "documented": cr.documented, "documented_create_model": cr.documented_create_model,
+                        "documented_with_required": cr.documented_with_required, "documented_read_model": cr.documented_read_model, "required_fields": cr.required_fields},
             "request_lines": {"documented": lines, "unresolved": count_code("doc-path-unresolved"), "elided": count_code("doc-path-elided"), "method_unsupported": count_code("doc-method-unsupported")},
             "diagnostics": ds,
         });
@@ -189,6 +192,10 @@ pub fn run(a: ReportArgs) -> ExitCode {
             println!("responses not ok by cause: {}", by_code(&f.responses_not_ok));
         }
         print_permissions(&out.permissions, a.permissions.is_some());
+        println!(
+            "creates: {} operations, {} documented: {} take a create model ({} with required fields, {} in all), {} the read model",
+            cr.operations, cr.documented, cr.documented_create_model, cr.documented_with_required, cr.required_fields, cr.documented_read_model
+        );
     }
     ExitCode::SUCCESS
 }

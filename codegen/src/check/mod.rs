@@ -59,6 +59,7 @@ pub const QUERY_UNKNOWN_OPTION: &str = "example-query-unknown-option";
 pub const QUERY_INVALID_VALUE: &str = "example-query-invalid-value";
 pub const JSON_INVALID: &str = "example-json-invalid";
 pub const REQUEST_BODY_INVALID: &str = "example-request-body-invalid";
+pub const BODY_MISSING_REQUIRED: &str = "example-body-missing-required";
 pub const UNKNOWN_PROPERTY: &str = "example-unknown-property";
 pub const TYPE_MISMATCH: &str = "example-type-mismatch";
 pub const VALUE_FORMAT: &str = "example-value-format";

@@ -147,8 +147,14 @@ pub(super) fn lower_builders(
                 };
                 let is_function = *kind == OpKind::Action && op_def.as_ref().is_some_and(|o| o.kind == OperationKind::Function);
                 let body = match kind {
-                    OpKind::Create => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
-                        .or_else(|| Some(node.0.clone())),
+                    OpKind::Create => match &acc.create_required {
+                        Some(required) => {
+                            let required: BTreeSet<String> = required.difference(&acc.create_optional).cloned().collect();
+                            Some(create_model(schema, &node.0, &required, &[&acc.body_rows[..], &acc.body_rels[..]].concat(), ir))
+                        }
+                        None => write_model(schema, &node.0, WriteMode::Create, &acc.body_rows, &acc.body_rels, ir)
+                            .or_else(|| Some(node.0.clone())),
+                    },
                     OpKind::Update => write_model(schema, &node.0, WriteMode::Update, &acc.body_rows, &acc.body_rels, ir)
                         .or_else(|| Some(node.0.clone())),
                     OpKind::Replace => Some(node.0.clone()),

@@ -21,11 +21,14 @@ mod models;
 mod builders;
 mod examples;
 mod features;
+mod creates;
 pub mod parts;
 use operations::*;
 use models::*;
 use builders::*;
 use examples::*;
+use creates::*;
+pub use creates::{create_figures, CreateFigures, CREATE_REQUIRED_UNKNOWN};
 pub use examples::example_chain;
 pub use features::{compute_features, feature_name};
 pub use parts::assign_crates;
@@ -49,6 +52,11 @@ struct OpAccum {
     body_rows: Vec<Row>,
     body_rels: Vec<Row>,
     pages_with_body: BTreeSet<String>,
+    /// Creates documented over metadata: the names every page of the operation requires.
+    create_required: Option<BTreeSet<String>>,
+    /// How many pages stated requirements, and the names any page marks optional.
+    create_voters: usize,
+    create_optional: BTreeSet<String>,
     /// CSDL-only: the operation this method calls (parameters, return type), and a
     /// representative path template of the node.
     csdl: Option<Operation>,

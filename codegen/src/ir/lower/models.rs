@@ -209,13 +209,8 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
     if rows.is_empty() && rels.is_empty() {
         return None;
     }
-    let (ns, module, rust) = model_names(target);
-    let (suffix, rust_name, module) = match mode {
-        WriteMode::Create => ("#create", format!("New{rust}"), format!("new_{module}")),
-        WriteMode::Update => ("#update", format!("{rust}Update"), format!("{module}_update")),
-        WriteMode::Parameters => ("#parameters", format!("{rust}Parameters"), format!("{module}_parameters")),
-    };
-    let qname = format!("{target}{suffix}");
+    let ns = split_qualified(target).0;
+    let qname = write_model_qname(target, mode);
     let resolve = |s: &str| -> String {
         let props = schema.all_properties(target);
         props
@@ -229,39 +224,64 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
         let ty = parse_type_text(&r.type_text, &resolve).unwrap_or(TypeRef::new("Edm.Untyped", false));
         let declared = schema.all_properties(target).into_iter().find(|p| p.name == r.name).cloned();
         let ty = declared.as_ref().map(|p| p.ty.clone()).unwrap_or(ty);
-        fields.push(Field {
-            wire: r.name.clone(),
-            rust: snake(&r.name),
-            variant: camel(&r.name),
-            ty: field_type(&ty),
-            collection: ty.collection,
-            nullable: declared.map(|p| p.nullable).unwrap_or(true),
-            navigation: false,
-            read_only: false,
-            filterable: false,
-            filter_ops: None,
-            sortable: true,
-            required: is_required(r),
-            doc: Some(r.description.clone()),
-        });
+        let nullable = declared.map(|p| p.nullable).unwrap_or(true);
+        fields.push(write_field(&r.name, field_type(&ty), ty.collection, nullable, is_required(r), r.description.clone()));
     }
     for r in rels {
-        fields.push(Field {
-            wire: format!("{}@odata.bind", r.name),
-            rust: format!("{}_bind", snake(&r.name)),
-            variant: camel(&r.name),
-            ty: FieldType::String,
-            collection: r.type_text.to_ascii_lowercase().ends_with("collection"),
-            nullable: false,
-            navigation: false,
-            read_only: false,
-            filterable: false,
-            filter_ops: None,
-            sortable: true,
-            required: is_required(r),
-            doc: Some(format!("URL of the `{}` to bind ({}).", r.name, r.description)),
-        });
+        let collection = r.type_text.to_ascii_lowercase().ends_with("collection");
+        fields.push(bind_field(&r.name, collection, is_required(r), format!("URL of the `{}` to bind ({}).", r.name, r.description)));
     }
+    insert_write_model(ir, target, mode, fields);
+    Some(qname)
+}
+
+/// A property of a write model (no query capabilities: it is never selected or filtered).
+pub(super) fn write_field(wire: &str, ty: FieldType, collection: bool, nullable: bool, required: bool, doc: String) -> Field {
+    Field {
+        wire: wire.to_string(),
+        rust: snake(wire),
+        variant: camel(wire),
+        ty,
+        collection,
+        nullable,
+        navigation: false,
+        read_only: false,
+        filterable: false,
+        filter_ops: None,
+        sortable: true,
+        required,
+        doc: Some(doc),
+    }
+}
+
+/// The `{name}@odata.bind` field of a write model: the URL (or URLs) of the entity to bind.
+pub(super) fn bind_field(name: &str, collection: bool, required: bool, doc: String) -> Field {
+    Field {
+        wire: format!("{name}@odata.bind"),
+        rust: format!("{}_bind", snake(name)),
+        ..write_field(name, FieldType::String, collection, false, required, doc)
+    }
+}
+
+/// The qualified name of the write model of `target` in `mode` (`…#create`).
+pub(super) fn write_model_qname(target: &str, mode: WriteMode) -> String {
+    let suffix = match mode {
+        WriteMode::Create => "#create",
+        WriteMode::Update => "#update",
+        WriteMode::Parameters => "#parameters",
+    };
+    format!("{target}{suffix}")
+}
+
+/// Adds the write model of `target` in `mode` with `fields` (Rust names made unique).
+pub(super) fn insert_write_model(ir: &mut Ir, target: &str, mode: WriteMode, mut fields: Vec<Field>) {
+    let (ns, module, rust) = model_names(target);
+    let (rust_name, module) = match mode {
+        WriteMode::Create => (format!("New{rust}"), format!("new_{module}")),
+        WriteMode::Update => (format!("{rust}Update"), format!("{module}_update")),
+        WriteMode::Parameters => (format!("{rust}Parameters"), format!("{module}_parameters")),
+    };
+    let qname = write_model_qname(target, mode);
     let mut names: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
     dedupe(&mut names, &["odata_type", "additional"]);
     for (f, n) in fields.iter_mut().zip(names) {
@@ -270,7 +290,7 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
     ir.models.insert(
         qname.clone(),
         Model {
-            qname: qname.clone(),
+            qname,
             namespace: ns,
             module,
             rust_name,
@@ -282,7 +302,6 @@ pub(super) fn write_model(schema: &Schema, target: &str, mode: WriteMode, rows: 
             kind: ModelKind::Struct(StructModel { entity: false, opaque: false, fields, expands: Vec::new(), write: Some(mode), directory_object: false, searchable: false }),
         },
     );
-    Some(qname)
 }
 
 /// Request body of a bound action from its CSDL parameters (binding parameter excluded).

@@ -344,6 +344,7 @@ pub(super) fn attach_operations(
                 ));
             }
             resolved_count += 1;
+            let target = node.0.clone();
             let acc = ops.entry(node).or_default().entry((kind, key)).or_default();
             acc.kind = Some(kind);
             acc.http_method = line.method.clone();
@@ -388,6 +389,17 @@ pub(super) fn attach_operations(
                 acc.pages_with_body.insert(api.file.clone());
                 merge_body_rows(&mut acc.body_rows, &api.body_properties, acc.pages_with_body.len() == 1);
                 merge_body_rows(&mut acc.body_rels, &api.body_relationships, acc.pages_with_body.len() == 1);
+                if from_metadata && kind == OpKind::Create {
+                    // Pages that require something vote (a field is required where each of
+                    // them requires it); one that marks a field optional overrides them.
+                    let page = page_required(schema, &target, api, diags);
+                    let voted = acc.create_required.get_or_insert_with(BTreeSet::new);
+                    if !page.is_empty() {
+                        *voted = if acc.create_voters == 0 { page } else { voted.intersection(&page).cloned().collect() };
+                        acc.create_voters += 1;
+                    }
+                    acc.create_optional.extend(page_optional(api));
+                }
             }
         }
     }
