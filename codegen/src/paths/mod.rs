@@ -163,6 +163,26 @@ pub fn segments_of(path: &str) -> Vec<(&str, bool)> {
 
 /// Resolves a path (template or concrete) against the first container in `schema`.
 pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
+    resolve_with(schema, path, None)
+}
+
+/// Lower-case names of every navigation property of `schema`, for [`resolve_with`].
+pub fn navigation_names(schema: &Schema) -> std::collections::BTreeSet<String> {
+    let mut names = std::collections::BTreeSet::new();
+    for ns in schema.namespaces.values() {
+        for def in ns.types.values() {
+            if let TypeDef::Structured(s) = def {
+                names.extend(s.properties.iter().filter(|p| p.is_navigation()).map(|p| p.name.to_ascii_lowercase()));
+            }
+        }
+    }
+    names
+}
+
+/// [`resolve`], for callers that resolve many paths: `navigations` (from
+/// [`navigation_names`]) spares the scan of every type for a path that starts at no root and
+/// at no navigation property. The result is the same.
+pub fn resolve_with(schema: &Schema, path: &str, navigations: Option<&std::collections::BTreeSet<String>>) -> Result<Resolved, PathError> {
     let path = path_part(path);
     let parts = split_segments(path.trim());
     if let Some(i) = parts.iter().position(|p| is_elision(p)) {
@@ -194,7 +214,7 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
             kind: SegKind::Root { collection },
             ty: TypeRef::new(&child.ty, collection),
         }),
-        None => match relative_start(schema, name) {
+        None => match navigations.is_none_or(|n| n.contains(&name.to_ascii_lowercase())).then(|| relative_start(schema, name)).flatten() {
             Some((parent, p)) => segments.push(Segment {
                 text: p.name.clone(),
                 kind: SegKind::Relative { parent, collection: p.ty.collection },

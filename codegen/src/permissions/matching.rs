@@ -126,6 +126,9 @@ pub struct Nodes<'a> {
     bound: BTreeMap<(String, bool), Vec<String>>,
     /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
     prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
+    /// `paths::navigation_names`: most routes the resolver misses start at a root the
+    /// metadata lacks, and this spares a scan of every type for each.
+    navigations: std::collections::BTreeSet<String>,
 }
 
 /// Children and bound operations below a prefix.
@@ -146,6 +149,7 @@ impl<'a> Nodes<'a> {
             by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(),
             bound,
             prefix_names: Default::default(),
+            navigations: paths::navigation_names(schema),
         }
     }
 
@@ -179,7 +183,7 @@ fn hit_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<Hit
 
 /// A path resolved, or why not: what [`hit_from`] needs, whatever the method.
 fn resolve(nodes: &Nodes, path: &str) -> Result<paths::Resolved, Category> {
-    paths::resolve(nodes.schema, path).map_err(|e| classify(nodes, path, &e))
+    paths::resolve_with(nodes.schema, path, Some(&nodes.navigations)).map_err(|e| classify(nodes, path, &e))
 }
 
 fn hit_from(nodes: &Nodes, method: &str, path: &str, r: &Result<paths::Resolved, Category>, template: bool) -> Result<Hit, Category> {
@@ -216,7 +220,7 @@ fn is_media_entity(schema: &Schema, r: &paths::Resolved) -> bool {
 }
 
 fn plain_operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
-    match paths::resolve(nodes.schema, path) {
+    match paths::resolve_with(nodes.schema, path, Some(&nodes.navigations)) {
         Ok(r) => plain_from(nodes, method, &r, template),
         Err(e) => Err(classify(nodes, path, &e)),
     }
@@ -463,7 +467,7 @@ fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
             .unwrap_or_default();
         return (c, Vec::new());
     }
-    match paths::resolve(schema, &format!("/{}", parts.join("/"))) {
+    match paths::resolve_with(schema, &format!("/{}", parts.join("/")), Some(&nodes.navigations)) {
         Ok(r) => {
             let ty = &r.target().ty;
             let names: Vec<String> = schema.all_properties(&ty.name).iter().map(|p| p.name.clone()).collect();
