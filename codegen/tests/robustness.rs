@@ -427,7 +427,10 @@ fn touch_schema(s: &Schema) {
     for (n, ns) in &s.namespaces {
         for t in ns.types.keys() {
             let q = format!("{n}.{t}");
-            let _ = s.ancestry(&q);
+            // `ancestry` is `lineage` while the names are structured types.
+            let by_names: Vec<_> = s.lineage(&q).iter().map_while(|l| s.structured(l)).collect();
+            let ancestry = s.ancestry(&q);
+            assert!(ancestry.len() == by_names.len() && ancestry.iter().zip(&by_names).all(|(a, b)| std::ptr::eq(*a, *b)), "{q}");
             let _ = s.all_properties(&q);
         }
     }

@@ -268,7 +268,19 @@ impl Schema {
 
     /// Base-type chain starting at `qualified` (itself first). Stops on cycles or unknown types.
     pub fn ancestry(&self, qualified: &str) -> Vec<&StructuredType> {
-        self.lineage(qualified).iter().map_while(|q| self.structured(q)).collect()
+        // `lineage` while the names are structured types, without building the names: this
+        // runs for every path segment resolved.
+        let Some(first) = self.structured(qualified) else { return Vec::new() };
+        let mut out = vec![first];
+        let mut seen: Vec<&str> = vec![qualified];
+        let mut base = first.base.as_deref();
+        while let Some(b) = base {
+            let Some(t) = self.structured(b).filter(|_| !seen.contains(&b)) else { break };
+            seen.push(b);
+            out.push(t);
+            base = t.base.as_deref();
+        }
+        out
     }
 
     /// Qualified names of `qualified` and its base types, nearest first. Stops on a cycle or
