@@ -88,13 +88,8 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
     }
     let mut areas: Vec<(&str, usize)> = own.into_iter().collect();
     areas.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let mut load = vec![0usize; bins];
-    let mut bin_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (a, w) in areas {
-        let b = (0..bins).min_by_key(|&i| (load[i], i)).unwrap_or(0);
-        load[b] += w;
-        bin_of.insert(a, b);
-    }
+    let (packed, _) = pack(areas.iter().map(|(_, w)| *w), bins);
+    let bin_of: BTreeMap<&str, usize> = areas.iter().map(|(a, _)| *a).zip(packed).collect();
     // Each model's part while assigning: the set of bins whose areas need it. One bin: that
     // bin's area crate; several: a shared crate of exactly those bins; none: `unreached`.
     let all_bins: BTreeSet<usize> = (0..bins).collect();
@@ -213,18 +208,14 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
         let groups = connected_groups(ir, &unreached);
         let w: usize = unreached.iter().map(|q| weight(&ir.models[*q])).sum();
         let n = if w * MIN_SHARE < total { 1 } else { UNREACHED_CRATES };
-        let mut loads = vec![0usize; n];
         let first = parts.len();
         for k in 0..n {
             let suffix = if n == 1 { "unreached".to_string() } else { format!("unreached-{}", k + 1) };
             add(suffix, "models no area needs, compiled only with `full`".into(), vec![], &mut parts);
         }
-        for g in groups {
-            let k = (0..n).min_by_key(|&i| (loads[i], i)).unwrap_or(0);
-            loads[k] += g.iter().map(|q| weight(&ir.models[q])).sum::<usize>();
-            for q in g {
-                model_part.insert(q, first + k);
-            }
+        let (packed, _) = pack(groups.iter().map(|(gw, _)| *gw), n);
+        for ((_, g), k) in groups.into_iter().zip(packed) {
+            model_part.extend(g.into_iter().map(|q| (q, first + k)));
         }
     }
     // Each crate depends on the crates it names; a name of a later crate would be a cycle
@@ -308,55 +299,57 @@ fn shared_base(ir: &Ir, models: &[&String], total: usize) -> Vec<Vec<String>> {
     }
     let top_w: usize = top.iter().map(|&i| weight(&ir.models[models[i]])).sum();
     let rest: Vec<&String> = (0..models.len()).filter(|i| !top.contains(i)).map(|i| models[i]).collect();
-    let mut bases: Vec<(usize, Vec<String>)> = vec![(0, Vec::new()); SHARED_BASES];
-    for group in connected_groups(ir, &rest) {
-        let gw: usize = group.iter().map(|q| weight(&ir.models[q])).sum();
-        let Some(b) = bases.iter_mut().min_by_key(|(bw, _)| *bw) else { break };
-        b.0 += gw;
-        b.1.extend(group);
-    }
+    let groups = connected_groups(ir, &rest);
+    let (packed, loads) = pack(groups.iter().map(|(gw, _)| *gw), SHARED_BASES);
     // Worth it only if the top is at most a quarter and every base at least a quarter.
-    if top_w * 4 > w || bases.iter().any(|(bw, _)| bw * 4 < w) {
+    if top_w * 4 > w || loads.iter().any(|bw| bw * 4 < w) {
         return Vec::new();
     }
+    let mut bases: Vec<Vec<String>> = vec![Vec::new(); SHARED_BASES];
+    for ((_, g), b) in groups.into_iter().zip(packed) {
+        bases[b].extend(g);
+    }
+    for g in &mut bases {
+        g.sort();
+    }
     bases
-        .into_iter()
-        .map(|(_, mut g)| {
-            g.sort();
-            g
-        })
-        .collect()
 }
 
-/// `models` in groups connected by the models they name among themselves, each sorted, the
-/// groups heaviest first (ties: by first name).
-fn connected_groups(ir: &Ir, models: &[&String]) -> Vec<Vec<String>> {
+/// `models` (sorted) in groups connected by the models they name among themselves, each
+/// sorted and with its weight, the groups heaviest first (ties: by their names).
+fn connected_groups(ir: &Ir, models: &[&String]) -> Vec<(usize, Vec<String>)> {
     let pos: BTreeMap<&str, usize> = models.iter().enumerate().map(|(i, q)| (q.as_str(), i)).collect();
-    let mut parent: Vec<usize> = (0..models.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    let mut sets = petgraph::unionfind::UnionFind::<usize>::new(models.len());
     for (i, q) in models.iter().enumerate() {
         for d in model_deps(ir, q) {
             if let Some(&j) = pos.get(d.as_str()) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+                sets.union(i, j);
             }
         }
     }
     let mut groups: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (i, q) in models.iter().enumerate() {
-        let r = find(&mut parent, i);
-        groups.entry(r).or_default().push(q.to_string());
+        groups.entry(sets.find_mut(i)).or_default().push(q.to_string());
     }
     let mut out: Vec<(usize, Vec<String>)> =
         groups.into_values().map(|g| (g.iter().map(|q| weight(&ir.models[q])).sum(), g)).collect();
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    out.into_iter().map(|(_, g)| g).collect()
+    out
+}
+
+/// Greedy packing of weights, in the order given (heaviest first), each into the lightest of
+/// `n` bins (ties: the lower bin): the bin of each and the bins' loads.
+fn pack(weights: impl IntoIterator<Item = usize>, n: usize) -> (Vec<usize>, Vec<usize>) {
+    let mut load = vec![0usize; n.max(1)];
+    let bins = weights
+        .into_iter()
+        .map(|w| {
+            let b = (0..load.len()).min_by_key(|&i| (load[i], i)).unwrap_or(0);
+            load[b] += w;
+            b
+        })
+        .collect();
+    (bins, load)
 }
 
 /// What is wrong with `ir.layout`, if anything (the tests' check of the rule above): a model
