@@ -45,7 +45,7 @@ pub struct HttpLine {
     pub line: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct SchemeFacts {
     pub least: Vec<String>,
     pub higher: Vec<String>,

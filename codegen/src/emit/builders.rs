@@ -384,7 +384,7 @@ pub(crate) fn from_data(p: &PermissionFacts) -> bool {
 /// use: the data's sets repeat across thousands of paths (about 900 distinct sets for 6,000
 /// paths of v1.0), so each is one `pub const` of the operations file that paths name.
 /// Docs' tables stay inline.
-pub(crate) fn shared_sets(ops: &[&OperationInfo]) -> BTreeMap<String, usize> {
+pub(crate) fn shared_sets<'a>(ops: &[&'a OperationInfo]) -> SharedSets<'a> {
     let mut out = BTreeMap::new();
     for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
         let n = out.len();
@@ -393,8 +393,32 @@ pub(crate) fn shared_sets(ops: &[&OperationInfo]) -> BTreeMap<String, usize> {
     out
 }
 
-pub(crate) fn set_key(p: &PermissionFacts) -> String {
-    format!("{:?}|{:?}|{:?}", p.delegated_work, p.delegated_personal, p.application)
+/// What makes two permission sets the same const: the three schemes (not where they were
+/// stated).
+pub(crate) type SetKey<'a> = [&'a SchemeFacts; 3];
+
+/// Permission set → index of its `PERMISSION_SET_n` (see [`shared_sets`]).
+pub(crate) type SharedSets<'a> = BTreeMap<SetKey<'a>, usize>;
+
+pub(crate) fn set_key(p: &PermissionFacts) -> SetKey<'_> {
+    [&p.delegated_work, &p.delegated_personal, &p.application]
+}
+
+/// The rustdoc of an operation static: title, method, where it is documented, and which
+/// path's permissions are derived from another route.
+pub(crate) fn operation_doc(o: &OperationInfo) -> String {
+    let doc_pages = o.doc_pages.join(", ");
+    let mut text = if doc_pages.is_empty() {
+        format!("{} (`{}`), from the CSDL.", o.title, o.method)
+    } else {
+        format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
+    };
+    for (t, p) in &o.paths {
+        if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
+            text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
+        }
+    }
+    text
 }
 
 pub(crate) fn set_name(i: usize) -> proc_macro2::Ident {
@@ -402,7 +426,7 @@ pub(crate) fn set_name(i: usize) -> proc_macro2::Ident {
 }
 
 /// The `pub const PERMISSION_SET_n` items of the sets `ops` use, in order of first use.
-pub(crate) fn set_consts(ops: &[&OperationInfo], sets: &BTreeMap<String, usize>) -> Vec<TokenStream> {
+pub(crate) fn set_consts(ops: &[&OperationInfo], sets: &SharedSets) -> Vec<TokenStream> {
     let mut out = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
@@ -428,7 +452,7 @@ pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&
 pub(crate) fn operations_tokens(
     ops: &[&OperationInfo],
     gate_of: &BTreeMap<&str, Option<&Vec<String>>>,
-    sets: &BTreeMap<String, usize>,
+    sets: &SharedSets,
     with_sets: bool,
 ) -> TokenStream {
     let set_items = if with_sets { set_consts(ops, sets) } else { Vec::new() };
@@ -464,17 +488,7 @@ pub(crate) fn operations_tokens(
                     quote!(graph_runtime::HeaderSpec { name: #n, value: #v, required: #r })
                 })
                 .collect();
-            let mut text = if doc_pages.is_empty() {
-                format!("{} (`{}`), from the CSDL.", o.title, o.method)
-            } else {
-                format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
-            };
-            for (t, p) in &o.paths {
-                if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
-                    text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
-                }
-            }
-            let d = doc_attr(&text);
+            let d = doc_attr(&operation_doc(o));
             let cfg = super::cfg_attr(gate_of.get(o.const_name.as_str()).copied().flatten());
             quote! {
                 #d

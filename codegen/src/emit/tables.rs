@@ -64,20 +64,10 @@ fn permissions_text(out: &mut String, indent: usize, p: &Option<PermissionFacts>
 }
 
 /// One operation static, or `None` where its layout is not one written here.
-fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>, sets: &BTreeMap<String, usize>) -> Option<String> {
+fn operation_text(o: &OperationInfo, gate: Option<&Vec<String>>, sets: &builders::SharedSets) -> Option<String> {
     let mut out = String::new();
     let doc_pages = o.doc_pages.join(", ");
-    let mut text = if doc_pages.is_empty() {
-        format!("{} (`{}`), from the CSDL.", o.title, o.method)
-    } else {
-        format!("{} (`{}`), documented in `{}`.", o.title, o.method, doc_pages)
-    };
-    for (t, p) in &o.paths {
-        if let Some(from) = p.as_ref().and_then(|p| p.derived_from.as_ref()) {
-            text.push_str(&format!("\n\nPermissions of `{t}` derived: as for `{from}`."));
-        }
-    }
-    doc_lines(&mut out, 0, &text);
+    doc_lines(&mut out, 0, &builders::operation_doc(o));
     if let Some(inner) = cfg_inner(gate) {
         out.push_str(&cfg_text(0, &inner).0);
         out.push('\n');
@@ -193,7 +183,7 @@ pub fn operations_file(settings: &CrateSettings, ops: &[&OperationInfo], gate_of
 fn formatted_item(
     o: &OperationInfo,
     gate_of: &BTreeMap<&str, Option<&Vec<String>>>,
-    sets: &BTreeMap<String, usize>,
+    sets: &builders::SharedSets,
 ) -> Result<String, String> {
     let tokens = builders::operations_tokens(&[o], gate_of, sets, false);
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
