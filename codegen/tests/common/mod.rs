@@ -98,78 +98,87 @@ pub fn usnat_cloud_licensing() -> (String, String) {
     ("usnat-cloudLicensing.csdl.xml".to_string(), doc)
 }
 
-/// The crates and features `cargo` turns on in a generated output (`files`, path → text) for
-/// `--no-default-features --features FEATURE` on the crate whose manifest is `start` (the
-/// facade: `Cargo.toml`): a small model of Cargo's feature
-/// resolution (`dep:X`, `X/f`, `X?/f`, non-optional dependencies) over the emitted manifests.
-/// Package name → its features that are on.
-pub fn resolve_features(
-    files: &std::collections::BTreeMap<String, String>,
-    start: &str,
-    feature: &str,
-) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
-    use std::collections::{BTreeMap, BTreeSet};
-    struct Manifest {
-        deps: Vec<(String, bool)>,
-        features: BTreeMap<String, Vec<String>>,
-    }
-    let mut manifests: BTreeMap<String, Manifest> = BTreeMap::new();
-    let mut facade = String::new();
-    for (path, text) in files.iter().filter(|(p, _)| p.ends_with("Cargo.toml")) {
-        let name = text.lines().find_map(|l| l.strip_prefix("name = \"")).unwrap().trim_end_matches('"').to_string();
-        if path == start {
-            facade = name.clone();
-        }
-        let mut m = Manifest { deps: Vec::new(), features: BTreeMap::new() };
-        let mut section = "";
-        for line in text.lines() {
-            if line.starts_with('[') {
-                section = line;
-            } else if let (Some((k, v)), "[dependencies]") = (line.split_once(" = "), section) {
-                if v.contains("path = ") {
-                    m.deps.push((k.to_string(), v.contains("optional = true")));
-                }
-            } else if let (Some((k, v)), "[features]") = (line.split_once(" = "), section) {
-                let items = v.trim_matches(|c| c == '[' || c == ']');
-                let list = items.split(", ").filter(|s| !s.is_empty()).map(|s| s.trim_matches('"').to_string()).collect();
-                m.features.insert(k.to_string(), list);
-            }
-        }
-        manifests.insert(name, m);
-    }
-    let mut on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut queue: Vec<(String, Option<String>)> = vec![(facade, Some(feature.to_string()))];
-    let mut weak: Vec<(String, String)> = Vec::new();
-    loop {
-        while let Some((pkg, f)) = queue.pop() {
-            let Some(m) = manifests.get(&pkg) else { continue };
-            let new_pkg = !on.contains_key(&pkg);
-            let set = on.entry(pkg.clone()).or_default();
-            if new_pkg {
-                queue.extend(m.deps.iter().filter(|(_, opt)| !opt).map(|(d, _)| (d.clone(), None)));
-            }
-            let Some(f) = f else { continue };
-            if !set.insert(f.clone()) {
-                continue;
-            }
-            for e in m.features.get(&f).into_iter().flatten() {
-                if let Some(d) = e.strip_prefix("dep:") {
-                    queue.push((d.to_string(), None));
-                } else if let Some((d, g)) = e.split_once("?/") {
-                    weak.push((d.to_string(), g.to_string()));
-                } else if let Some((d, g)) = e.split_once('/') {
-                    queue.push((d.to_string(), Some(g.to_string())));
-                } else {
-                    queue.push((pkg.clone(), Some(e.clone())));
+/// The manifests of a generated output (`files`, path → text), read once for
+/// [`Manifests::resolve`].
+pub struct Manifests {
+    /// Package name → its path dependencies (name, optional) and features.
+    by_name: std::collections::BTreeMap<String, Manifest>,
+    /// Manifest path → package name.
+    by_path: std::collections::BTreeMap<String, String>,
+}
+
+struct Manifest {
+    deps: Vec<(String, bool)>,
+    features: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl Manifests {
+    pub fn parse(files: &std::collections::BTreeMap<String, String>) -> Self {
+        let mut out = Manifests { by_name: Default::default(), by_path: Default::default() };
+        for (path, text) in files.iter().filter(|(p, _)| p.ends_with("Cargo.toml")) {
+            let name = text.lines().find_map(|l| l.strip_prefix("name = \"")).unwrap().trim_end_matches('"').to_string();
+            let mut m = Manifest { deps: Vec::new(), features: Default::default() };
+            let mut section = "";
+            for line in text.lines() {
+                if line.starts_with('[') {
+                    section = line;
+                } else if let (Some((k, v)), "[dependencies]") = (line.split_once(" = "), section) {
+                    if v.contains("path = ") {
+                        m.deps.push((k.to_string(), v.contains("optional = true")));
+                    }
+                } else if let (Some((k, v)), "[features]") = (line.split_once(" = "), section) {
+                    let items = v.trim_matches(|c| c == '[' || c == ']');
+                    let list = items.split(", ").filter(|s| !s.is_empty()).map(|s| s.trim_matches('"').to_string()).collect();
+                    m.features.insert(k.to_string(), list);
                 }
             }
+            out.by_path.insert(path.clone(), name.clone());
+            out.by_name.insert(name, m);
         }
-        let ready: Vec<(String, Option<String>)> =
-            weak.iter().filter(|(d, g)| on.get(d).is_some_and(|s| !s.contains(g))).map(|(d, g)| (d.clone(), Some(g.clone()))).collect();
-        if ready.is_empty() {
-            return on;
+        out
+    }
+
+    /// The crates and features `cargo` turns on for `--no-default-features --features
+    /// FEATURE` on the crate whose manifest is `start` (the facade: `Cargo.toml`): a small
+    /// model of Cargo's feature resolution (`dep:X`, `X/f`, `X?/f`, non-optional
+    /// dependencies). Package name → its features that are on.
+    pub fn resolve(&self, start: &str, feature: &str) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+        use std::collections::{BTreeMap, BTreeSet};
+        let start = self.by_path.get(start).cloned().unwrap_or_default();
+        let mut on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut queue: Vec<(String, Option<String>)> = vec![(start, Some(feature.to_string()))];
+        let mut weak: Vec<(String, String)> = Vec::new();
+        loop {
+            while let Some((pkg, f)) = queue.pop() {
+                let Some(m) = self.by_name.get(&pkg) else { continue };
+                let new_pkg = !on.contains_key(&pkg);
+                let set = on.entry(pkg.clone()).or_default();
+                if new_pkg {
+                    queue.extend(m.deps.iter().filter(|(_, opt)| !opt).map(|(d, _)| (d.clone(), None)));
+                }
+                let Some(f) = f else { continue };
+                if !set.insert(f.clone()) {
+                    continue;
+                }
+                for e in m.features.get(&f).into_iter().flatten() {
+                    if let Some(d) = e.strip_prefix("dep:") {
+                        queue.push((d.to_string(), None));
+                    } else if let Some((d, g)) = e.split_once("?/") {
+                        weak.push((d.to_string(), g.to_string()));
+                    } else if let Some((d, g)) = e.split_once('/') {
+                        queue.push((d.to_string(), Some(g.to_string())));
+                    } else {
+                        queue.push((pkg.clone(), Some(e.clone())));
+                    }
+                }
+            }
+            let ready: Vec<(String, Option<String>)> =
+                weak.iter().filter(|(d, g)| on.get(d).is_some_and(|s| !s.contains(g))).map(|(d, g)| (d.clone(), Some(g.clone()))).collect();
+            if ready.is_empty() {
+                return on;
+            }
+            queue.extend(ready);
         }
-        queue.extend(ready);
     }
 }
 
@@ -179,8 +188,9 @@ pub fn resolve_features(
 pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap<String, String>) -> Vec<String> {
     let l = &ir.layout;
     let mut errors = Vec::new();
+    let manifests = Manifests::parse(files);
     for (area, f) in &ir.features {
-        let on = resolve_features(files, "Cargo.toml", area);
+        let on = manifests.resolve("Cargo.toml", area);
         let mut need: std::collections::BTreeSet<usize> = f.models.iter().map(|q| l.model_part[q]).collect();
         need.extend([l.requests, l.operations]);
         for (i, p) in l.parts.iter().enumerate() {
@@ -196,7 +206,7 @@ pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap
     for (area, f) in &ir.features {
         let need: std::collections::BTreeSet<usize> = f.models.iter().map(|q| l.model_part[q]).collect();
         for p in &l.parts {
-            let on = resolve_features(files, &format!("parts/{}/Cargo.toml", p.suffix), area);
+            let on = manifests.resolve(&format!("parts/{}/Cargo.toml", p.suffix), area);
             for &d in p.deps.iter().filter(|d| need.contains(d)) {
                 if !on.get(&l.parts[d].package).is_some_and(|s| s.contains(area)) {
                     errors.push(format!("`{}` alone with `{area}` does not turn on `{}` with it", p.suffix, l.parts[d].suffix));
@@ -204,7 +214,7 @@ pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap
             }
         }
     }
-    let full = resolve_features(files, "Cargo.toml", "full");
+    let full = manifests.resolve("Cargo.toml", "full");
     for p in &l.parts {
         if !full.get(&p.package).is_some_and(|s| s.contains("full")) {
             errors.push(format!("`full` misses `{}`", p.suffix));
