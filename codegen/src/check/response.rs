@@ -331,18 +331,5 @@ impl<'a, 'c, 's> ValueCx<'a, 'c, 's> {
 /// The types derived from `ty` (directly or not) that have a property `name`, by qualified
 /// name. Only asked for a member `ty` lacks, so a scan of the schema is cheap enough.
 fn derived_with_property(schema: &Schema, ty: &str, name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (ns_name, ns) in &schema.namespaces {
-        for t in ns.types.values() {
-            let TypeDef::Structured(st) = t else { continue };
-            if st.properties.iter().all(|p| p.name != name) {
-                continue;
-            }
-            let q = format!("{ns_name}.{}", st.name);
-            if q != ty && qualified_ancestry(schema, &q).iter().any(|a| a == ty) {
-                out.push(q);
-            }
-        }
-    }
-    out
+    schema.descendants(ty).into_iter().filter(|(_, st)| st.properties.iter().any(|p| p.name == name)).map(|(q, _)| q).collect()
 }

@@ -296,6 +296,25 @@ impl Schema {
         out
     }
 
+    /// The structured types derived from `qualified`, directly or not (not itself), by
+    /// qualified name, in schema order.
+    pub fn descendants(&self, qualified: &str) -> Vec<(String, &StructuredType)> {
+        let mut out = Vec::new();
+        if self.structured(qualified).is_none() {
+            return out;
+        }
+        for (n, ns) in &self.namespaces {
+            for (t, def) in &ns.types {
+                let TypeDef::Structured(st) = def else { continue };
+                let q = format!("{n}.{t}");
+                if q != qualified && self.lineage(&q).iter().any(|b| b == qualified) {
+                    out.push((q, st));
+                }
+            }
+        }
+        out
+    }
+
     /// Base-type cycles (`a: b`, `b: a`; or `a: a`), each once: the qualified names on the
     /// cycle starting at the smallest, in base order. Types whose chain only *leads into* a
     /// cycle are not on it and are not listed.

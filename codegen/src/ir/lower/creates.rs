@@ -13,13 +13,8 @@ pub const CREATE_REQUIRED_UNKNOWN: &str = "doc-create-required-unknown";
 fn derived_only(schema: &Schema, target: &str) -> BTreeSet<String> {
     let own: BTreeSet<&str> = schema.all_properties(target).into_iter().map(|p| p.name.as_str()).collect();
     let mut out = BTreeSet::new();
-    for (ns_name, ns) in &schema.namespaces {
-        for t in ns.types.keys() {
-            let q = format!("{ns_name}.{t}");
-            if q != target && schema.lineage(&q).iter().any(|b| b == target) {
-                out.extend(schema.all_properties(&q).into_iter().map(|p| p.name.clone()).filter(|n| !own.contains(n.as_str())));
-            }
-        }
+    for (q, _) in schema.descendants(target) {
+        out.extend(schema.all_properties(&q).into_iter().map(|p| p.name.clone()).filter(|n| !own.contains(n.as_str())));
     }
     out
 }
