@@ -160,11 +160,35 @@ proptest! {
         let s = schema();
         let p = format!("/{}", parts.join("/"));
         let plain = resolve(&s, &p);
-        // The index of navigation names only spares work: the same answer.
-        let names = codegen::paths::navigation_names(&s);
-        prop_assert_eq!(&plain, &codegen::paths::resolve_with(&s, &p, Some(&names)));
+        // The index only spares work: the same answer.
+        let index = codegen::paths::Index::new(&s);
+        prop_assert_eq!(&plain, &codegen::paths::resolve_with(&s, &p, Some(&index)));
         if let Ok(r) = plain {
             let _ = (r.canonical(), r.shape(), classify("POST", &r), classify("PUT", &r));
         }
+    }
+
+    /// Many paths resolved together (each continuing from what it shares with the one
+    /// before it) resolve as each alone, sorted or not.
+    #[test]
+    fn resolving_many_paths_is_resolving_each(paths in proptest::collection::vec(proptest::collection::vec(
+        prop_oneof![
+            Just("users".to_string()), Just("me".to_string()), Just("drive".to_string()), Just("root:".to_string()),
+            Just("$ref".to_string()), Just("$count".to_string()), Just("{id}".to_string()), Just("messages".to_string()),
+            Just("microsoft.graph.user".to_string()), Just("range(address='A1')".to_string()), Just("workbook".to_string()),
+            Just("a.txt:".to_string()), Just("…".to_string()), "[a-zA-Z(){}:'.$]{0,6}",
+        ],
+        0..6,
+    ), 0..12), sort in any::<bool>()) {
+        let s = schema();
+        let index = codegen::paths::Index::new(&s);
+        let mut paths: Vec<String> = paths.iter().map(|p| format!("/{}", p.join("/"))).collect();
+        if sort {
+            paths.sort();
+        }
+        let refs: Vec<&str> = paths.iter().map(String::as_str).collect();
+        let many = codegen::paths::resolve_many(&s, &refs, Some(&index));
+        let each: Vec<_> = refs.iter().map(|p| resolve(&s, p)).collect();
+        prop_assert_eq!(many, each);
     }
 }

@@ -188,15 +188,18 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         Model(&'a Model),
         Builders(&'a (String, String), &'a [&'a Builder]),
         Operations(&'a String, &'a [&'a OperationInfo]),
-        // One big file: first, so it does not run alone at the end.
         Examples,
+        Index,
     }
+    // The big single files (examples, the operation index, operation tables) first, so that
+    // none of them runs alone at the end.
     let mut jobs: Vec<Job> = Vec::new();
     if !ir.examples.is_empty() || ir.features.is_empty() {
         jobs.push(Job::Examples);
     }
-    jobs.extend(groups.iter().map(|(k, bs)| Job::Builders(k, bs)));
+    jobs.push(Job::Index);
     jobs.extend(ops_by_ns.iter().map(|(ns, ops)| Job::Operations(ns, ops)));
+    jobs.extend(groups.iter().map(|(k, bs)| Job::Builders(k, bs)));
     jobs.extend(ir.models.values().map(Job::Model));
     let results = parallel_map(&jobs, |job| -> Result<(String, String), String> {
         match job {
@@ -215,6 +218,7 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
                 Ok((format!("{ops_dir}src/{ns}/operations.rs"), tables::operations_file(settings, ops, &op_gates)?))
             }
             Job::Examples => Ok(("tests/doc_examples.rs".to_string(), format_file(settings, examples::emit_examples(ir)?)?)),
+            Job::Index => Ok((format!("{ops_dir}src/index.rs"), tables::index_file(settings, ir))),
         }
     });
     if results.len() != jobs.len() {
@@ -286,7 +290,6 @@ pub fn emit_crate(ir: &Ir, settings: &CrateSettings) -> Result<BTreeMap<String, 
         files.insert("src/lib.rs".into(), format_file(settings, emit_lib(ir, all.into_iter(), ops_by_ns.keys(), settings))?);
         files.insert("Cargo.toml".into(), emit_cargo_toml(ir, settings));
     }
-    files.insert(format!("{ops_dir}src/index.rs"), tables::index_file(settings, ir));
     Ok(files)
 }
 

@@ -7,25 +7,45 @@ use crate::csdl::*;
 /// Bound operations whose binding parameter is `ty` (or a base type of it) with the given
 /// collection flag, by simple name (or `namespace.name`); exact match first, then any case.
 pub fn bound_operation<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
-    bound_operation_exact(schema, ty, name).or_else(|| bound_operation_in(schema, ty, name, false))
+    bound_operation_exact(schema, ty, name).or_else(|| bound_operation_in(schema, None, ty, name, false))
 }
 
 /// [`bound_operation`], names compared exactly only.
 pub fn bound_operation_exact<'a>(schema: &'a Schema, ty: &TypeRef, name: &str) -> Option<(String, &'a Operation)> {
-    bound_operation_in(schema, ty, name, true)
+    bound_operation_in(schema, None, ty, name, true)
 }
 
-pub(super) fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &str, exact: bool) -> Option<(String, &'a Operation)> {
-    // Every overload of the name, in any namespace (`microsoft.graph.delta` names `delta` of
-    // that namespace).
-    let mut candidates: Vec<(String, &Operation)> = Vec::new();
-    for (ns_name, ns) in &schema.namespaces {
-        let simple = name
-            .get(..ns_name.len())
+pub(super) fn bound_operation_in<'a>(
+    schema: &'a Schema,
+    index: Option<&super::Index<'a>>,
+    ty: &TypeRef,
+    name: &str,
+    exact: bool,
+) -> Option<(String, &'a Operation)> {
+    // The name as namespace `ns` would spell it: `microsoft.graph.delta` names `delta` of
+    // that namespace; a name without a namespace's prefix names an operation in any.
+    let simple_in = |ns_name: &str| -> &str {
+        name.get(..ns_name.len())
             .filter(|h| h.eq_ignore_ascii_case(ns_name))
             .and_then(|_| name.get(ns_name.len()..))
             .and_then(|rest| rest.strip_prefix('.'))
-            .unwrap_or(name);
+            .unwrap_or(name)
+    };
+    if let Some(index) = index {
+        // The same rule over the operations bound to each type of the lineage.
+        for t in schema.lineage(&ty.name) {
+            let Some(ops) = index.bound.get(&(t.as_str(), ty.collection)) else { continue };
+            let hit = ops.iter().find(|(ns, n, _)| if exact { *n == simple_in(ns) } else { n.eq_ignore_ascii_case(simple_in(ns)) });
+            if let Some((ns, n, o)) = hit {
+                return Some((format!("{ns}.{n}"), *o));
+            }
+        }
+        return None;
+    }
+    // Every overload of the name, in any namespace.
+    let mut candidates: Vec<(String, &Operation)> = Vec::new();
+    for (ns_name, ns) in &schema.namespaces {
+        let simple = simple_in(ns_name);
         let hits: Vec<(&String, &Vec<Operation>)> = if exact {
             ns.operations.get_key_value(simple).into_iter().collect()
         } else {
@@ -46,6 +66,22 @@ pub(super) fn bound_operation_in<'a>(schema: &'a Schema, ty: &TypeRef, name: &st
         }
     }
     None
+}
+
+/// Bound operations by binding (qualified type, collection) for [`super::Index`], in the
+/// order [`bound_operation_in`] meets them: namespace, name, overload.
+pub(super) fn bound_by_binding(schema: &Schema) -> std::collections::HashMap<(&str, bool), Vec<(&str, &str, &Operation)>> {
+    let mut out: std::collections::HashMap<(&str, bool), Vec<(&str, &str, &Operation)>> = Default::default();
+    for (ns_name, ns) in &schema.namespaces {
+        for (op_name, ops) in &ns.operations {
+            for o in ops.iter().filter(|o| o.bound) {
+                if let Some(b) = o.parameters.first() {
+                    out.entry((b.ty.name.as_str(), b.ty.collection)).or_default().push((ns_name.as_str(), op_name.as_str(), o));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Entries of `map` whose key equals `name` in any ASCII case. Only the keys that start with
@@ -112,8 +148,34 @@ pub(super) fn relative_start(schema: &Schema, name: &str) -> Option<(String, Pro
             }
         }
     }
+    unique_start(&found)
+}
+
+/// The rule of [`relative_start`] given the types that declare the name, in schema order.
+fn unique_start(found: &[(String, &Property)]) -> Option<(String, Property)> {
     let (q, p) = found.first()?;
     found.iter().all(|(_, x)| x.ty == p.ty).then(|| (q.clone(), (*p).clone()))
+}
+
+/// [`relative_start`] of every navigation name (lower case), in one pass over the schema.
+pub(super) fn relative_starts(schema: &Schema) -> std::collections::HashMap<String, Option<(String, Property)>> {
+    let mut by_name: std::collections::HashMap<String, Vec<(String, &Property)>> = Default::default();
+    for (n, ns) in &schema.namespaces {
+        for (t, def) in &ns.types {
+            let TypeDef::Structured(s) = def else { continue };
+            // A type counts once per name: its first navigation property of that name in any case.
+            let mut seen: Vec<String> = Vec::new();
+            for p in s.properties.iter().filter(|p| p.is_navigation()) {
+                let lower = p.name.to_ascii_lowercase();
+                if seen.contains(&lower) {
+                    continue;
+                }
+                seen.push(lower.clone());
+                by_name.entry(lower).or_default().push((format!("{n}.{t}"), p));
+            }
+        }
+    }
+    by_name.into_iter().map(|(k, found)| (k, unique_start(&found))).collect()
 }
 
 /// The structured type a composable bound function returns, when it is one (`range()` of a

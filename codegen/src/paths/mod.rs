@@ -31,7 +31,7 @@ mod text;
 pub use lookup::{bound_operation, bound_operation_exact, composable_return, qualified_of};
 use lookup::{bound_operation_in, find_name, property, relative_start};
 pub use text::{path_part, query_part};
-use text::{group_item_paths, is_elision, looks_like_call, split_args, split_call, split_segments, unquote};
+use text::{group_item_paths, is_elision, looks_like_call, split_args, split_call, split_segments, unquote, RawSeg};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SegKind {
@@ -166,37 +166,118 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
     resolve_with(schema, path, None)
 }
 
-/// Lower-case names of every navigation property of `schema`, for [`resolve_with`].
-pub fn navigation_names(schema: &Schema) -> std::collections::BTreeSet<String> {
-    let mut names = std::collections::BTreeSet::new();
-    for ns in schema.namespaces.values() {
-        for def in ns.types.values() {
-            if let TypeDef::Structured(s) = def {
-                names.extend(s.properties.iter().filter(|p| p.is_navigation()).map(|p| p.name.to_ascii_lowercase()));
-            }
-        }
-    }
-    names
+/// Lookups a caller that resolves many paths builds once for [`resolve_with`]: the start of
+/// a relative path by navigation name, and bound operations by binding type. The result of a
+/// resolution is the same with or without it (a property test checks this).
+pub struct Index<'s> {
+    /// [`lookup::relative_start`] of every navigation name (lower case).
+    relative: std::collections::HashMap<String, Option<(String, Property)>>,
+    /// Bound operations by binding (qualified type, collection), in namespace, name and
+    /// overload order: (namespace, name, operation).
+    bound: std::collections::HashMap<(&'s str, bool), Vec<(&'s str, &'s str, &'s Operation)>>,
 }
 
-/// [`resolve`], for callers that resolve many paths: `navigations` (from
-/// [`navigation_names`]) spares the scan of every type for a path that starts at no root and
-/// at no navigation property. The result is the same.
-pub fn resolve_with(schema: &Schema, path: &str, navigations: Option<&std::collections::BTreeSet<String>>) -> Result<Resolved, PathError> {
+impl<'s> Index<'s> {
+    pub fn new(schema: &'s Schema) -> Self {
+        Index { relative: lookup::relative_starts(schema), bound: lookup::bound_by_binding(schema) }
+    }
+
+    /// Names of the operations bound to `binding` (qualified) itself, one per overload.
+    pub fn bound_names<'k>(&'k self, binding: &'k str, collection: bool) -> impl Iterator<Item = &'k str> + 'k {
+        // The index is covariant: looked at with the key's shorter lifetime.
+        let index: &'k Index<'k> = self;
+        index.bound.get(&(binding, collection)).into_iter().flatten().map(|(_, n, _)| *n)
+    }
+}
+
+/// [`resolve`], with the lookups of an [`Index`] when given (for callers that resolve many
+/// paths). The result is the same.
+pub fn resolve_with(schema: &Schema, path: &str, index: Option<&Index>) -> Result<Resolved, PathError> {
+    let parts = raw_parts(path)?;
+    let container = container_of(schema, &parts)?;
+    let mut segments = Vec::new();
+    walk(schema, container, index, &parts, 0, &mut segments, &mut Vec::new())?;
+    Ok(Resolved { segments })
+}
+
+/// [`resolve_with`] of each path, in order. What a path resolves to after a segment depends
+/// only on the segments before it, so each path continues from the resolution of the leading
+/// segments it shares with the path before it: sorted paths share most. The results are
+/// those of [`resolve_with`].
+pub fn resolve_many(schema: &Schema, paths: &[&str], index: Option<&Index>) -> Vec<Result<Resolved, PathError>> {
+    let mut out = Vec::with_capacity(paths.len());
+    // The previous path's parts, its segments, and the segment count after each part it
+    // resolved.
+    let (mut prev, mut segments, mut marks): (Vec<RawSeg>, Vec<Segment>, Vec<usize>) = Default::default();
+    for path in paths {
+        let parts = match raw_parts(path).and_then(|p| container_of(schema, &p).map(|c| (p, c))) {
+            Ok(p) => p,
+            Err(e) => {
+                out.push(Err(e));
+                continue;
+            }
+        };
+        let (parts, container) = parts;
+        let common = prev.iter().zip(&parts).take(marks.len()).take_while(|(a, b)| a.text == b.text && a.item_path == b.item_path).count();
+        segments.truncate(common.checked_sub(1).map_or(0, |k| marks[k]));
+        marks.truncate(common);
+        let r = walk(schema, container, index, &parts, common, &mut segments, &mut marks);
+        out.push(r.map(|()| Resolved { segments: segments.clone() }));
+        prev = parts;
+    }
+    out
+}
+
+/// A path's segments as written, or the error its resolution gives before any lookup.
+fn raw_parts(path: &str) -> Result<Vec<RawSeg<'_>>, PathError> {
     let path = path_part(path);
     let parts = split_segments(path.trim());
     if let Some(i) = parts.iter().position(|p| is_elision(p)) {
         return Err(PathError { index: i, message: "the documented path elides segments (`…`)".into(), kind: PathErrorKind::Elided });
     }
-    let parts = group_item_paths(&parts);
+    Ok(group_item_paths(&parts))
+}
+
+/// The container paths start at, when `parts` is a path at all.
+fn container_of<'s>(schema: &'s Schema, parts: &[RawSeg]) -> Result<&'s EntityContainer, PathError> {
     let Some((_, container)) = schema.container() else {
         return Err(PathError::at(0, "the schema has no entity container".into()));
     };
-    let Some(first) = parts.first() else {
+    if parts.is_empty() {
         return Err(PathError::at(0, "empty path".into()));
-    };
-    let mut segments = Vec::new();
-    let (name, key) = split_call(first.text);
+    }
+    Ok(container)
+}
+
+/// Resolves `parts[from..]` onto `segments` (the resolution of `parts[..from]`), pushing onto
+/// `marks` the number of segments after each part resolved.
+fn walk(
+    schema: &Schema,
+    container: &EntityContainer,
+    index: Option<&Index>,
+    parts: &[RawSeg],
+    from: usize,
+    segments: &mut Vec<Segment>,
+    marks: &mut Vec<usize>,
+) -> Result<(), PathError> {
+    for (i, raw) in parts.iter().enumerate().skip(from) {
+        if i == 0 {
+            first_segment(schema, container, index, raw.text, segments)?;
+        } else {
+            step(schema, index, segments, raw.text, i)?;
+        }
+        if let Some(p) = &raw.item_path {
+            push_item_path(segments, p, i)?;
+        }
+        marks.push(segments.len());
+    }
+    Ok(())
+}
+
+/// The first segment: an entity set or singleton (with its key in parentheses), or the start
+/// of a path documented relative to a parent.
+fn first_segment(schema: &Schema, container: &EntityContainer, index: Option<&Index>, text: &str, segments: &mut Vec<Segment>) -> Result<(), PathError> {
+    let (name, key) = split_call(text);
     let roots = container
         .singletons
         .iter()
@@ -214,7 +295,7 @@ pub fn resolve_with(schema: &Schema, path: &str, navigations: Option<&std::colle
             kind: SegKind::Root { collection },
             ty: TypeRef::new(&child.ty, collection),
         }),
-        None => match navigations.is_none_or(|n| n.contains(&name.to_ascii_lowercase())).then(|| relative_start(schema, name)).flatten() {
+        None => match index.map_or_else(|| relative_start(schema, name), |x| x.relative.get(&name.to_ascii_lowercase()).cloned().flatten()) {
             Some((parent, p)) => segments.push(Segment {
                 text: p.name.clone(),
                 kind: SegKind::Relative { parent, collection: p.ty.collection },
@@ -226,18 +307,9 @@ pub fn resolve_with(schema: &Schema, path: &str, navigations: Option<&std::colle
         },
     }
     if let Some(k) = key {
-        push_key(schema, &mut segments, k, 0)?;
+        push_key(schema, segments, k, 0)?;
     }
-    if let Some(p) = &first.item_path {
-        push_item_path(&mut segments, p, 0)?;
-    }
-    for (i, raw) in parts.iter().enumerate().skip(1) {
-        step(schema, &mut segments, raw.text, i)?;
-        if let Some(p) = &raw.item_path {
-            push_item_path(&mut segments, p, i)?;
-        }
-    }
-    Ok(Resolved { segments })
+    Ok(())
 }
 
 fn push_key(schema: &Schema, segments: &mut Vec<Segment>, key: &str, i: usize) -> Result<(), PathError> {
@@ -270,55 +342,57 @@ fn push_item_path(segments: &mut Vec<Segment>, path: &str, i: usize) -> Result<(
 }
 
 /// One segment after the first.
-fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> Result<(), PathError> {
-    let cur = segments.last().expect("non-empty").clone();
+fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, part: &str, i: usize) -> Result<(), PathError> {
+    let last = segments.last().expect("non-empty");
     let simple = |q: &str| split_qualified(q).1.to_string();
-    let mut cur = cur;
-    match &cur.kind {
+    // What the rest of the step needs of the previous segment: the type it addresses (a
+    // composable function's return type), and whether `$ref` may follow it.
+    let ty = match &last.kind {
         // A composable function is followed by segments on the type it returns.
-        SegKind::Operation { returns: Some(ty), .. } => cur.ty = ty.clone(),
+        SegKind::Operation { returns: Some(ty), .. } => ty.clone(),
         SegKind::Operation { .. } => {
-            return Err(PathError::at(i, format!("nothing can follow the operation `{}`", cur.text)));
+            return Err(PathError::at(i, format!("nothing can follow the operation `{}`", last.text)));
         }
         SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => {
-            return Err(PathError::at(i, format!("nothing can follow `{}`", cur.text)));
+            return Err(PathError::at(i, format!("nothing can follow `{}`", last.text)));
         }
-        _ => {}
-    }
+        _ => last.ty.clone(),
+    };
+    let referable = matches!(last.kind, SegKind::Nav { .. } | SegKind::Key { .. } | SegKind::Relative { .. });
     let push = |segments: &mut Vec<Segment>, text: &str, kind: SegKind, ty: TypeRef| {
         segments.push(Segment { text: text.to_string(), kind, ty });
     };
     match part {
-        "$value" if !cur.ty.collection => {
-            push(segments, "$value", SegKind::Value, cur.ty.clone());
+        "$value" if !ty.collection => {
+            push(segments, "$value", SegKind::Value, ty.clone());
             return Ok(());
         }
-        "$count" if cur.ty.collection => {
-            push(segments, "$count", SegKind::Count, cur.ty.clone());
+        "$count" if ty.collection => {
+            push(segments, "$count", SegKind::Count, ty.clone());
             return Ok(());
         }
-        "$ref" if matches!(cur.kind, SegKind::Nav { .. } | SegKind::Key { .. } | SegKind::Relative { .. }) => {
-            push(segments, "$ref", SegKind::Ref, cur.ty.clone());
+        "$ref" if referable => {
+            push(segments, "$ref", SegKind::Ref, ty.clone());
             return Ok(());
         }
         p if p.starts_with('$') => {
-            return Err(PathError::at(i, format!("`{p}` cannot follow `{}`", cur.text)));
+            return Err(PathError::at(i, format!("`{p}` cannot follow `{}`", segments.last().map_or("", |l| l.text.as_str()))));
         }
         _ => {}
     }
     let (name, args) = split_call(part);
     // Exact names first (operation, property), then any case: a segment that names a
     // property exactly never pays for a case-insensitive scan of every operation.
-    let ancestry = schema.ancestry(&cur.ty.name);
-    let exact_prop = !cur.ty.collection && ancestry.iter().any(|t| t.properties.iter().any(|p| p.name == name));
+    let ancestry = schema.ancestry(&ty.name);
+    let exact_prop = !ty.collection && ancestry.iter().any(|t| t.properties.iter().any(|p| p.name == name));
     // After a collection a bare segment is a key unless it names a bound operation: exactly,
     // or in another case when it is no `{…}` placeholder or quoted value
     // (`/directoryobjects/getbyids`).
     let key_like = part.starts_with('{') || part.starts_with('\'');
-    let op = match bound_operation_exact(schema, &cur.ty, name) {
+    let op = match bound_operation_in(schema, index, &ty, name, true) {
         Some(hit) => Some(hit),
-        None if exact_prop || (cur.ty.collection && !looks_like_call(part) && key_like) => None,
-        None => bound_operation_in(schema, &cur.ty, name, false),
+        None if exact_prop || (ty.collection && !looks_like_call(part) && key_like) => None,
+        None => bound_operation_in(schema, index, &ty, name, false),
     };
     if let Some((qname, op)) = op {
         let args = args.map(split_args).unwrap_or_default();
@@ -331,9 +405,9 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         } else {
             qname.clone()
         };
-        let returns = composable_return(schema, &qname, &cur.ty);
+        let returns = composable_return(schema, &qname, &ty);
         let function = op.kind == OperationKind::Function;
-        push(segments, &text, SegKind::Operation { qname, args, returns, function }, cur.ty.clone());
+        push(segments, &text, SegKind::Operation { qname, args, returns, function }, ty.clone());
         return Ok(());
     }
     // A type cast: the qualified name of the current type or of a type derived from it.
@@ -349,28 +423,28 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
             Some(format!("{n}.{tn}"))
         });
         if let Some(q) = found {
-            if schema.lineage(&q).contains(&cur.ty.name) && schema.structured(&q).is_some() {
-                push(segments, &q, SegKind::Cast { qname: q.clone() }, TypeRef::new(&q, cur.ty.collection));
+            if schema.lineage(&q).contains(&ty.name) && schema.structured(&q).is_some() {
+                push(segments, &q, SegKind::Cast { qname: q.clone() }, TypeRef::new(&q, ty.collection));
                 return Ok(());
             }
             return Err(PathError::at(
                 i,
-                format!("`{name}` does not derive from `{}`: it cannot be cast to", simple(&cur.ty.name)),
+                format!("`{name}` does not derive from `{}`: it cannot be cast to", simple(&ty.name)),
             ));
         }
     }
-    if cur.ty.collection {
+    if ty.collection {
         if args.is_some() {
-            return Err(PathError::at(i, format!("`{}` has no bound function `{name}`", simple(&cur.ty.name))));
+            return Err(PathError::at(i, format!("`{}` has no bound function `{name}`", simple(&ty.name))));
         }
         let param = part.strip_prefix('{').and_then(|p| p.strip_suffix('}')).map(|p| p.trim().to_string());
         let text = if param.is_some() { part.to_string() } else { unquote(part) };
-        push(segments, &text, SegKind::Key { param, alternate: None }, TypeRef::new(&cur.ty.name, false));
+        push(segments, &text, SegKind::Key { param, alternate: None }, TypeRef::new(&ty.name, false));
         return Ok(());
     }
     match property(&ancestry, name) {
         Some((_, p)) if p.ty.name == "Edm.Stream" && !p.is_navigation() && args.is_none() => {
-            push(segments, &p.name, SegKind::Stream, cur.ty.clone());
+            push(segments, &p.name, SegKind::Stream, ty.clone());
             Ok(())
         }
         Some((_, p)) => {
@@ -382,7 +456,7 @@ fn step(schema: &Schema, segments: &mut Vec<Segment>, part: &str, i: usize) -> R
         }
         None => Err(PathError::at(
             i,
-            format!("`{}` has no navigation property or bound operation `{part}`", simple(&cur.ty.name)),
+            format!("`{}` has no navigation property or bound operation `{part}`", simple(&ty.name)),
         )),
     }
 }

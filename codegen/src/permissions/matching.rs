@@ -121,14 +121,11 @@ pub struct Matches {
 pub struct Nodes<'a> {
     schema: &'a Schema,
     by_node: BTreeMap<(&'a str, bool), &'a Builder>,
-    /// Names of bound operations by binding type (qualified) and collection, for classifying
-    /// misses.
-    bound: BTreeMap<(String, bool), Vec<String>>,
     /// Names below a path prefix (lower case), for classifying misses: see [`prefix_names`].
     prefix_names: std::sync::Mutex<BTreeMap<String, std::sync::Arc<PrefixNames>>>,
-    /// `paths::navigation_names`: most routes the resolver misses start at a root the
-    /// metadata lacks, and this spares a scan of every type for each.
-    navigations: std::collections::BTreeSet<String>,
+    /// The resolver's lookups, built once for the many routes (and bound operations by
+    /// binding type for classifying misses).
+    index: paths::Index<'a>,
 }
 
 /// Children and bound operations below a prefix.
@@ -136,20 +133,11 @@ type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
-        let mut bound: BTreeMap<(String, bool), Vec<String>> = BTreeMap::new();
-        for ns in schema.namespaces.values() {
-            for (name, ops) in &ns.operations {
-                for b in ops.iter().filter(|o| o.bound).filter_map(|o| o.parameters.first()) {
-                    bound.entry((b.ty.name.clone(), b.ty.collection)).or_default().push(name.clone());
-                }
-            }
-        }
         Nodes {
             schema,
             by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(),
-            bound,
             prefix_names: Default::default(),
-            navigations: paths::navigation_names(schema),
+            index: paths::Index::new(schema),
         }
     }
 
@@ -183,7 +171,7 @@ fn hit_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<Hit
 
 /// A path resolved, or why not: what [`hit_from`] needs, whatever the method.
 fn resolve(nodes: &Nodes, path: &str) -> Result<paths::Resolved, Category> {
-    paths::resolve_with(nodes.schema, path, Some(&nodes.navigations)).map_err(|e| classify(nodes, path, &e))
+    paths::resolve_with(nodes.schema, path, Some(&nodes.index)).map_err(|e| classify(nodes, path, &e))
 }
 
 fn hit_from(nodes: &Nodes, method: &str, path: &str, r: &Result<paths::Resolved, Category>, template: bool) -> Result<Hit, Category> {
@@ -220,7 +208,7 @@ fn is_media_entity(schema: &Schema, r: &paths::Resolved) -> bool {
 }
 
 fn plain_operation_of(nodes: &Nodes, method: &str, path: &str, template: bool) -> Result<String, Category> {
-    match paths::resolve_with(nodes.schema, path, Some(&nodes.navigations)) {
+    match paths::resolve_with(nodes.schema, path, Some(&nodes.index)) {
         Ok(r) => plain_from(nodes, method, &r, template),
         Err(e) => Err(classify(nodes, path, &e)),
     }
@@ -237,10 +225,11 @@ pub fn is_reference_route(schema: &Schema, method: &str, r: &paths::Resolved) ->
     };
     let Some(owner) = nav_at.checked_sub(1).map(|i| &r.segments[i]) else { return false };
     let name = &r.segments[nav_at].text;
+    // The nearest declaration of the name, as `all_properties` would give it.
     schema
-        .all_properties(&owner.ty.name)
+        .ancestry(&owner.ty.name)
         .iter()
-        .find(|p| &p.name == name)
+        .find_map(|t| t.properties.iter().find(|p| &p.name == name))
         .is_some_and(|p| p.kind == crate::csdl::PropertyKind::Navigation { contains_target: false })
 }
 
@@ -338,7 +327,16 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
     }
     let distinct: Vec<(&String, &&str)> = templates.iter().collect();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
-    let resolved = crate::emit::parallel_map_with(cores, &distinct, |(_, t)| resolve(&nodes, t));
+    // In sorted runs, each continuing from the segments it shares with the one before it.
+    let runs: Vec<&[(&String, &&str)]> = distinct.chunks(distinct.len().div_ceil(cores * 8).max(1)).collect();
+    let resolved: Vec<Result<paths::Resolved, Category>> = crate::emit::parallel_map_with(cores, &runs, |run| {
+        let paths: Vec<&str> = run.iter().map(|(_, t)| **t).collect();
+        let all = paths::resolve_many(nodes.schema, &paths, Some(&nodes.index));
+        all.into_iter().zip(&paths).map(|(r, p)| r.map_err(|e| classify(&nodes, p, &e))).collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     let resolved: BTreeMap<&str, &Result<paths::Resolved, Category>> =
         distinct.iter().map(|(k, _)| k.as_str()).zip(resolved.iter()).collect();
     let items: Vec<(&(String, String), &DataPath, &Option<String>)> =
@@ -467,13 +465,13 @@ fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
             .unwrap_or_default();
         return (c, Vec::new());
     }
-    match paths::resolve_with(schema, &format!("/{}", parts.join("/")), Some(&nodes.navigations)) {
+    match paths::resolve_with(schema, &format!("/{}", parts.join("/")), Some(&nodes.index)) {
         Ok(r) => {
             let ty = &r.target().ty;
             let names: Vec<String> = schema.all_properties(&ty.name).iter().map(|p| p.name.clone()).collect();
             let mut ops = Vec::new();
             for t in schema.lineage(&ty.name) {
-                ops.extend(nodes.bound.get(&(t, ty.collection)).into_iter().flatten().cloned());
+                ops.extend(nodes.index.bound_names(&t, ty.collection).map(str::to_string));
             }
             (names, ops)
         }

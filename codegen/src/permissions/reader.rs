@@ -14,7 +14,7 @@ use crate::extract::{PermissionFacts, SchemeFacts};
 use graph_runtime::permissions::normalize_template;
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub const DATA_INVALID: &str = "permissions-data-invalid";
 
@@ -104,9 +104,10 @@ impl PermissionData {
         let scheme = |i: usize| {
             let s = &route.schemes[i];
             let level = |p: &String| self.known.get(p).and_then(|l| l[i]).unwrap_or(i64::MAX);
+            // By level, then name: the set is in name order and the sort is stable.
             let order = |set: &BTreeSet<String>| {
                 let mut v: Vec<String> = set.iter().cloned().collect();
-                v.sort_by_key(|p| (level(p), p.clone()));
+                v.sort_by_key(level);
                 v
             };
             let mut least = s.least.clone();
@@ -144,8 +145,14 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
         )
     })?;
     let mut data = PermissionData { file: file.to_string(), ..Default::default() };
-    // Permissions share paths: each spelling is normalised once.
-    let mut normalised: BTreeMap<&str, String> = BTreeMap::new();
+    // Permissions share paths: each spelling is normalised once, and routes are found by
+    // (method, normalised path) ids while reading, keyed by their text once at the end.
+    let mut normalised: HashMap<&str, usize> = HashMap::new();
+    let mut norms: Vec<String> = Vec::new();
+    let mut norm_ids: HashMap<String, usize> = HashMap::new();
+    let mut method_ids: HashMap<String, usize> = HashMap::new();
+    let mut routes: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut built: Vec<(usize, usize, DataPath)> = Vec::new();
     for (name, p) in &def.permissions {
         let mut levels = [None; 3];
         for (k, s) in &p.schemes {
@@ -156,6 +163,15 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
         data.known.insert(name.clone(), levels);
         for set in &p.path_sets {
             let schemes: Vec<usize> = set.scheme_keys.iter().filter_map(|k| scheme_index(k)).collect();
+            let methods: Vec<usize> = set
+                .methods
+                .iter()
+                .map(|m| {
+                    let m = m.trim().to_ascii_uppercase();
+                    let next = method_ids.len();
+                    *method_ids.entry(m).or_insert(next)
+                })
+                .collect();
             for (path, markers) in &set.paths {
                 let mut least: BTreeSet<usize> = BTreeSet::new();
                 let mut also: BTreeSet<String> = BTreeSet::new();
@@ -168,10 +184,21 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
                         also.extend(list.map(str::to_string));
                     }
                 }
-                let norm = normalised.entry(path.as_ref()).or_insert_with(|| normalize_template(path)).clone();
-                for method in &set.methods {
-                    let key = (method.trim().to_ascii_uppercase(), norm.clone());
-                    let route = data.routes.entry(key).or_insert_with(|| DataPath { template: path.to_string(), ..Default::default() });
+                // Spellings with one normalised form are one route.
+                let norm = *normalised.entry(path.as_ref()).or_insert_with(|| {
+                    let n = normalize_template(path);
+                    let next = norms.len();
+                    *norm_ids.entry(n).or_insert_with_key(|n| {
+                        norms.push(n.clone());
+                        next
+                    })
+                });
+                for &method in &methods {
+                    let at = *routes.entry((method, norm)).or_insert_with(|| {
+                        built.push((method, norm, DataPath { template: path.to_string(), ..Default::default() }));
+                        built.len() - 1
+                    });
+                    let route = &mut built[at].2;
                     for &i in &schemes {
                         let s = &mut route.schemes[i];
                         if least.contains(&i) {
@@ -187,6 +214,11 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
             }
         }
     }
+    let mut method_names = vec![String::new(); method_ids.len()];
+    for (m, i) in method_ids {
+        method_names[i] = m;
+    }
+    data.routes = built.into_iter().map(|(m, n, route)| ((method_names[m].clone(), norms[n].clone()), route)).collect();
     Ok(data)
 }
 
