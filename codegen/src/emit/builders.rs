@@ -425,22 +425,31 @@ pub(crate) fn set_name(i: usize) -> proc_macro2::Ident {
     format_ident!("PERMISSION_SET_{}", i)
 }
 
+/// The sets `ops` use, each at its first use: (index, set).
+pub(crate) fn set_first_uses<'a>(ops: &[&'a OperationInfo], sets: &SharedSets) -> Vec<(usize, &'a PermissionFacts)> {
+    let mut seen = std::collections::BTreeSet::new();
+    ops.iter()
+        .flat_map(|o| &o.paths)
+        .filter_map(|(_, p)| p.as_ref())
+        .filter(|p| from_data(p))
+        .map(|p| (sets[&set_key(p)], p))
+        .filter(|(i, _)| seen.insert(*i))
+        .collect()
+}
+
+/// The `pub const PERMISSION_SET_n` item of one set.
+pub(crate) fn set_const(i: usize, p: &PermissionFacts) -> TokenStream {
+    let name = set_name(i);
+    let (w, d, a) = (scheme(&p.delegated_work), scheme(&p.delegated_personal), scheme(&p.application));
+    quote! {
+        #[doc(hidden)]
+        pub const #name: graph_runtime::Permissions = graph_runtime::Permissions { delegated_work: #w, delegated_personal: #d, application: #a };
+    }
+}
+
 /// The `pub const PERMISSION_SET_n` items of the sets `ops` use, in order of first use.
 pub(crate) fn set_consts(ops: &[&OperationInfo], sets: &SharedSets) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for p in ops.iter().flat_map(|o| &o.paths).filter_map(|(_, p)| p.as_ref()).filter(|p| from_data(p)) {
-        let i = sets[&set_key(p)];
-        if seen.insert(i) {
-            let name = set_name(i);
-            let (w, d, a) = (scheme(&p.delegated_work), scheme(&p.delegated_personal), scheme(&p.application));
-            out.push(quote! {
-                #[doc(hidden)]
-                pub const #name: graph_runtime::Permissions = graph_runtime::Permissions { delegated_work: #w, delegated_personal: #d, application: #a };
-            });
-        }
-    }
-    out
+    set_first_uses(ops, sets).into_iter().map(|(i, p)| set_const(i, p)).collect()
 }
 
 pub fn emit_operations(ops: &[&OperationInfo], gate_of: &BTreeMap<&str, Option<&Vec<String>>>) -> TokenStream {

@@ -22,29 +22,59 @@ use std::collections::BTreeMap;
 use super::text::{cfg_inner, cfg_text, doc_lines, lit, MARGIN};
 use std::fmt::Write;
 
-/// `name: &["a", "b"],` at `indent` when it fits on its line.
+/// `name: &["a", "b"],` at `indent`: on one line when it fits, else one item per line.
+/// `None` when an item does not fit on its own line (a layout not written here).
 fn str_array_field(out: &mut String, indent: usize, name: &str, items: &[String]) -> Option<()> {
     let elems: Vec<String> = items.iter().map(|s| lit(s)).collect();
     let line = format!("{:indent$}{name}: &[{}],", "", elems.join(", "));
-    if !items.is_empty() && line.len() > MARGIN {
+    if items.is_empty() || line.len() <= MARGIN {
+        out.push_str(&line);
+        out.push('\n');
+        return Some(());
+    }
+    if elems.iter().any(|e| indent + 4 + e.len() + 1 > MARGIN) {
         return None;
     }
-    out.push_str(&line);
-    out.push('\n');
+    let _ = writeln!(out, "{:indent$}{name}: &[", "");
+    for e in &elems {
+        let _ = writeln!(out, "{:w$}{e},", "", w = indent + 4);
+    }
+    let _ = writeln!(out, "{:indent$}],", "");
     Some(())
 }
 
 fn scheme_text(out: &mut String, indent: usize, name: &str, s: &SchemeFacts) -> Option<()> {
-    // `AlsoRequires` rows are rare (the permissions data only): prettyplease lays them out.
-    if !s.also_requires.is_empty() {
-        return None;
-    }
     let _ = writeln!(out, "{:indent$}{name}: graph_runtime::Scheme {{", "");
     str_array_field(out, indent + 4, "least", &s.least)?;
     str_array_field(out, indent + 4, "higher", &s.higher)?;
-    let _ = writeln!(out, "{:w$}also_requires: &[],", "", w = indent + 4);
+    let w = indent + 4;
+    if s.also_requires.is_empty() {
+        let _ = writeln!(out, "{:w$}also_requires: &[],", "");
+    } else {
+        // Each `AlsoRequires` literal is wider than a struct literal stays on one line.
+        let _ = writeln!(out, "{:w$}also_requires: &[", "");
+        for (permission, one_of) in &s.also_requires {
+            let _ = writeln!(out, "{:w$}graph_runtime::AlsoRequires {{", "", w = w + 4);
+            let line = format!("{:w$}permission: {},", "", lit(permission), w = w + 8);
+            if line.len() > MARGIN {
+                return None;
+            }
+            out.push_str(&line);
+            out.push('\n');
+            str_array_field(out, w + 8, "one_of", one_of)?;
+            let _ = writeln!(out, "{:w$}}},", "", w = w + 4);
+        }
+        let _ = writeln!(out, "{:w$}],", "");
+    }
     let _ = writeln!(out, "{:indent$}}},", "");
     Some(())
+}
+
+/// The three schemes of a permission set, as the fields of a `graph_runtime::Permissions`.
+fn schemes_text(out: &mut String, indent: usize, p: &PermissionFacts) -> Option<()> {
+    scheme_text(out, indent, "delegated_work", &p.delegated_work)?;
+    scheme_text(out, indent, "delegated_personal", &p.delegated_personal)?;
+    scheme_text(out, indent, "application", &p.application)
 }
 
 fn permissions_text(out: &mut String, indent: usize, p: &Option<PermissionFacts>) -> Option<()> {
@@ -54,9 +84,7 @@ fn permissions_text(out: &mut String, indent: usize, p: &Option<PermissionFacts>
         }
         Some(p) => {
             let _ = writeln!(out, "{:indent$}permissions: Some(graph_runtime::Permissions {{", "");
-            scheme_text(out, indent + 4, "delegated_work", &p.delegated_work)?;
-            scheme_text(out, indent + 4, "delegated_personal", &p.delegated_personal)?;
-            scheme_text(out, indent + 4, "application", &p.application)?;
+            schemes_text(out, indent + 4, p)?;
             let _ = writeln!(out, "{:indent$}}}),", "");
         }
     }
@@ -169,11 +197,23 @@ pub fn operations_file(settings: &CrateSettings, ops: &[&OperationInfo], gate_of
         push_text(&mut out, &o.const_name, gate(o));
     }
     out.push_str("    all\n}\n");
-    // The shared permission sets: few and of varied shape, laid out by prettyplease.
-    let consts = builders::set_consts(ops, &sets);
-    if !consts.is_empty() {
-        let file: syn::File = syn::parse2(quote::quote!(#(#consts)*)).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
-        out.push_str(&prettyplease::unparse(&file));
+    // The shared permission sets, in order of first use; one whose layout is not written
+    // here is laid out by prettyplease.
+    for (i, p) in builders::set_first_uses(ops, &sets) {
+        let mut text = String::new();
+        text.push_str("#[doc(hidden)]\n");
+        let _ = writeln!(text, "pub const {}: graph_runtime::Permissions = graph_runtime::Permissions {{", builders::set_name(i));
+        match schemes_text(&mut text, 4, p) {
+            Some(()) => {
+                text.push_str("};\n");
+                out.push_str(&text);
+            }
+            None => {
+                let item = builders::set_const(i, p);
+                let file: syn::File = syn::parse2(item).map_err(|e| format!("emitted tokens do not parse: {e}"))?;
+                out.push_str(&prettyplease::unparse(&file));
+            }
+        }
     }
     Ok(out)
 }

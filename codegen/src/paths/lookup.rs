@@ -33,7 +33,7 @@ pub(super) fn bound_operation_in<'a>(
     };
     if let Some(index) = index {
         // The same rule over the operations bound to each type of the lineage.
-        for t in schema.lineage(&ty.name) {
+        for t in super::Index::lineage(Some(index), schema, &ty.name).iter() {
             let Some(ops) = index.bound.get(&(t.as_str(), ty.collection)) else { continue };
             let hit = ops.iter().find(|(ns, n, _)| if exact { *n == simple_in(ns) } else { n.eq_ignore_ascii_case(simple_in(ns)) });
             if let Some((ns, n, o)) = hit {
@@ -97,6 +97,15 @@ fn any_case<'a, V>(map: &'a std::collections::BTreeMap<String, V>, name: &str) -
     }
     out.sort_by(|a, b| a.0.cmp(b.0));
     out
+}
+
+/// The one entry of `map` whose key equals `name` in any ASCII case ([`find_name`]'s second
+/// rule, over the two ranges [`any_case`] compares instead of every key).
+pub(super) fn unique_any_case<'a, V>(map: &'a std::collections::BTreeMap<String, V>, name: &str) -> Option<(&'a str, &'a V)> {
+    match any_case(map, name).as_slice() {
+        [(k, v)] => Some((k.as_str(), *v)),
+        _ => None,
+    }
 }
 
 /// Qualified name of a structured type found in `schema`.

@@ -175,11 +175,39 @@ pub struct Index<'s> {
     /// Bound operations by binding (qualified type, collection), in namespace, name and
     /// overload order: (namespace, name, operation).
     bound: std::collections::HashMap<(&'s str, bool), Vec<(&'s str, &'s str, &'s Operation)>>,
+    /// [`Schema::ancestry`] and [`Schema::lineage`] of every structured type (qualified).
+    chains: std::collections::HashMap<String, (Vec<&'s StructuredType>, Vec<String>)>,
 }
 
 impl<'s> Index<'s> {
     pub fn new(schema: &'s Schema) -> Self {
-        Index { relative: lookup::relative_starts(schema), bound: lookup::bound_by_binding(schema) }
+        let mut chains = std::collections::HashMap::new();
+        for (n, ns) in &schema.namespaces {
+            for (t, def) in &ns.types {
+                if let TypeDef::Structured(_) = def {
+                    let q = format!("{n}.{t}");
+                    let chain = (schema.ancestry(&q), schema.lineage(&q));
+                    chains.insert(q, chain);
+                }
+            }
+        }
+        Index { relative: lookup::relative_starts(schema), bound: lookup::bound_by_binding(schema), chains }
+    }
+
+    /// [`Schema::ancestry`] of `qualified`, from the index when it has it.
+    fn ancestry<'a>(index: Option<&'a Self>, schema: &'s Schema, qualified: &str) -> std::borrow::Cow<'a, [&'s StructuredType]> {
+        match index.and_then(|x| x.chains.get(qualified)) {
+            Some((a, _)) => std::borrow::Cow::Borrowed(a),
+            None => std::borrow::Cow::Owned(schema.ancestry(qualified)),
+        }
+    }
+
+    /// [`Schema::lineage`] of `qualified`, from the index when it has it.
+    fn lineage<'a>(index: Option<&'a Self>, schema: &Schema, qualified: &str) -> std::borrow::Cow<'a, [String]> {
+        match index.and_then(|x| x.chains.get(qualified)) {
+            Some((_, l)) => std::borrow::Cow::Borrowed(l),
+            None => std::borrow::Cow::Owned(schema.lineage(qualified)),
+        }
     }
 
     /// Names of the operations bound to `binding` (qualified) itself, one per overload.
@@ -383,7 +411,7 @@ fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, par
     let (name, args) = split_call(part);
     // Exact names first (operation, property), then any case: a segment that names a
     // property exactly never pays for a case-insensitive scan of every operation.
-    let ancestry = schema.ancestry(&ty.name);
+    let ancestry = Index::ancestry(index, schema, &ty.name);
     let exact_prop = !ty.collection && ancestry.iter().any(|t| t.properties.iter().any(|p| p.name == name));
     // After a collection a bare segment is a key unless it names a bound operation: exactly,
     // or in another case when it is no `{…}` placeholder or quoted value
@@ -419,11 +447,11 @@ fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, par
                 .types
                 .get_key_value(t)
                 .map(|(k, v)| (k.as_str(), v))
-                .or_else(|| find_name(ns.types.iter().map(|(k, v)| (k.as_str(), v)), t))?;
+                .or_else(|| lookup::unique_any_case(&ns.types, t))?;
             Some(format!("{n}.{tn}"))
         });
         if let Some(q) = found {
-            if schema.lineage(&q).contains(&ty.name) && schema.structured(&q).is_some() {
+            if Index::lineage(index, schema, &q).contains(&ty.name) && schema.structured(&q).is_some() {
                 push(segments, &q, SegKind::Cast { qname: q.clone() }, TypeRef::new(&q, ty.collection));
                 return Ok(());
             }

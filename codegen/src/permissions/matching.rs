@@ -268,7 +268,9 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
     let Some(b) = nodes.by_node.get(&(c.node.0.as_str(), c.node.1)) else {
         return Err(Category::NoBuilder);
     };
-    let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
+    fn simple(s: &str) -> &str {
+        s.rsplit('.').next().unwrap_or(s)
+    }
     let named: Vec<&crate::ir::OpMethod> = b
         .operations
         .iter()
@@ -277,8 +279,9 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
                 && match (&o.segment, &c.segment) {
                     // Bound operations by name, whatever the method the data gives (workbook
                     // functions are documented with POST as well as GET).
-                    (Some(a), Some(b)) if c.kind == OpKind::Action => simple(a) == simple(b),
-                    (a, b) => a.as_deref().map(str::to_ascii_lowercase) == b.as_deref().map(str::to_ascii_lowercase),
+                    (Some(a), Some(b)) if c.kind == OpKind::Action => simple(a).eq_ignore_ascii_case(simple(b)),
+                    (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                    (a, b) => a.is_none() && b.is_none(),
                 }
         })
         .collect();

@@ -195,33 +195,39 @@ impl Operation {
 /// `{x}` and `'{x}'` → `{}` (parameter names do not matter), ASCII lower case, an empty
 /// argument list `()` dropped (`delta()` = `delta`), no trailing `/`.
 pub fn normalize_template(t: &str) -> String {
-    let mut out = String::with_capacity(t.len());
-    let mut chars = t.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' => {
-                for d in chars.by_ref() {
-                    if d == '}' {
-                        break;
-                    }
-                }
-                if out.ends_with('\'') && chars.peek() == Some(&'\'') {
+    // Byte by byte: the rule only looks at ASCII (`{`, `}`, `'`, `(`, `)`, `/`), and ASCII
+    // lower-casing keeps UTF-8 valid.
+    let bytes = t.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(t.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                i += bytes[i..].iter().position(|&b| b == b'}').map_or(bytes.len() - i, |n| n + 1);
+                if out.last() == Some(&b'\'') && bytes.get(i) == Some(&b'\'') {
                     out.pop();
-                    chars.next();
+                    i += 1;
                 }
-                out.push_str("{}");
+                out.extend_from_slice(b"{}");
+                continue;
             }
-            _ => out.push(c.to_ascii_lowercase()),
+            // `()/` → `/` (an empty argument list inside the path).
+            b'/' if out.ends_with(b"()") => {
+                out.truncate(out.len() - 2);
+                out.push(b'/');
+            }
+            b => out.push(b.to_ascii_lowercase()),
         }
+        i += 1;
     }
-    let mut out = out.replace("()/", "/");
-    if out.ends_with("()") {
+    if out.ends_with(b"()") {
         out.truncate(out.len() - 2);
     }
-    while out.len() > 1 && out.ends_with('/') {
+    while out.len() > 1 && out.ends_with(b"/") {
         out.pop();
     }
-    out
+    // Only ASCII bytes were changed or removed, whole: still UTF-8.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -262,4 +268,48 @@ mod tests {
         assert_eq!(p.least(AuthScheme::DelegatedWork), ["CloudLicensing.ReadWrite"]);
         assert_eq!(p.all(AuthScheme::Application).collect::<Vec<_>>(), ["CloudLicensing.ReadWrite.All"]);
     }
+
+    /// The rule written plainly, char by char, to check the byte-wise one against.
+    fn normalize_plainly(t: &str) -> String {
+        let mut out = String::new();
+        let mut chars = t.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '{' {
+                for d in chars.by_ref() {
+                    if d == '}' {
+                        break;
+                    }
+                }
+                if out.ends_with('\'') && chars.peek() == Some(&'\'') {
+                    out.pop();
+                    chars.next();
+                }
+                out.push_str("{}");
+            } else {
+                out.push(c.to_ascii_lowercase());
+            }
+        }
+        let mut out = out.replace("()/", "/");
+        if out.ends_with("()") {
+            out.truncate(out.len() - 2);
+        }
+        while out.len() > 1 && out.ends_with('/') {
+            out.pop();
+        }
+        out
+    }
+
+    #[test]
+    fn normalize_template_follows_the_plain_rule_on_every_short_string() {
+        let alphabet = ['{', '}', '\'', '(', ')', '/', 'a', 'B', 'é'];
+        let mut words = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = words.iter().flat_map(|w| alphabet.iter().map(move |c| format!("{w}{c}"))).collect();
+            for w in &longer {
+                assert_eq!(normalize_template(w), normalize_plainly(w), "{w:?}");
+            }
+            words = longer;
+        }
+    }
 }
+
