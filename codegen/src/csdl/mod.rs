@@ -286,8 +286,13 @@ impl Schema {
     /// Qualified names of `qualified` and its base types, nearest first. Stops on a cycle or
     /// at a type that is not a known structured type (which is still listed, first or last).
     pub fn lineage(&self, qualified: &str) -> Vec<String> {
-        let mut out = vec![qualified.to_string()];
-        while let Some(b) = out.last().and_then(|l| self.structured(l)).and_then(|t| t.base.clone()) {
+        self.lineage_names(qualified).into_iter().map(str::to_string).collect()
+    }
+
+    /// [`Schema::lineage`], borrowed from the schema (and `qualified`) instead of copied.
+    pub fn lineage_names<'a>(&'a self, qualified: &'a str) -> Vec<&'a str> {
+        let mut out = vec![qualified];
+        while let Some(b) = out.last().and_then(|l| self.structured(l)).and_then(|t| t.base.as_deref()) {
             if out.contains(&b) {
                 break;
             }

@@ -33,8 +33,8 @@ pub(super) fn bound_operation_in<'a>(
     };
     if let Some(index) = index {
         // The same rule over the operations bound to each type of the lineage.
-        for t in super::Index::lineage(Some(index), schema, &ty.name).iter() {
-            let Some(ops) = index.bound.get(&(t.as_str(), ty.collection)) else { continue };
+        for t in schema.lineage_names(&ty.name) {
+            let Some(ops) = index.bound.get(&(t, ty.collection)) else { continue };
             let hit = ops.iter().find(|(ns, n, _)| if exact { *n == simple_in(ns) } else { n.eq_ignore_ascii_case(simple_in(ns)) });
             if let Some((ns, n, o)) = hit {
                 return Some((format!("{ns}.{n}"), *o));

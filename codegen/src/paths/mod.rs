@@ -175,8 +175,8 @@ pub struct Index<'s> {
     /// Bound operations by binding (qualified type, collection), in namespace, name and
     /// overload order: (namespace, name, operation).
     bound: std::collections::HashMap<(&'s str, bool), Vec<(&'s str, &'s str, &'s Operation)>>,
-    /// [`Schema::ancestry`] and [`Schema::lineage`] of every structured type (qualified).
-    chains: std::collections::HashMap<String, (Vec<&'s StructuredType>, Vec<String>)>,
+    /// [`Schema::ancestry`] of every structured type (qualified).
+    chains: std::collections::HashMap<String, Vec<&'s StructuredType>>,
 }
 
 impl<'s> Index<'s> {
@@ -186,7 +186,7 @@ impl<'s> Index<'s> {
             for (t, def) in &ns.types {
                 if let TypeDef::Structured(_) = def {
                     let q = format!("{n}.{t}");
-                    let chain = (schema.ancestry(&q), schema.lineage(&q));
+                    let chain = schema.ancestry(&q);
                     chains.insert(q, chain);
                 }
             }
@@ -197,16 +197,8 @@ impl<'s> Index<'s> {
     /// [`Schema::ancestry`] of `qualified`, from the index when it has it.
     fn ancestry<'a>(index: Option<&'a Self>, schema: &'s Schema, qualified: &str) -> std::borrow::Cow<'a, [&'s StructuredType]> {
         match index.and_then(|x| x.chains.get(qualified)) {
-            Some((a, _)) => std::borrow::Cow::Borrowed(a),
+            Some(a) => std::borrow::Cow::Borrowed(a),
             None => std::borrow::Cow::Owned(schema.ancestry(qualified)),
-        }
-    }
-
-    /// [`Schema::lineage`] of `qualified`, from the index when it has it.
-    fn lineage<'a>(index: Option<&'a Self>, schema: &Schema, qualified: &str) -> std::borrow::Cow<'a, [String]> {
-        match index.and_then(|x| x.chains.get(qualified)) {
-            Some((_, l)) => std::borrow::Cow::Borrowed(l),
-            None => std::borrow::Cow::Owned(schema.lineage(qualified)),
         }
     }
 
@@ -451,7 +443,7 @@ fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, par
             Some(format!("{n}.{tn}"))
         });
         if let Some(q) = found {
-            if Index::lineage(index, schema, &q).contains(&ty.name) && schema.structured(&q).is_some() {
+            if schema.lineage_names(&q).contains(&ty.name.as_str()) && schema.structured(&q).is_some() {
                 push(segments, &q, SegKind::Cast { qname: q.clone() }, TypeRef::new(&q, ty.collection));
                 return Ok(());
             }
