@@ -156,20 +156,23 @@ pub fn external_schema(real: Option<&Schema>, diags: &mut Diagnostics) -> Schema
 }
 
 /// The permissions pass (see [`permissions::attach`]) over a lowered IR, when the input
-/// has permissions data; figures from the IR alone otherwise.
-fn apply_permissions(input: &Input, schema: &Schema, ir: &mut Ir, diags: &mut Diagnostics) -> permissions::Figures {
-    let Some((file, text)) = &input.permissions else {
-        let (operations, with_permissions) = permissions::coverage(ir);
-        return permissions::Figures { operations, with_permissions, ..Default::default() };
-    };
-    match permissions::read(file, text) {
-        Ok(data) => {
-            let (ds, figures) = permissions::attach(schema, ir, &data);
+/// has permissions data (read and resolved beside lowering, [`permissions::beside`]);
+/// figures from the IR alone otherwise.
+fn apply_permissions(
+    prepared: Option<Result<(permissions::PermissionData, permissions::Resolutions), Diagnostic>>,
+    ir: &mut Ir,
+    diags: &mut Diagnostics,
+) -> permissions::Figures {
+    match prepared {
+        Some(Ok((data, resolved))) => {
+            let (ds, figures) = permissions::attach_resolved(ir, &data, resolved);
             diags.extend(ds);
             figures
         }
-        Err(d) => {
-            diags.push(d);
+        other => {
+            if let Some(Err(d)) = other {
+                diags.push(d);
+            }
             let (operations, with_permissions) = permissions::coverage(ir);
             permissions::Figures { operations, with_permissions, ..Default::default() }
         }
@@ -365,11 +368,19 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     };
 
     phases.lap("reconcile + merge");
-    let mut lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
+    // The permissions data is read and its routes resolved on another thread meanwhile.
+    let lower_all = || lower::lower(&lowered_schema, &namespaces, &apis, authority);
+    let (mut lowered, prepared) = match &input.permissions {
+        Some((file, text)) => {
+            let (l, p) = permissions::beside(&lowered_schema, file, text, lower_all);
+            (l, Some(p))
+        }
+        None => (lower_all(), None),
+    };
     diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
     phases.lap("lower");
     let mut pd = Diagnostics::default();
-    let permission_figures = apply_permissions(input, &lowered_schema, &mut lowered.ir, &mut pd);
+    let permission_figures = apply_permissions(prepared, &mut lowered.ir, &mut pd);
     diags.extend(pd.items.into_iter().map(|d| relabel(d, label)));
     phases.lap("permissions");
     // Documented request lines whose page has nothing usable left count the page as skipped.

@@ -221,19 +221,22 @@ pub fn child(a: ChildArgs) -> ExitCode {
     let schema = scaled_schema(&texts);
     let read = start.elapsed();
     let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
-    let mut lowered = lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
-    // The permissions pass (reading the data included), as `regen --permissions` runs it.
-    if let Some(text) = &permissions {
-        match codegen::permissions::read("permissions.json", text) {
-            Ok(data) => {
-                codegen::permissions::attach(&schema, &mut lowered.ir, &data);
+    let lower_all = || lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
+    // The permissions pass (reading the data included), as `regen --permissions` runs it:
+    // read and resolved beside lowering, then attached.
+    let mut lowered = match &permissions {
+        Some(text) => match codegen::permissions::beside(&schema, "permissions.json", text, lower_all) {
+            (mut lowered, Ok((data, resolved))) => {
+                codegen::permissions::attach_resolved(&mut lowered.ir, &data, resolved);
+                lowered
             }
-            Err(d) => {
+            (_, Err(d)) => {
                 eprintln!("{d}");
                 return ExitCode::FAILURE;
             }
-        }
-    }
+        },
+        None => lower_all(),
+    };
     let lowered_at = start.elapsed();
     let settings = CrateSettings::default();
     codegen::ir::lower::assign_crates(&mut lowered.ir, &settings.package, settings.split);

@@ -133,12 +133,17 @@ type PrefixNames = (Vec<String>, Vec<String>);
 
 impl<'a> Nodes<'a> {
     pub fn new(schema: &'a Schema, ir: &'a Ir) -> Self {
-        Nodes {
-            schema,
-            by_node: ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect(),
-            prefix_names: Default::default(),
-            index: paths::Index::new(schema),
-        }
+        Self::of_schema(schema).with_ir(ir)
+    }
+
+    /// What resolving needs (the schema and its index), without the builders yet.
+    fn of_schema(schema: &'a Schema) -> Self {
+        Nodes { schema, by_node: BTreeMap::new(), prefix_names: Default::default(), index: paths::Index::new(schema) }
+    }
+
+    fn with_ir(mut self, ir: &'a Ir) -> Self {
+        self.by_node = ir.builders.values().map(|b| ((b.target.as_str(), b.collection), b)).collect();
+        self
     }
 
     /// The operation of the template `method path` (keys written `{…}`, as in the data): its
@@ -314,24 +319,40 @@ fn mirror(template: &str) -> Option<String> {
     None
 }
 
-pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
-    let nodes = Nodes::new(schema, ir);
-    let mut m = Matches::default();
-    // Each distinct template (the data's and their `/me` ↔ `/users/{id}` mirrors) is resolved
-    // once, on every core; methods then only classify. Results come back in order, so the
-    // outcome does not depend on the thread count.
-    let routes: Vec<(&(String, String), &DataPath)> = data.routes.iter().collect();
-    let mut templates: BTreeMap<String, &str> = BTreeMap::new();
-    let mirrors: Vec<Option<String>> = routes.iter().map(|(_, r)| mirror(&r.template)).collect();
-    for ((_, route), other) in routes.iter().zip(&mirrors) {
-        for t in std::iter::once(&route.template).chain(other) {
-            templates.entry(normalize_template(t)).or_insert(t.as_str());
+/// The half of the matching that needs only the schema and the data, so that it can run
+/// beside lowering ([`super::beside`]): every distinct template of the routes and of their
+/// `/me` ↔ `/users/{id}` mirrors, resolved (or why not).
+pub struct Resolutions<'s> {
+    nodes: Nodes<'s>,
+    /// Normalised template → its resolution.
+    by_template: BTreeMap<String, Result<paths::Resolved, Category>>,
+    /// Per route (in `data.routes` order): its mirror template and that template normalised.
+    mirrors: Vec<Option<(String, String)>>,
+}
+
+/// Resolves each distinct template once, on every core; methods then only classify. Results
+/// come back in order, so the outcome does not depend on the thread count.
+pub fn resolve_routes<'s>(schema: &'s Schema, data: &PermissionData) -> Resolutions<'s> {
+    let nodes = Nodes::of_schema(schema);
+    let mirrors: Vec<Option<(String, String)>> = data
+        .routes
+        .values()
+        .map(|r| mirror(&r.template).map(|m| {
+            let k = normalize_template(&m);
+            (m, k)
+        }))
+        .collect();
+    let mut templates: BTreeMap<&str, &str> = BTreeMap::new();
+    for (((_, key), route), other) in data.routes.iter().zip(&mirrors) {
+        templates.entry(key.as_str()).or_insert(route.template.as_str());
+        if let Some((m, k)) = other {
+            templates.entry(k.as_str()).or_insert(m.as_str());
         }
     }
-    let distinct: Vec<(&String, &&str)> = templates.iter().collect();
+    let distinct: Vec<(&&str, &&str)> = templates.iter().collect();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     // In sorted runs, each continuing from the segments it shares with the one before it.
-    let runs: Vec<&[(&String, &&str)]> = distinct.chunks(distinct.len().div_ceil(cores * 8).max(1)).collect();
+    let runs: Vec<&[(&&str, &&str)]> = distinct.chunks(distinct.len().div_ceil(cores * 8).max(1)).collect();
     let resolved: Vec<Result<paths::Resolved, Category>> = crate::emit::parallel_map_with(cores, &runs, |run| {
         let paths: Vec<&str> = run.iter().map(|(_, t)| **t).collect();
         let all = paths::resolve_many(nodes.schema, &paths, Some(&nodes.index));
@@ -340,19 +361,32 @@ pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches 
     .into_iter()
     .flatten()
     .collect();
-    let resolved: BTreeMap<&str, &Result<paths::Resolved, Category>> =
-        distinct.iter().map(|(k, _)| k.as_str()).zip(resolved.iter()).collect();
-    let items: Vec<(&(String, String), &DataPath, &Option<String>)> =
+    let by_template = distinct.iter().map(|(k, _)| k.to_string()).zip(resolved).collect();
+    Resolutions { nodes, by_template, mirrors }
+}
+
+pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
+    match_resolved(resolve_routes(schema, data), ir, data)
+}
+
+/// The half of the matching that needs the IR: each route's method classified on its
+/// template's resolution, to an operation of the builders.
+pub fn match_resolved(r: Resolutions, ir: &Ir, data: &PermissionData) -> Matches {
+    let Resolutions { nodes, by_template, mirrors } = r;
+    let nodes = nodes.with_ir(ir);
+    let mut m = Matches::default();
+    let routes: Vec<(&(String, String), &DataPath)> = data.routes.iter().collect();
+    let items: Vec<(&(String, String), &DataPath, &Option<(String, String)>)> =
         routes.iter().zip(&mirrors).map(|((k, r), o)| (*k, *r, o)).collect();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let found = crate::emit::parallel_map_with(cores, &items, |((method, key), route, other)| {
-        let hit = hit_from(&nodes, method, &route.template, resolved[key.as_str()], true);
+        let hit = hit_from(&nodes, method, &route.template, &by_template[key.as_str()], true);
         let mirrored = match (&hit, other) {
-            (Ok(h), Some(other)) => {
-                let k = normalize_template(other);
+            (Ok(h), Some((other, k))) => {
                 if data.routes.contains_key(&(method.clone(), k.clone())) {
                     None
                 } else {
-                    hit_from(&nodes, method, other, resolved[k.as_str()], true).ok().filter(|o| o.operation == h.operation).map(|o| o.template)
+                    hit_from(&nodes, method, other, &by_template[k.as_str()], true).ok().filter(|o| o.operation == h.operation).map(|o| o.template)
                 }
             }
             _ => None,

@@ -17,7 +17,7 @@ use crate::csdl::Schema;
 use crate::diag::Diagnostic;
 use crate::extract::PermissionFacts;
 use crate::ir::Ir;
-pub use matching::Category;
+pub use matching::{Category, Resolutions};
 pub use reader::{read, PermissionData};
 use graph_runtime::permissions::normalize_template;
 use std::collections::BTreeMap;
@@ -128,6 +128,29 @@ pub fn without_permissions(ir: &Ir) -> Vec<String> {
 /// permissions for each of its routes (the data wins where both speak). Returns the
 /// reconciliation diagnostics and the figures.
 pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagnostic>, Figures) {
+    attach_resolved(ir, data, matching::resolve_routes(schema, data))
+}
+
+/// Reads the data and resolves its routes (the half of the pass that needs only the schema,
+/// [`matching::resolve_routes`]) on another thread while `work` (lowering `schema`) runs on
+/// this one; [`attach_resolved`] then finishes the pass on the lowered IR. The results are
+/// those of [`read`] and [`attach`]: nothing either half computes depends on the other.
+pub fn beside<'s, T>(schema: &'s Schema, file: &str, text: &str, work: impl FnOnce() -> T) -> (T, Result<(PermissionData, Resolutions<'s>), Diagnostic>) {
+    std::thread::scope(|scope| {
+        let half = scope.spawn(|| read(file, text).map(|data| {
+            let resolved = matching::resolve_routes(schema, &data);
+            (data, resolved)
+        }));
+        let out = work();
+        let half = half.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error(reader::DATA_INVALID, crate::diag::Origin::file(file.to_string()), "the permissions pass stopped on this data".to_string()))
+        });
+        (out, half)
+    })
+}
+
+/// [`attach`] with the routes already resolved.
+pub fn attach_resolved(ir: &mut Ir, data: &PermissionData, resolved: Resolutions) -> (Vec<Diagnostic>, Figures) {
     let mut diags = Vec::new();
     // The docs' tables against the data, path by path; `decided` is what each such path gets.
     let mut decided: BTreeMap<(String, String), PermissionFacts> = BTreeMap::new();
@@ -145,7 +168,7 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
             }
         }
     }
-    let m = matching::match_routes(schema, ir, data);
+    let m = matching::match_resolved(resolved, ir, data);
     for (c, entries) in m.by_operation {
         let Some(op) = ir.operations.get_mut(&c) else { continue };
         // Each template of the operation normalised once (entries can add many).
