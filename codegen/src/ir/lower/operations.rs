@@ -325,6 +325,12 @@ pub(super) fn attach_operations(
             };
             let c = match classify(&line.method, &r) {
                 Ok(c) => c,
+                // A primitive or collection-valued property: a real request the builders do
+                // not offer (see `properties`), not a doc error.
+                Err(why) if matches!(r.target().kind, SegKind::Property { .. }) => {
+                    diags.push(Diagnostic::warning("doc-property-no-builder", origin, format!("`{} {}`: {why}; it is skipped", line.method, line.path)));
+                    continue;
+                }
                 Err(why) => {
                     diags.push(Diagnostic::error("doc-method-unsupported", origin, format!("`{} {}`: {why}", line.method, line.path)));
                     continue;
