@@ -157,23 +157,14 @@ pub fn external_schema(real: Option<&Schema>, diags: &mut Diagnostics) -> Schema
 
 /// The permissions pass (see [`permissions::attach`]) over a lowered IR, when the input
 /// has permissions data; figures from the IR alone otherwise.
-fn apply_permissions(input: &Input, schema: &Schema, ir: &mut Ir, diags: &mut Diagnostics) -> permissions::Figures {
-    let Some((file, text)) = &input.permissions else {
+fn apply_permissions(data: Option<&permissions::PermissionData>, schema: &Schema, ir: &mut Ir, diags: &mut Diagnostics) -> permissions::Figures {
+    let Some(data) = data else {
         let (operations, with_permissions) = permissions::coverage(ir);
         return permissions::Figures { operations, with_permissions, ..Default::default() };
     };
-    match permissions::read(file, text) {
-        Ok(data) => {
-            let (ds, figures) = permissions::attach(schema, ir, &data);
-            diags.extend(ds);
-            figures
-        }
-        Err(d) => {
-            diags.push(d);
-            let (operations, with_permissions) = permissions::coverage(ir);
-            permissions::Figures { operations, with_permissions, ..Default::default() }
-        }
-    }
+    let (ds, figures) = permissions::attach(schema, ir, data);
+    diags.extend(ds);
+    figures
 }
 
 fn relabel(mut d: Diagnostic, label: &str) -> Diagnostic {
@@ -365,11 +356,15 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     };
 
     phases.lap("reconcile + merge");
-    let mut lowered = lower::lower(&lowered_schema, &namespaces, &apis, authority);
+    // The permissions data is read before lowering: its routes decide, with the documented
+    // request lines, which structural properties get builders.
+    let mut pd = Diagnostics::default();
+    let data = input.permissions.as_ref().and_then(|(file, text)| permissions::read(file, text).map_err(|d| pd.push(d)).ok());
+    let routes: Vec<&str> = data.as_ref().map(|d| d.paths().into_iter().collect()).unwrap_or_default();
+    let mut lowered = lower::lower_with(&lowered_schema, &namespaces, &apis, authority, &routes);
     diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
     phases.lap("lower");
-    let mut pd = Diagnostics::default();
-    let permission_figures = apply_permissions(input, &lowered_schema, &mut lowered.ir, &mut pd);
+    let permission_figures = apply_permissions(data.as_ref(), &lowered_schema, &mut lowered.ir, &mut pd);
     diags.extend(pd.items.into_iter().map(|d| relabel(d, label)));
     phases.lap("permissions");
     // Documented request lines whose page has nothing usable left count the page as skipped.
