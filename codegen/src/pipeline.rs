@@ -155,24 +155,14 @@ pub fn external_schema(real: Option<&Schema>, diags: &mut Diagnostics) -> Schema
     }
 }
 
-/// The permissions pass (see [`permissions::attach`]) over a lowered IR, when the input
-/// has permissions data (read and resolved beside lowering, [`permissions::beside`]);
-/// figures from the IR alone otherwise.
-fn apply_permissions(
-    prepared: Option<Result<(permissions::PermissionData, permissions::Resolutions), Diagnostic>>,
-    ir: &mut Ir,
-    diags: &mut Diagnostics,
-) -> permissions::Figures {
-    match prepared {
-        Some(Ok((data, resolved))) => {
-            let (ds, figures) = permissions::attach_resolved(ir, &data, resolved);
+/// Figures of the permissions pass: its own, or from the IR alone without the data.
+fn permission_figures(pass: Option<(Vec<Diagnostic>, permissions::Figures)>, ir: &Ir, diags: &mut Diagnostics) -> permissions::Figures {
+    match pass {
+        Some((ds, figures)) => {
             diags.extend(ds);
             figures
         }
-        other => {
-            if let Some(Err(d)) = other {
-                diags.push(d);
-            }
+        None => {
             let (operations, with_permissions) = permissions::coverage(ir);
             permissions::Figures { operations, with_permissions, ..Default::default() }
         }
@@ -248,6 +238,16 @@ fn doc_facts(pages: &[&Page], namespaces: &[String], known: &Schema, label: &str
 /// [`fill_from_base`]). Used by `cargo xtask report` on trees that hold only some pages. The
 /// base is not used when real metadata is given: the metadata is the authority then.
 pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
+    // The permissions data is read on another thread while the pages and metadata are.
+    let permissions = input.permissions.as_ref().map(|(f, t)| (f.as_str(), t.as_str()));
+    std::thread::scope(|scope| {
+        let data = permissions.map(|(file, text)| permissions::Reading::start(scope, file, text));
+        run_reading(input, base, data)
+    })
+}
+
+/// [`run_with_base`], with the permissions data being read meanwhile.
+fn run_reading(input: &Input, base: Option<&Schema>, data: Option<permissions::Reading>) -> Output {
     let label = input.docs_label.as_str();
     let mut phases = Phases::start();
     let mut diags = Diagnostics::default();
@@ -368,21 +368,17 @@ pub fn run_with_base(input: &Input, base: Option<&Schema>) -> Output {
     };
 
     phases.lap("reconcile + merge");
-    // The permissions data is read and its routes resolved on another thread meanwhile.
-    let lower_all = || lower::lower(&lowered_schema, &namespaces, &apis, authority);
-    let (mut lowered, prepared) = match &input.permissions {
-        Some((file, text)) => {
-            let (l, p) = permissions::beside(&lowered_schema, file, text, lower_all);
-            (l, Some(p))
-        }
-        None => (lower_all(), None),
-    };
-    diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
-    phases.lap("lower");
     let mut pd = Diagnostics::default();
-    let permission_figures = apply_permissions(prepared, &mut lowered.ir, &mut pd);
+    let data = data.and_then(|r| r.finish().map_err(|d| pd.push(d)).ok());
+    // The data's routes (resolved first) add the complex properties they address to the
+    // builders; then they are matched to the lowered IR.
+    let (mut lowered, pass) = permissions::lower_and_attach(&lowered_schema, data.as_ref(), |routes| {
+        lower::lower_with(&lowered_schema, &namespaces, &apis, authority, routes)
+    });
+    diags.extend(lowered.diagnostics.drain(..).map(|d| relabel(d, label)));
+    phases.lap("lower + permissions");
+    let permission_figures = permission_figures(pass, &lowered.ir, &mut pd);
     diags.extend(pd.items.into_iter().map(|d| relabel(d, label)));
-    phases.lap("permissions");
     // Documented request lines whose page has nothing usable left count the page as skipped.
     if !input.strict {
         for d in diags.items.iter().filter(|d| d.is_error()) {

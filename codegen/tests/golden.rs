@@ -21,17 +21,22 @@ fn tiny_input() -> Input {
             std::fs::read_to_string(fixtures.join("tiny.csdl.xml")).unwrap(),
         )),
         namespaces: vec!["microsoft.graph.tiny".into()],
-        settings: CrateSettings {
-            package: "golden-tiny".into(),
-            runtime_path: "../../runtime".into(),
-            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
-            deny_warnings: true,
-            default_features: vec!["full".into()],
-            split: Default::default(),
-        },
+        settings: settings("golden-tiny", Default::default()),
         strict: true,
         skip_emit: false,
         ..Default::default()
+    }
+}
+
+/// The settings of a golden crate: a workspace member beside `runtime/`, linted strictly.
+fn settings(package: &str, split: codegen::ir::Split) -> CrateSettings {
+    CrateSettings {
+        package: package.into(),
+        runtime_path: "../../runtime".into(),
+        command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
+        deny_warnings: true,
+        default_features: vec!["full".into()],
+        split,
     }
 }
 
@@ -82,14 +87,7 @@ fn filters_fixture_emits_the_golden_crate() {
             std::fs::read_to_string(fixtures.join("filters.csdl.xml")).unwrap(),
         )),
         namespaces: vec!["microsoft.graph".into()],
-        settings: CrateSettings {
-            package: "golden-filters".into(),
-            runtime_path: "../../runtime".into(),
-            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
-            deny_warnings: true,
-            default_features: vec!["full".into()],
-            split: Default::default(),
-        },
+        settings: settings("golden-filters", Default::default()),
         ..Default::default()
     };
     let out = run(&input);
@@ -109,14 +107,7 @@ fn split_fixture_emits_the_golden_crates() {
             std::fs::read_to_string(fixtures.join("split.csdl.xml")).unwrap(),
         )),
         namespaces: vec!["microsoft.graph".into()],
-        settings: CrateSettings {
-            package: "golden-split".into(),
-            runtime_path: "../../runtime".into(),
-            command: "UPDATE_GOLDENS=1 cargo test -p codegen --test golden".into(),
-            deny_warnings: true,
-            default_features: vec!["full".into()],
-            split: codegen::ir::Split::Areas(2),
-        },
+        settings: settings("golden-split", codegen::ir::Split::Areas(2)),
         ..Default::default()
     };
     let out = run(&input);
@@ -125,6 +116,32 @@ fn split_fixture_emits_the_golden_crates() {
     let parts: Vec<&str> = out.ir.layout.parts.iter().map(|p| p.suffix.as_str()).collect();
     assert!(parts.len() >= 5, "{parts:?}");
     check_dir(&root().join("goldens/split"), &out.files);
+}
+
+/// Structural properties requests address: docs + CSDL + permissions data. Documented
+/// request lines give `mailboxSettings` (get, update) and its `automaticRepliesSetting` (get)
+/// builders, the data's route gives the computed `signInActivity` one (get only); the
+/// unaddressed `printPreferences` and the primitive `timeZone` get none.
+pub fn properties_input() -> Input {
+    let fixtures = root().join("codegen/tests/fixtures");
+    let read = |f: &str| std::fs::read_to_string(fixtures.join(f)).unwrap();
+    Input {
+        docs: load(&fixtures.join("properties")),
+        docs_label: "codegen/tests/fixtures/properties/".into(),
+        csdl_xml: Some(("codegen/tests/fixtures/properties.csdl.xml".into(), read("properties.csdl.xml"))),
+        permissions: Some(("codegen/tests/fixtures/properties.permissions.json".into(), read("properties.permissions.json"))),
+        namespaces: vec!["microsoft.graph".into()],
+        settings: settings("golden-properties", Default::default()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn properties_fixture_emits_the_golden_crate() {
+    let out = run(&properties_input());
+    let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    check_dir(&root().join("goldens/properties"), &out.files);
 }
 
 #[test]

@@ -50,8 +50,8 @@ const CASES: &[(&str, &str, &str, OpKind, &str, bool)] = &[
     // a `{…}` placeholder or a quoted value stays a key.
     ("GET", "/users/DELTA", "/users/delta()", OpKind::Action, "microsoft.graph.user", true),
     ("GET", "/users/{delta}", "/users/{delta}", OpKind::Get, "microsoft.graph.user", false),
-    // A composable function, then the type it returns.
-    ("GET", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address", OpKind::Get, "Edm.String", false),
+    // A composable function, then the type it returns (here a complex-valued property of it).
+    ("GET", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/dimensions", "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/dimensions", OpKind::Get, "microsoft.graph.rangeDimensions", false),
     // Paths documented relative to a parent: the one type whose navigation starts them.
     ("GET", "/workbook/worksheets", "/workbook/worksheets", OpKind::List, "microsoft.graph.workbookWorksheet", true),
 ];
@@ -93,6 +93,9 @@ fn elisions_and_bad_segments_are_errors_not_guesses() {
     // Not an operation: `PATCH` on a collection, `GET …/$ref` of a collection.
     assert!(classify("PATCH", &resolve(&s, "/users").unwrap()).is_err());
     assert!(classify("GET", &resolve(&s, "/groups/{id}/members/$ref").unwrap()).is_err());
+    // A primitive property resolves (on the composable function's result) but has no builder.
+    let r = resolve(&s, "/me/drive/items/{id}/workbook/worksheets/{w}/range(address='A1:B2')/address").unwrap();
+    assert!(classify("GET", &r).is_err());
 }
 
 /// The builder chain for each convention (the golden of what a user writes).

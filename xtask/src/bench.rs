@@ -218,25 +218,25 @@ pub fn child(a: ChildArgs) -> ExitCode {
         }
     };
     let start = Instant::now();
-    let schema = scaled_schema(&texts);
-    let read = start.elapsed();
-    let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
-    let lower_all = || lower::lower(&schema, &namespaces, &[], lower::Authority::Metadata);
-    // The permissions pass (reading the data included), as `regen --permissions` runs it:
-    // read and resolved beside lowering, then attached.
-    let mut lowered = match &permissions {
-        Some(text) => match codegen::permissions::beside(&schema, "permissions.json", text, lower_all) {
-            (mut lowered, Ok((data, resolved))) => {
-                codegen::permissions::attach_resolved(&mut lowered.ir, &data, resolved);
-                lowered
-            }
-            (_, Err(d)) => {
-                eprintln!("{d}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => lower_all(),
+    // As `regen --permissions` runs it: the data read while the metadata is, its routes
+    // resolved before lowering and matched after it.
+    let (schema, data, read) = std::thread::scope(|scope| {
+        let reading = permissions.as_deref().map(|text| codegen::permissions::Reading::start(scope, "permissions.json", text));
+        let schema = scaled_schema(&texts);
+        let read = start.elapsed();
+        (schema, reading.map(|r| r.finish()), read)
+    });
+    let data = match data.transpose() {
+        Ok(d) => d,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
     };
+    let namespaces: Vec<String> = schema.namespaces.keys().cloned().collect();
+    let (mut lowered, _) = codegen::permissions::lower_and_attach(&schema, data.as_ref(), |routes| {
+        lower::lower_with(&schema, &namespaces, &[], lower::Authority::Metadata, routes)
+    });
     let lowered_at = start.elapsed();
     let settings = CrateSettings::default();
     codegen::ir::lower::assign_crates(&mut lowered.ir, &settings.package, settings.split);

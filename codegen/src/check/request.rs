@@ -24,13 +24,20 @@ pub(super) fn check_request(
     };
     // Navigation through properties the resource pages lack.
     for w in resolved.segments.windows(2) {
-        if matches!(w[1].kind, SegKind::Nav { .. }) {
+        if matches!(w[1].kind, SegKind::Nav { .. } | SegKind::Property { .. }) {
             cx.note_use(&w[0].ty.name, &w[1].text, &origin);
         }
     }
     let target = resolved.target();
     let c = match classify(&req.method, &resolved) {
         Ok(c) => c,
+        // A primitive or collection-valued property: a real request no builder offers; its
+        // response is still the property's value (`{"value": …}`).
+        Err(why) if matches!(target.kind, SegKind::Property { .. }) => {
+            cx.diags.push(Diagnostic::error(REQUEST_UNMATCHED, origin, format!("`{shown}`: {why}")));
+            let t = target.ty.name.clone();
+            return (false, Some(if target.ty.collection { Declared::Page(t) } else { Declared::Entity(t) }));
+        }
         Err(why) => {
             cx.diags.push(Diagnostic::error(METHOD_MISMATCH, origin, format!("`{shown}`: {why}")));
             // The wrong method of a bound operation (a function called with POST): the request

@@ -89,6 +89,21 @@ pub fn classify(method: &str, r: &Resolved) -> Result<Classified, String> {
             }
         }
         (SegKind::Count | SegKind::Value | SegKind::Stream, m) => Err(format!("`{m}` on `{}` is not an operation", target.text)),
+        // A complex-valued property of a single entity: read, update (a partial value) or
+        // replace its value, on the builder of the complex type.
+        (SegKind::Property { collection: false, complex: true }, m) => {
+            let kind = match m {
+                "GET" => OpKind::Get,
+                "PATCH" => OpKind::Update,
+                "PUT" => OpKind::Replace,
+                _ => return Err(format!("`{m}` on the property `{}` is not an operation a client can build", target.text)),
+            };
+            Ok(Classified { node: (ty, false), kind, segment: None, action: None })
+        }
+        (SegKind::Property { .. }, m) => Err(format!(
+            "`{m}` on `{}`, a primitive or collection-valued property: only a single complex-valued property has a builder",
+            target.text
+        )),
         (_, m) => {
             let c = target.ty.collection;
             let kind = match (m, c) {

@@ -16,6 +16,8 @@
 //!   inline arguments (`f(period='D7')`) or aliases (`f(p=@x)?@x=…`);
 //! - `$value` (media and raw content), `$ref` (references), `$count` (collections), and
 //!   `Edm.Stream` properties (`…/content`);
+//! - structural properties of a single entity or complex value (`/me/mailboxSettings`,
+//!   `…/mailboxSettings/automaticRepliesSetting`): [`SegKind::Property`];
 //! - drive-item path addressing: `root:/folder/file.txt:` then `/children`, `:/content`;
 //! - paths documented relative to a parent (`/workbook/worksheets`): when the first segment is
 //!   no container child, the unique type that declares a navigation property of that name
@@ -45,6 +47,10 @@ pub enum SegKind {
     /// (`applications(appId='{appId}')`, an alternate key), as written.
     Key { param: Option<String>, alternate: Option<String> },
     Nav { collection: bool },
+    /// A structural property of a single entity or complex value (`/me/mailboxSettings`):
+    /// its value. `complex`: of a complex type (its properties, and navigation declared on
+    /// it, may follow); else a primitive, enum or type-definition value.
+    Property { collection: bool, complex: bool },
     /// Bound action or function (qualified name) and the arguments written inline.
     /// `returns`: for a composable function, the type it returns, which the rest of the path
     /// (and a builder) continues on.
@@ -138,6 +144,9 @@ pub enum PathErrorKind {
     Unresolved,
     /// The documented path elides segments (`…`, `...`): nothing to resolve.
     Elided,
+    /// A segment after a primitive value or a collection of values (`…/fields/icon` where
+    /// `fields` is a collection of complex values): OData addresses no part of those.
+    AfterValue,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -376,6 +385,11 @@ fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, par
         SegKind::Value | SegKind::Stream | SegKind::Ref | SegKind::Count => {
             return Err(PathError::at(i, format!("nothing can follow `{}`", last.text)));
         }
+        // Only `$value`, `$count` follow a primitive value or a collection of values.
+        SegKind::Property { collection, complex } if (*collection || !*complex) && !part.starts_with('$') => {
+            let message = format!("only `$value` or `$count` can follow the value of `{}`", last.text);
+            return Err(PathError { index: i, message, kind: PathErrorKind::AfterValue });
+        }
         _ => last.ty.clone(),
     };
     let referable = matches!(last.kind, SegKind::Nav { .. } | SegKind::Key { .. } | SegKind::Relative { .. });
@@ -465,6 +479,14 @@ fn step(schema: &Schema, index: Option<&Index>, segments: &mut Vec<Segment>, par
     match property(&ancestry, name) {
         Some((_, p)) if p.ty.name == "Edm.Stream" && !p.is_navigation() && args.is_none() => {
             push(segments, &p.name, SegKind::Stream, ty.clone());
+            Ok(())
+        }
+        Some((_, p)) if !p.is_navigation() => {
+            let complex = schema.structured(&p.ty.name).is_some();
+            push(segments, &p.name, SegKind::Property { collection: p.ty.collection, complex }, p.ty.clone());
+            if args.is_some() {
+                return Err(PathError::at(i, format!("`{}` is a structural property: it takes no key", p.name)));
+            }
             Ok(())
         }
         Some((_, p)) => {

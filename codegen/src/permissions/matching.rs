@@ -55,6 +55,10 @@ pub enum Category {
     UnknownSegment,
     /// The path resolves, but the node has no builder (nothing useful reached in the inputs).
     NoBuilder,
+    /// A primitive, enum or collection-valued structural property (`/me/deletedDateTime`), or a
+    /// segment after one (`…/responsibilities/{id}`): only single complex-valued properties
+    /// have builders, and OData addresses no part of a value.
+    StructuralProperty,
     /// The path resolves, but no generated operation has that method (e.g. Capabilities
     /// forbid it).
     MethodNotGenerated,
@@ -82,6 +86,7 @@ impl Category {
             Category::UnknownRoot => "not-in-metadata-root",
             Category::UnknownSegment => "not-in-metadata-segment",
             Category::NoBuilder => "no-builder",
+            Category::StructuralProperty => "structural-property",
             Category::MethodNotGenerated => "method-not-generated",
             Category::NotAnOperation => "method-not-an-operation",
             Category::Relative => "relative-path",
@@ -94,7 +99,7 @@ impl Category {
     pub fn is_resolver_convention(self) -> bool {
         !matches!(
             self,
-            Category::UnknownRoot | Category::UnknownSegment | Category::NoBuilder | Category::MethodNotGenerated | Category::NotAnOperation
+            Category::UnknownRoot | Category::UnknownSegment | Category::NoBuilder | Category::StructuralProperty | Category::MethodNotGenerated | Category::NotAnOperation
         )
     }
 }
@@ -249,7 +254,7 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
     // well-known key; an operation is followed by nothing, or by its return type).
     let literal_key = |i: usize| {
         matches!(r.segments[i].kind, SegKind::Key { param: None, .. })
-            && !r.segments.get(i + 1).is_some_and(|n| matches!(n.kind, SegKind::Nav { .. }))
+            && !r.segments.get(i + 1).is_some_and(|n| matches!(n.kind, SegKind::Nav { .. } | SegKind::Property { .. }))
     };
     if template && (0..r.segments.len()).any(literal_key) {
         return Err(Category::LiteralAsKey);
@@ -268,6 +273,7 @@ fn plain_from(nodes: &Nodes, method: &str, r: &paths::Resolved, template: bool) 
     };
     let c = match crate::ir::classify::classify(method, r) {
         Ok(c) => c,
+        Err(_) if matches!(r.target().kind, SegKind::Property { .. }) => return Err(Category::StructuralProperty),
         Err(_) => return Err(Category::NotAnOperation),
     };
     let Some(b) = nodes.by_node.get(&(c.node.0.as_str(), c.node.1)) else {
@@ -319,8 +325,8 @@ fn mirror(template: &str) -> Option<String> {
     None
 }
 
-/// The half of the matching that needs only the schema and the data, so that it can run
-/// beside lowering ([`super::beside`]): every distinct template of the routes and of their
+/// The half of the matching that needs only the schema and the data, resolved before lowering
+/// ([`super::lower_and_attach`]): every distinct template of the routes and of their
 /// `/me` ↔ `/users/{id}` mirrors, resolved (or why not).
 pub struct Resolutions<'s> {
     nodes: Nodes<'s>,
@@ -363,6 +369,13 @@ pub fn resolve_routes<'s>(schema: &'s Schema, data: &PermissionData) -> Resoluti
     .collect();
     let by_template = distinct.iter().map(|(k, _)| k.to_string()).zip(resolved).collect();
     Resolutions { nodes, by_template, mirrors }
+}
+
+impl Resolutions<'_> {
+    /// The templates that resolve, in template order.
+    pub fn paths(&self) -> Vec<&paths::Resolved> {
+        self.by_template.values().filter_map(|r| r.as_ref().ok()).collect()
+    }
 }
 
 pub fn match_routes(schema: &Schema, ir: &Ir, data: &PermissionData) -> Matches {
@@ -418,8 +431,10 @@ pub fn match_resolved(r: Resolutions, ir: &Ir, data: &PermissionData) -> Matches
 /// Why `path` does not resolve: the convention of the segment where the resolver stopped.
 pub fn classify(nodes: &Nodes, path: &str, e: &PathError) -> Category {
     let schema = nodes.schema;
-    if e.kind == paths::PathErrorKind::Elided {
-        return Category::Elided;
+    match e.kind {
+        paths::PathErrorKind::Elided => return Category::Elided,
+        paths::PathErrorKind::AfterValue => return Category::StructuralProperty,
+        paths::PathErrorKind::Unresolved => {}
     }
     if path.contains('?') {
         return Category::QueryInPath;

@@ -131,22 +131,41 @@ pub fn attach(schema: &Schema, ir: &mut Ir, data: &PermissionData) -> (Vec<Diagn
     attach_resolved(ir, data, matching::resolve_routes(schema, data))
 }
 
-/// Reads the data and resolves its routes (the half of the pass that needs only the schema,
-/// [`matching::resolve_routes`]) on another thread while `work` (lowering `schema`) runs on
-/// this one; [`attach_resolved`] then finishes the pass on the lowered IR. The results are
-/// those of [`read`] and [`attach`]: nothing either half computes depends on the other.
-pub fn beside<'s, T>(schema: &'s Schema, file: &str, text: &str, work: impl FnOnce() -> T) -> (T, Result<(PermissionData, Resolutions<'s>), Diagnostic>) {
-    std::thread::scope(|scope| {
-        let half = scope.spawn(|| read(file, text).map(|data| {
-            let resolved = matching::resolve_routes(schema, &data);
-            (data, resolved)
-        }));
-        let out = work();
-        let half = half.join().unwrap_or_else(|_| {
-            Err(Diagnostic::error(reader::DATA_INVALID, crate::diag::Origin::file(file.to_string()), "the permissions pass stopped on this data".to_string()))
-        });
-        (out, half)
-    })
+/// The data being read on another thread of a scope (reading needs nothing else, so it runs
+/// while the pages and the metadata are read).
+pub struct Reading<'scope> {
+    file: &'scope str,
+    handle: std::thread::ScopedJoinHandle<'scope, Result<PermissionData, Diagnostic>>,
+}
+
+impl<'scope> Reading<'scope> {
+    pub fn start<'env>(scope: &'scope std::thread::Scope<'scope, 'env>, file: &'scope str, text: &'scope str) -> Self {
+        Reading { file, handle: scope.spawn(move || read(file, text)) }
+    }
+
+    /// What [`read`] gives.
+    pub fn finish(self) -> Result<PermissionData, Diagnostic> {
+        let file = self.file;
+        self.handle.join().unwrap_or_else(|_| {
+            Err(Diagnostic::error(reader::DATA_INVALID, crate::diag::Origin::file(file.to_string()), "reading stopped on this data".to_string()))
+        })
+    }
+}
+
+/// Lowering (`lower`, given the resolved routes of the data) and the permissions pass around
+/// it: the data's routes are resolved first, since the complex properties they address get
+/// builders ([`crate::ir::lower::lower_with`]); then they are matched to the lowered IR. The
+/// results are those of lowering with the routes and then [`attach`].
+pub fn lower_and_attach(
+    schema: &Schema,
+    data: Option<&PermissionData>,
+    lower: impl FnOnce(&[&crate::paths::Resolved]) -> crate::ir::lower::Lowered,
+) -> (crate::ir::lower::Lowered, Option<(Vec<Diagnostic>, Figures)>) {
+    let Some(data) = data else { return (lower(&[]), None) };
+    let resolved = matching::resolve_routes(schema, data);
+    let mut lowered = lower(&resolved.paths());
+    let pass = attach_resolved(&mut lowered.ir, data, resolved);
+    (lowered, Some(pass))
 }
 
 /// [`attach`] with the routes already resolved.

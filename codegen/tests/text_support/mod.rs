@@ -42,6 +42,7 @@ pub fn all_fixtures() -> Vec<(&'static str, Ir)> {
         ("filters.csdl.xml", filters()),
         ("split.csdl.xml", fixture_ir(None, Some("codegen/tests/fixtures/split.csdl.xml"), "microsoft.graph", Split::Areas(2))),
         ("names", fixture_ir(Some("codegen/tests/fixtures/names"), Some("codegen/tests/fixtures/names/csdl.xml"), "", Split::Auto)),
+        ("properties", fixture_ir(Some("codegen/tests/fixtures/properties"), Some("codegen/tests/fixtures/properties.csdl.xml"), "microsoft.graph", Split::Auto)),
         ("schema/docs", fixture_ir(Some("schema/docs"), None, "", Split::Auto)),
     ]
 }

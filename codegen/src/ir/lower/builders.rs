@@ -32,7 +32,7 @@ pub(super) fn builder_names(ir: &Ir, useful: &BTreeSet<Node>) -> BTreeMap<Node, 
 
 pub(super) fn lower_builders(
     schema: &Schema,
-    comp: &Composable,
+    g: &Graph,
     ops: &NodeOps,
     useful: &BTreeSet<Node>,
     ir: &mut Ir,
@@ -87,8 +87,8 @@ pub(super) fn lower_builders(
             }
             name
         };
-        let calls = composable_on(schema, comp, node);
-        for (seg, t) in edges(schema, comp, node) {
+        let calls = composable_on(schema, &g.comp, node);
+        for (seg, t) in edges(schema, g, node) {
             if !useful.contains(&t) {
                 continue;
             }

@@ -114,7 +114,7 @@ pub fn example_chain(schema: &Schema, ir: &Ir, method: &str, url: &str) -> Optio
                 chain.push(Call::ById(seg.text.clone()));
                 builder = ir.builders.get(item);
             }
-            SegKind::Nav { .. } => {
+            SegKind::Nav { .. } | SegKind::Property { .. } => {
                 let b = builder?;
                 let c = b.children.iter().find(|c| c.segment == seg.text)?;
                 chain.push(Call::Method(c.method.clone()));

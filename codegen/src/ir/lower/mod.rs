@@ -22,12 +22,14 @@ mod builders;
 mod examples;
 mod features;
 mod creates;
+mod properties;
 pub mod parts;
 use operations::*;
 use models::*;
 use builders::*;
 use examples::*;
 use creates::*;
+use properties::*;
 pub use creates::{create_figures, CreateFigures, CREATE_REQUIRED_UNKNOWN};
 pub use examples::example_chain;
 pub use features::{compute_features, feature_name};
@@ -111,17 +113,25 @@ pub const PATH_DEPTH: usize = 4;
 /// crate gets area features; the navigation-graph shape holds either way: one item and one
 /// collection builder per useful type, so the number of builders is bounded by types.
 pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authority: Authority) -> Lowered {
+    lower_with(schema, namespaces, apis, authority, &[])
+}
+
+/// [`lower`], with more request paths that address structural properties (`routes`: the
+/// permissions data's templates, resolved): a complex property any documented request line
+/// or any of these passes through gets a builder (see `properties`).
+pub fn lower_with(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authority: Authority, routes: &[&crate::paths::Resolved]) -> Lowered {
     let mut diags = Vec::new();
     let metadata = authority == Authority::Metadata;
-    let comp = composable_functions(schema);
-    let reach = if metadata { reachable(schema, &comp) } else { BTreeMap::new() };
-    let mut ops = if metadata { csdl_operations(schema, &reach) } else { NodeOps::new() };
+    let documented = apis.iter().flat_map(|a| a.http_lines.iter().map(|l| l.path.as_str()));
+    let g = Graph { comp: composable_functions(schema), props: addressed_properties(schema, documented, routes) };
+    let reach = if metadata { reachable(schema, &g) } else { BTreeMap::new() };
+    let mut ops = if metadata { csdl_operations(schema, &g, &reach) } else { NodeOps::new() };
     let resolved = attach_operations(schema, apis, &mut ops, metadata, &mut diags);
-    let useful = useful_nodes(schema, &comp, &ops);
+    let useful = useful_nodes(schema, &g, &ops);
     let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
     lower_models(schema, namespaces, &useful, &mut ir);
     fix_model_names(&mut ir);
-    lower_builders(schema, &comp, &ops, &useful, &mut ir, &mut diags);
+    lower_builders(schema, &g, &ops, &useful, &mut ir, &mut diags);
     // Builders add write models: name those too.
     fix_model_names(&mut ir);
     lower_examples(schema, apis, &mut ir, &mut diags);
@@ -132,7 +142,7 @@ pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authorit
         compute_features(&mut ir, &container_ns);
         ir.figures = Figures {
             reachable_nodes: reach.len(),
-            path_templates: count_path_templates(schema, &comp, &reach, &ops, PATH_DEPTH),
+            path_templates: count_path_templates(schema, &g, &reach, &ops, PATH_DEPTH),
             path_depth: PATH_DEPTH,
         };
     }

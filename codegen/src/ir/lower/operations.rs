@@ -36,7 +36,7 @@ pub(super) fn merge_body_rows(acc: &mut Vec<Row>, page: &[Row], first: bool) {
 
 /// Nodes reachable from the container, each with the shortest path template reaching it
 /// (breadth first; roots in name order, edges in declared order: deterministic).
-pub(super) fn reachable(schema: &Schema, comp: &Composable) -> BTreeMap<Node, String> {
+pub(super) fn reachable(schema: &Schema, g: &Graph) -> BTreeMap<Node, String> {
     let mut seen: BTreeMap<Node, String> = BTreeMap::new();
     let mut queue: std::collections::VecDeque<(Node, String)> =
         roots(schema).into_iter().map(|(name, n)| (n, format!("/{name}"))).collect();
@@ -44,9 +44,9 @@ pub(super) fn reachable(schema: &Schema, comp: &Composable) -> BTreeMap<Node, St
         if seen.contains_key(&n) {
             continue;
         }
-        for (seg, t) in edges(schema, comp, &n) {
+        for (seg, t) in edges(schema, g, &n) {
             if !seen.contains_key(&t) {
-                let call = composable_on(schema, comp, &n).into_iter().find(|e| e.0 == seg);
+                let call = composable_on(schema, &g.comp, &n).into_iter().find(|e| e.0 == seg);
                 let next = if seg == "{key}" {
                     format!("{path}/{{{}-id}}", split_qualified(&n.0).1)
                 } else if let Some((_, params, _, _)) = call {
@@ -66,7 +66,7 @@ pub(super) fn reachable(schema: &Schema, comp: &Composable) -> BTreeMap<Node, St
 /// How many distinct path templates the container allows with at most `depth` segments after
 /// the root segment, counted over the node graph `nodes` (never materialised). The bound
 /// operations of `ops` count as a final segment.
-pub(super) fn count_path_templates(schema: &Schema, comp: &Composable, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
+pub(super) fn count_path_templates(schema: &Schema, g: &Graph, nodes: &BTreeMap<Node, String>, ops: &NodeOps, depth: usize) -> u128 {
     let bound: BTreeMap<&Node, usize> =
         ops.iter().map(|(n, by)| (n, by.keys().filter(|(k, _)| *k == OpKind::Action).count())).collect();
     let mut cur: BTreeMap<Node, u128> = BTreeMap::new();
@@ -84,7 +84,7 @@ pub(super) fn count_path_templates(schema: &Schema, comp: &Composable, nodes: &B
             // Operations end a path: one more segment each.
             let calls = bound.get(n).copied().unwrap_or(0) as u128;
             total = total.saturating_add(count.saturating_mul(calls));
-            for (_, t) in edges(schema, comp, n) {
+            for (_, t) in edges(schema, g, n) {
                 if nodes.contains_key(&t) {
                     let e = next.entry(t).or_default();
                     *e = e.saturating_add(*count);
@@ -160,7 +160,7 @@ pub(super) fn documented_overload(by: Option<&BTreeMap<(OpKind, String), OpAccum
 /// Operations derived from the container: list/create on collections, get/update/delete on
 /// items (by Capabilities restrictions on the container children and navigation properties
 /// that reach the node; allowed unless every way in forbids it), and bound actions/functions.
-pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -> NodeOps {
+pub(super) fn csdl_operations(schema: &Schema, g: &Graph, reach: &BTreeMap<Node, String>) -> NodeOps {
     // Capabilities of the ways into each node: (insertable, updatable, deletable) allowed?
     #[derive(Default, Clone, Copy)]
     struct Allowed {
@@ -192,6 +192,13 @@ pub(super) fn csdl_operations(schema: &Schema, reach: &BTreeMap<Node, String>) -
             if p.ty.collection {
                 allow((p.ty.name.clone(), false), &p.annotations.capabilities, true);
             }
+        }
+        // An addressed complex property: read, and updated where the property may be; its
+        // value is never deleted or created.
+        for (name, t) in g.props.get(&n.0).into_iter().flatten() {
+            let Some(p) = schema.all_properties(&n.0).into_iter().find(|p| &p.name == name) else { continue };
+            let caps = Capabilities { insertable: Some(false), updatable: Some(property_updatable(p)), ..Default::default() };
+            allow((t.clone(), false), &caps, false);
         }
     }
     // References (`$ref`) exist where a navigation property does not contain its target.
@@ -325,6 +332,12 @@ pub(super) fn attach_operations(
             };
             let c = match classify(&line.method, &r) {
                 Ok(c) => c,
+                // A primitive or collection-valued property: a real request the builders do
+                // not offer (see `properties`), not a doc error.
+                Err(why) if matches!(r.target().kind, SegKind::Property { .. }) => {
+                    diags.push(Diagnostic::warning("doc-property-no-builder", origin, format!("`{} {}`: {why}; it is skipped", line.method, line.path)));
+                    continue;
+                }
                 Err(why) => {
                     diags.push(Diagnostic::error("doc-method-unsupported", origin, format!("`{} {}`: {why}", line.method, line.path)));
                     continue;
@@ -445,8 +458,8 @@ pub(super) fn composable_on<'c>(schema: &Schema, comp: &'c Composable, node: &No
 }
 
 /// Navigation edges of a node: (method/segment name, target node): the key of a collection,
-/// navigation properties, and composable functions.
-pub(super) fn edges(schema: &Schema, comp: &Composable, node: &Node) -> Vec<(String, Node)> {
+/// navigation properties, the complex properties the inputs address, and composable functions.
+pub(super) fn edges(schema: &Schema, g: &Graph, node: &Node) -> Vec<(String, Node)> {
     let (ty, collection) = node;
     let mut out: Vec<(String, Node)> = if *collection {
         vec![("{key}".into(), (ty.clone(), false))]
@@ -456,9 +469,10 @@ pub(super) fn edges(schema: &Schema, comp: &Composable, node: &Node) -> Vec<(Str
             .into_iter()
             .filter(|p| p.is_navigation())
             .map(|p| (p.name.clone(), (p.ty.name.clone(), p.ty.collection)))
+            .chain(g.props.get(ty).into_iter().flatten().map(|(name, t)| (name.clone(), (t.clone(), false))))
             .collect()
     };
-    out.extend(composable_on(schema, comp, node).into_iter().map(|(s, _, _, t)| (s.clone(), t.clone())));
+    out.extend(composable_on(schema, &g.comp, node).into_iter().map(|(s, _, _, t)| (s.clone(), t.clone())));
     out
 }
 
@@ -472,7 +486,7 @@ pub(super) fn roots(schema: &Schema) -> Vec<(String, Node)> {
 }
 
 /// Nodes reachable from the container that lead to at least one operation.
-pub(super) fn useful_nodes(schema: &Schema, comp: &Composable, ops: &NodeOps) -> BTreeSet<Node> {
+pub(super) fn useful_nodes(schema: &Schema, g: &Graph, ops: &NodeOps) -> BTreeSet<Node> {
     // Reachable set, with each node's edges (computed once).
     let mut reach: BTreeMap<Node, Vec<Node>> = BTreeMap::new();
     let mut stack: Vec<Node> = roots(schema).into_iter().map(|(_, n)| n).collect();
@@ -480,7 +494,7 @@ pub(super) fn useful_nodes(schema: &Schema, comp: &Composable, ops: &NodeOps) ->
         if reach.contains_key(&n) {
             continue;
         }
-        let targets: Vec<Node> = edges(schema, comp, &n).into_iter().map(|(_, t)| t).collect();
+        let targets: Vec<Node> = edges(schema, g, &n).into_iter().map(|(_, t)| t).collect();
         stack.extend(targets.iter().filter(|t| !reach.contains_key(*t)).cloned());
         reach.insert(n, targets);
     }
