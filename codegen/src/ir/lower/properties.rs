@@ -26,8 +26,10 @@ pub(super) struct Graph {
 /// `routes` (the permissions data's) pass through (see the module's rule). Lines that do not
 /// resolve add nothing (their diagnostics come from where they are attached).
 pub(super) fn addressed_properties<'p>(schema: &Schema, documented: impl Iterator<Item = &'p str>, routes: &[&paths::Resolved]) -> PropEdges {
-    let index = paths::Index::new(schema);
-    let lines: Vec<paths::Resolved> = documented.filter_map(|p| paths::resolve_with(schema, p, Some(&index)).ok()).collect();
+    let documented: Vec<&str> = documented.collect();
+    // (The index pays for itself only over many lines.)
+    let index = (!documented.is_empty()).then(|| paths::Index::new(schema));
+    let lines: Vec<paths::Resolved> = documented.iter().filter_map(|p| paths::resolve_with(schema, p, index.as_ref()).ok()).collect();
     let mut set: BTreeSet<(String, String, String)> = BTreeSet::new();
     for r in lines.iter().chain(routes.iter().copied()) {
         for w in r.segments.windows(2) {
