@@ -70,8 +70,8 @@ pub(super) fn bound_operation_in<'a>(
 
 /// Bound operations by binding (qualified type, collection) for [`super::Index`], in the
 /// order [`bound_operation_in`] meets them: namespace, name, overload.
-pub(super) fn bound_by_binding(schema: &Schema) -> std::collections::HashMap<(&str, bool), Vec<(&str, &str, &Operation)>> {
-    let mut out: std::collections::HashMap<(&str, bool), Vec<(&str, &str, &Operation)>> = Default::default();
+pub(super) fn bound_by_binding(schema: &Schema) -> super::BoundByBinding<'_> {
+    let mut out = super::BoundByBinding::default();
     for (ns_name, ns) in &schema.namespaces {
         for (op_name, ops) in &ns.operations {
             for o in ops.iter().filter(|o| o.bound) {

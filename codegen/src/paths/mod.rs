@@ -175,6 +175,9 @@ pub fn resolve(schema: &Schema, path: &str) -> Result<Resolved, PathError> {
     resolve_with(schema, path, None)
 }
 
+/// Bound operations by binding (qualified type, collection): (namespace, name, operation).
+type BoundByBinding<'s> = std::collections::HashMap<(&'s str, bool), Vec<(&'s str, &'s str, &'s Operation)>>;
+
 /// Lookups a caller that resolves many paths builds once for [`resolve_with`]: the start of
 /// a relative path by navigation name, and bound operations by binding type. The result of a
 /// resolution is the same with or without it (a property test checks this).
@@ -183,7 +186,7 @@ pub struct Index<'s> {
     relative: std::collections::HashMap<String, Option<(String, Property)>>,
     /// Bound operations by binding (qualified type, collection), in namespace, name and
     /// overload order: (namespace, name, operation).
-    bound: std::collections::HashMap<(&'s str, bool), Vec<(&'s str, &'s str, &'s Operation)>>,
+    bound: BoundByBinding<'s>,
     /// [`Schema::ancestry`] of every structured type (qualified).
     chains: std::collections::HashMap<String, Vec<&'s StructuredType>>,
 }

@@ -336,6 +336,9 @@ pub struct Resolutions<'s> {
     mirrors: Vec<Option<(String, String)>>,
 }
 
+/// A route of the data with its mirror: (method and normalised template, route, mirror).
+type RouteItem<'d> = (&'d (String, String), &'d DataPath, &'d Option<(String, String)>);
+
 /// Resolves each distinct template once, on every core; methods then only classify. Results
 /// come back in order, so the outcome does not depend on the thread count.
 pub fn resolve_routes<'s>(schema: &'s Schema, data: &PermissionData) -> Resolutions<'s> {
@@ -389,8 +392,7 @@ pub fn match_resolved(r: Resolutions, ir: &Ir, data: &PermissionData) -> Matches
     let nodes = nodes.with_ir(ir);
     let mut m = Matches::default();
     let routes: Vec<(&(String, String), &DataPath)> = data.routes.iter().collect();
-    let items: Vec<(&(String, String), &DataPath, &Option<(String, String)>)> =
-        routes.iter().zip(&mirrors).map(|((k, r), o)| (*k, *r, o)).collect();
+    let items: Vec<RouteItem> = routes.iter().zip(&mirrors).map(|((k, r), o)| (*k, *r, o)).collect();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8);
     let found = crate::emit::parallel_map_with(cores, &items, |((method, key), route, other)| {
         let hit = hit_from(&nodes, method, &route.template, &by_template[key.as_str()], true);
