@@ -122,11 +122,11 @@ pub fn lower(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authorit
 pub fn lower_with(schema: &Schema, namespaces: &[String], apis: &[ApiFacts], authority: Authority, routes: &[&crate::paths::Resolved]) -> Lowered {
     let mut diags = Vec::new();
     let metadata = authority == Authority::Metadata;
-    let documented = apis.iter().flat_map(|a| a.http_lines.iter().map(|l| l.path.as_str()));
-    let g = Graph { comp: composable_functions(schema), props: addressed_properties(schema, documented, routes) };
+    let lines = resolve_lines(schema, apis);
+    let g = Graph { comp: composable_functions(schema), props: addressed_properties(schema, &lines, routes) };
     let reach = if metadata { reachable(schema, &g) } else { BTreeMap::new() };
     let mut ops = if metadata { csdl_operations(schema, &g, &reach) } else { NodeOps::new() };
-    let resolved = attach_operations(schema, apis, &mut ops, metadata, &mut diags);
+    let resolved = attach_operations(schema, apis, &lines, &mut ops, metadata, &mut diags);
     let useful = useful_nodes(schema, &g, &ops);
     let mut ir = Ir { namespaces: namespaces.to_vec(), ..Default::default() };
     lower_models(schema, namespaces, &useful, &mut ir);

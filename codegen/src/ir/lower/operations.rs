@@ -297,21 +297,22 @@ pub(super) fn csdl_operations(schema: &Schema, g: &Graph, reach: &BTreeMap<Node,
 pub(super) fn attach_operations(
     schema: &Schema,
     apis: &[ApiFacts],
+    lines: &DocLines,
     ops: &mut NodeOps,
     from_metadata: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> usize {
     let mut resolved_count = 0;
-    for api in apis {
+    for (api, resolved) in apis.iter().zip(lines) {
         // Shapes of the paths each permission group lists, resolved once per page.
         let group_shapes: Vec<Vec<(String, Option<String>)>> = api
             .permission_groups
             .iter()
             .map(|g| g.paths.iter().map(|p| (p.method.clone(), paths::resolve(schema, &p.path).ok().map(|x| x.shape()))).collect())
             .collect();
-        for line in &api.http_lines {
+        for (line, r) in api.http_lines.iter().zip(resolved) {
             let origin = Origin::new(api.file.clone(), line.line, 1);
-            let r = match paths::resolve(schema, &line.path) {
+            let r = match r {
                 Ok(r) => r,
                 Err(e) if e.kind == PathErrorKind::Elided => {
                     diags.push(Diagnostic::note(
@@ -330,7 +331,7 @@ pub(super) fn attach_operations(
                     continue;
                 }
             };
-            let c = match classify(&line.method, &r) {
+            let c = match classify(&line.method, r) {
                 Ok(c) => c,
                 // A primitive or collection-valued property: a real request the builders do
                 // not offer (see `properties`), not a doc error.

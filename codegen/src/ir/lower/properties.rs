@@ -22,16 +22,23 @@ pub(super) struct Graph {
     pub props: PropEdges,
 }
 
-/// The complex properties the documented request lines `documented` and the resolved
-/// `routes` (the permissions data's) pass through (see the module's rule). Lines that do not
-/// resolve add nothing (their diagnostics come from where they are attached).
-pub(super) fn addressed_properties<'p>(schema: &Schema, documented: impl Iterator<Item = &'p str>, routes: &[&paths::Resolved]) -> PropEdges {
-    let documented: Vec<&str> = documented.collect();
+/// Every documented request line of `apis`, resolved once (per page, in line order): what
+/// [`addressed_properties`] and `attach_operations` both read.
+pub(super) type DocLines = Vec<Vec<Result<paths::Resolved, paths::PathError>>>;
+
+pub(super) fn resolve_lines(schema: &Schema, apis: &[ApiFacts]) -> DocLines {
     // (The index pays for itself only over many lines.)
-    let index = (!documented.is_empty()).then(|| paths::Index::new(schema));
-    let lines: Vec<paths::Resolved> = documented.iter().filter_map(|p| paths::resolve_with(schema, p, index.as_ref()).ok()).collect();
+    let index = apis.iter().any(|a| !a.http_lines.is_empty()).then(|| paths::Index::new(schema));
+    apis.iter().map(|a| a.http_lines.iter().map(|l| paths::resolve_with(schema, &l.path, index.as_ref())).collect()).collect()
+}
+
+/// The complex properties the documented request lines (`lines`) and the resolved `routes`
+/// (the permissions data's) pass through (see the module's rule). Lines that do not resolve
+/// add nothing (their diagnostics come from where they are attached).
+pub(super) fn addressed_properties(schema: &Schema, lines: &DocLines, routes: &[&paths::Resolved]) -> PropEdges {
+    let documented = lines.iter().flatten().filter_map(|r| r.as_ref().ok());
     let mut set: BTreeSet<(String, String, String)> = BTreeSet::new();
-    for r in lines.iter().chain(routes.iter().copied()) {
+    for r in documented.chain(routes.iter().copied()) {
         for w in r.segments.windows(2) {
             if !matches!(w[1].kind, SegKind::Property { collection: false, complex: true }) {
                 continue;
