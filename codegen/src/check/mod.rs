@@ -200,18 +200,9 @@ impl Cx<'_> {
 }
 
 /// Qualified names of `ty` and its base types (itself first).
+/// ([`Schema::lineage`] while the names are structured types of the schema.)
 fn qualified_ancestry(schema: &Schema, ty: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = Some(ty.to_string());
-    while let Some(q) = cur {
-        if out.contains(&q) {
-            break;
-        }
-        let Some(t) = schema.structured(&q) else { break };
-        cur = t.base.clone();
-        out.push(q);
-    }
-    out
+    schema.lineage_names(ty).into_iter().take_while(|q| schema.structured(q).is_some()).map(str::to_string).collect()
 }
 
 fn find_property<'s>(schema: &'s Schema, ty: &str, name: &str) -> Option<&'s crate::csdl::Property> {

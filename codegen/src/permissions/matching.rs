@@ -524,8 +524,8 @@ fn prefix_names(nodes: &Nodes, parts: &[&str]) -> PrefixNames {
             let ty = &r.target().ty;
             let names: Vec<String> = schema.all_properties(&ty.name).iter().map(|p| p.name.clone()).collect();
             let mut ops = Vec::new();
-            for t in schema.lineage(&ty.name) {
-                ops.extend(nodes.index.bound_names(&t, ty.collection).map(str::to_string));
+            for t in schema.lineage_names(&ty.name) {
+                ops.extend(nodes.index.bound_names(t, ty.collection).map(str::to_string));
             }
             (names, ops)
         }

@@ -150,7 +150,8 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
     let mut normalised: HashMap<&str, usize> = HashMap::new();
     let mut norms: Vec<String> = Vec::new();
     let mut norm_ids: HashMap<String, usize> = HashMap::new();
-    let mut method_ids: HashMap<String, usize> = HashMap::new();
+    // Methods as the data spells them, upper case (a handful).
+    let mut method_names: Vec<String> = Vec::new();
     let mut routes: HashMap<(usize, usize), usize> = HashMap::new();
     let mut built: Vec<(usize, usize, DataPath)> = Vec::new();
     for (name, p) in &def.permissions {
@@ -168,8 +169,10 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
                 .iter()
                 .map(|m| {
                     let m = m.trim().to_ascii_uppercase();
-                    let next = method_ids.len();
-                    *method_ids.entry(m).or_insert(next)
+                    method_names.iter().position(|k| *k == m).unwrap_or_else(|| {
+                        method_names.push(m);
+                        method_names.len() - 1
+                    })
                 })
                 .collect();
             for (path, markers) in &set.paths {
@@ -213,10 +216,6 @@ pub fn read(file: &str, text: &str) -> Result<PermissionData, Diagnostic> {
                 }
             }
         }
-    }
-    let mut method_names = vec![String::new(); method_ids.len()];
-    for (m, i) in method_ids {
-        method_names[i] = m;
     }
     data.routes = built.into_iter().map(|(m, n, route)| ((method_names[m].clone(), norms[n].clone()), route)).collect();
     Ok(data)
