@@ -367,7 +367,7 @@ pub(crate) fn field_enum_def(m: &Model, s: &StructModel) -> TokenStream {
     let fdoc = doc_attr(&field_enum_doc(m));
     quote! {
         #fdoc
-        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Clone, Copy)]
         pub enum #field_enum { #(#vdocs #variants,)* }
     }
 }
@@ -391,6 +391,7 @@ pub(crate) fn field_enum_impls(m: &Model, s: &StructModel) -> TokenStream {
                 f.write_str(graph_runtime::Field::wire_name(*self))
             }
         }
+        graph_runtime::field_enum!(#field_enum);
     }
 }
 
@@ -485,7 +486,7 @@ pub(crate) fn enum_def(m: &Model, e: &EnumModel) -> TokenStream {
     let doc = doc_attr(&enum_doc(m, e));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone)]
         pub enum #name {
             #(#vdocs #variants,)*
             /// A value this version of the crate does not know, kept as sent.
@@ -543,7 +544,7 @@ pub(crate) fn enum_serde_and_alias(m: &Model, e: &EnumModel) -> TokenStream {
         quote!()
     };
     quote! {
-        graph_runtime::wire_enum_serde!(#name);
+        graph_runtime::wire_enum!(#name);
         #flags_alias
     }
 }

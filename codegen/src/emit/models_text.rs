@@ -164,7 +164,7 @@ fn resource_impl_text(m: &Model, s: &StructModel) -> String {
 fn field_enum_def_text(m: &Model, s: &StructModel) -> String {
     let mut o = String::with_capacity(200 + s.fields.len() * 60);
     doc_lines(&mut o, 0, &field_enum_doc(m));
-    o.push_str("#[derive(Clone, Copy, PartialEq, Eq, Hash)]\n");
+    o.push_str("#[derive(Clone, Copy)]\n");
     line(&mut o, 0, &format!("pub enum {}Field {{", m.rust_name));
     for f in &s.fields {
         doc_lines(&mut o, 4, &format!("`{}`", f.wire));
@@ -196,6 +196,7 @@ fn field_enum_impls_text(m: &Model, s: &StructModel) -> String {
         "    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n        \
          f.write_str(graph_runtime::Field::wire_name(*self))\n    }\n}\n",
     );
+    text::macro_item(&mut o, "graph_runtime::field_enum", &format!("{}Field", m.rust_name));
     o
 }
 
@@ -273,7 +274,7 @@ fn enum_text(out: &mut String, m: &Model, e: &EnumModel) -> Result<(), String> {
     let name = enum_name(m, e);
     let mut def = String::with_capacity(300 + e.members.len() * 80);
     doc_lines(&mut def, 0, &enum_doc(m, e));
-    def.push_str("#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]\n");
+    def.push_str("#[derive(Debug, Clone)]\n");
     line(&mut def, 0, &format!("pub enum {name} {{"));
     for mm in &e.members {
         doc_lines(&mut def, 4, &member_doc(mm));
@@ -311,7 +312,8 @@ fn enum_text(out: &mut String, m: &Model, e: &EnumModel) -> Result<(), String> {
     wire.push_str("            Self::Unknown(s) => s.as_str(),\n        }\n    }\n}\n");
     out.push_str(&or_unparse(wire, || enum_wire_impl(m, e))?);
 
-    let mut rest = format!("graph_runtime::wire_enum_serde!({name});\n");
+    let mut rest = String::new();
+    text::macro_item(&mut rest, "graph_runtime::wire_enum", &name);
     if e.flags {
         doc_lines(&mut rest, 0, &flags_doc(m, e));
         line(&mut rest, 0, &format!("pub type {} = graph_runtime::Flags<{name}>;", m.rust_name));

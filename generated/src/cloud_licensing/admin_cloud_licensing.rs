@@ -65,7 +65,7 @@ impl PartialEq for AdminCloudLicensing {
     }
 }
 /// Properties of [`AdminCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AdminCloudLicensingField {
     /// `id`
     Id,
@@ -92,6 +92,7 @@ impl std::fmt::Debug for AdminCloudLicensingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AdminCloudLicensingField);
 impl graph_runtime::Resource for AdminCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.adminCloudLicensing";
     type Field = AdminCloudLicensingField;

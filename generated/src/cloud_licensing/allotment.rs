@@ -99,7 +99,7 @@ impl PartialEq for Allotment {
     }
 }
 /// Properties of [`Allotment`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AllotmentField {
     /// `id`
     Id,
@@ -144,6 +144,7 @@ impl std::fmt::Debug for AllotmentField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AllotmentField);
 impl graph_runtime::Resource for Allotment {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.allotment";
     type Field = AllotmentField;

@@ -63,7 +63,7 @@ impl PartialEq for Assignment {
     }
 }
 /// Properties of [`Assignment`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AssignmentField {
     /// `id`
     Id,
@@ -90,6 +90,7 @@ impl std::fmt::Debug for AssignmentField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AssignmentField);
 impl graph_runtime::Resource for Assignment {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.assignment";
     type Field = AssignmentField;

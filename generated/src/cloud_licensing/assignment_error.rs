@@ -83,7 +83,7 @@ impl PartialEq for AssignmentError {
     }
 }
 /// Properties of [`AssignmentError`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AssignmentErrorField {
     /// `id`
     Id,
@@ -119,6 +119,7 @@ impl std::fmt::Debug for AssignmentErrorField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AssignmentErrorField);
 impl graph_runtime::Resource for AssignmentError {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.assignmentError";
     type Field = AssignmentErrorField;

@@ -62,7 +62,7 @@ impl PartialEq for DeviceCloudLicensing {
     }
 }
 /// Properties of [`DeviceCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum DeviceCloudLicensingField {
     /// `assignments`
     Assignments,
@@ -82,6 +82,7 @@ impl std::fmt::Debug for DeviceCloudLicensingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(DeviceCloudLicensingField);
 impl graph_runtime::Resource for DeviceCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.deviceCloudLicensing";
     type Field = DeviceCloudLicensingField;

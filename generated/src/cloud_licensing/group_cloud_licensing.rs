@@ -56,7 +56,7 @@ impl PartialEq for GroupCloudLicensing {
     }
 }
 /// Properties of [`GroupCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum GroupCloudLicensingField {
     /// `assignments`
     Assignments,
@@ -74,6 +74,7 @@ impl std::fmt::Debug for GroupCloudLicensingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(GroupCloudLicensingField);
 impl graph_runtime::Resource for GroupCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.groupCloudLicensing";
     type Field = GroupCloudLicensingField;

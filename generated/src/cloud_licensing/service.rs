@@ -62,7 +62,7 @@ impl PartialEq for Service {
     }
 }
 /// Properties of [`Service`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum ServiceField {
     /// `assignableTo`
     AssignableTo,
@@ -82,6 +82,7 @@ impl std::fmt::Debug for ServiceField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(ServiceField);
 impl graph_runtime::Resource for Service {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.service";
     type Field = ServiceField;

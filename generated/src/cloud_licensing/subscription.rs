@@ -74,7 +74,7 @@ impl PartialEq for Subscription {
     }
 }
 /// Properties of [`Subscription`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum SubscriptionField {
     /// `nextLifecycleDate`
     NextLifecycleDate,
@@ -104,6 +104,7 @@ impl std::fmt::Debug for SubscriptionField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(SubscriptionField);
 impl graph_runtime::Resource for Subscription {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.subscription";
     type Field = SubscriptionField;

@@ -77,7 +77,7 @@ impl PartialEq for UsageRight {
     }
 }
 /// Properties of [`UsageRight`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum UsageRightField {
     /// `id`
     Id,
@@ -110,6 +110,7 @@ impl std::fmt::Debug for UsageRightField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(UsageRightField);
 impl graph_runtime::Resource for UsageRight {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.usageRight";
     type Field = UsageRightField;

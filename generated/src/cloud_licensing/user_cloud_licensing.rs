@@ -68,7 +68,7 @@ impl PartialEq for UserCloudLicensing {
     }
 }
 /// Properties of [`UserCloudLicensing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum UserCloudLicensingField {
     /// `assignmentErrors`
     AssignmentErrors,
@@ -95,6 +95,7 @@ impl std::fmt::Debug for UserCloudLicensingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(UserCloudLicensingField);
 impl graph_runtime::Resource for UserCloudLicensing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.userCloudLicensing";
     type Field = UserCloudLicensingField;

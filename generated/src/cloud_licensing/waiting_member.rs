@@ -65,7 +65,7 @@ impl PartialEq for WaitingMember {
     }
 }
 /// Properties of [`WaitingMember`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum WaitingMemberField {
     /// `id`
     Id,
@@ -92,6 +92,7 @@ impl std::fmt::Debug for WaitingMemberField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(WaitingMemberField);
 impl graph_runtime::Resource for WaitingMember {
     const ODATA_TYPE: &'static str = "#microsoft.graph.cloudLicensing.waitingMember";
     type Field = WaitingMemberField;

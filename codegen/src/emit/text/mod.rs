@@ -63,6 +63,16 @@ pub fn line(out: &mut String, indent: usize, text: &str) {
     out.push('\n');
 }
 
+/// A top-level macro item with one argument, `{path}!({arg});`, as prettyplease lays it
+/// out: on one line when it fits, else the argument alone on the next line, 4 in.
+pub fn macro_item(out: &mut String, path: &str, arg: &str) {
+    if path.len() + arg.len() + 4 <= MARGIN {
+        let _ = writeln!(out, "{path}!({arg});");
+    } else {
+        let _ = writeln!(out, "{path}!(\n    {arg}\n);");
+    }
+}
+
 /// `{head} for {ty} {` of an impl with items, broken before `for` when the line does not
 /// fit, as prettyplease breaks an impl's header.
 pub fn impl_header(out: &mut String, head: &str, ty: &str) {

@@ -46,7 +46,7 @@ impl PartialEq for Admin {
     }
 }
 /// Properties of [`Admin`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AdminField {
     /// `cloudLicensing`
     CloudLicensing,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for AdminField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AdminField);
 impl graph_runtime::Resource for Admin {
     const ODATA_TYPE: &'static str = "#microsoft.graph.admin";
     type Field = AdminField;

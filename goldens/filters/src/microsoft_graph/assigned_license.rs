@@ -49,7 +49,7 @@ impl PartialEq for AssignedLicense {
     }
 }
 /// Properties of [`AssignedLicense`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AssignedLicenseField {
     /// `skuId`
     SkuId,
@@ -67,6 +67,7 @@ impl std::fmt::Debug for AssignedLicenseField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AssignedLicenseField);
 impl graph_runtime::Resource for AssignedLicense {
     const ODATA_TYPE: &'static str = "#microsoft.graph.assignedLicense";
     type Field = AssignedLicenseField;

@@ -45,7 +45,7 @@ impl PartialEq for Entity {
     }
 }
 /// Properties of [`Entity`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum EntityField {
     /// `id`
     Id,
@@ -61,6 +61,7 @@ impl std::fmt::Debug for EntityField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(EntityField);
 impl graph_runtime::Resource for Entity {
     const ODATA_TYPE: &'static str = "#microsoft.graph.entity";
     type Field = EntityField;

@@ -47,7 +47,7 @@ impl PartialEq for PasswordProfile {
     }
 }
 /// Properties of [`PasswordProfile`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum PasswordProfileField {
     /// `forceChangePasswordNextSignIn`
     ForceChangePasswordNextSignIn,
@@ -63,6 +63,7 @@ impl std::fmt::Debug for PasswordProfileField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(PasswordProfileField);
 impl graph_runtime::Resource for PasswordProfile {
     const ODATA_TYPE: &'static str = "#microsoft.graph.passwordProfile";
     type Field = PasswordProfileField;

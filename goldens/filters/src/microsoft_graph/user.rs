@@ -115,7 +115,7 @@ impl PartialEq for User {
     }
 }
 /// Properties of [`User`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum UserField {
     /// `id`
     Id,
@@ -187,6 +187,7 @@ impl std::fmt::Debug for UserField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(UserField);
 impl graph_runtime::Resource for User {
     const ODATA_TYPE: &'static str = "#microsoft.graph.user";
     type Field = UserField;

@@ -49,7 +49,7 @@ impl PartialEq for Device {
     }
 }
 /// Properties of [`Device`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum DeviceField {
     /// `id`
     Id,
@@ -67,6 +67,7 @@ impl std::fmt::Debug for DeviceField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(DeviceField);
 impl graph_runtime::Resource for Device {
     const ODATA_TYPE: &'static str = "#microsoft.graph.device";
     type Field = DeviceField;

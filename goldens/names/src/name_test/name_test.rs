@@ -62,7 +62,7 @@ impl PartialEq for NameTest {
     }
 }
 /// Properties of [`NameTest`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum NameTestField {
     /// `name_test`
     NameTest,
@@ -82,6 +82,7 @@ impl std::fmt::Debug for NameTestField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(NameTestField);
 impl graph_runtime::Resource for NameTest {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.nameTest";
     type Field = NameTestField;

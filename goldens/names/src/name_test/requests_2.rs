@@ -57,7 +57,7 @@ impl PartialEq for Requests {
     }
 }
 /// Properties of [`Requests`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum RequestsField {
     /// `id`
     Id,
@@ -77,6 +77,7 @@ impl std::fmt::Debug for RequestsField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(RequestsField);
 impl graph_runtime::Resource for Requests {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.requests";
     type Field = RequestsField;

@@ -206,7 +206,7 @@ impl PartialEq for Thing {
     }
 }
 /// Properties of [`Thing`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum ThingField {
     /// `id`
     Id,
@@ -299,6 +299,7 @@ impl std::fmt::Debug for ThingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(ThingField);
 impl graph_runtime::Resource for Thing {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.thing";
     type Field = ThingField;

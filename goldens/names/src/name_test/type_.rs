@@ -56,7 +56,7 @@ impl PartialEq for Type {
     }
 }
 /// Properties of [`Type`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum TypeField {
     /// `value`
     Value,
@@ -74,6 +74,7 @@ impl std::fmt::Debug for TypeField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(TypeField);
 impl graph_runtime::Resource for Type {
     const ODATA_TYPE: &'static str = "#microsoft.graph.nameTest.type";
     type Field = TypeField;

@@ -50,7 +50,7 @@ impl PartialEq for AutomaticRepliesSetting {
     }
 }
 /// Properties of [`AutomaticRepliesSetting`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AutomaticRepliesSettingField {
     /// `status`
     Status,
@@ -68,6 +68,7 @@ impl std::fmt::Debug for AutomaticRepliesSettingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AutomaticRepliesSettingField);
 impl graph_runtime::Resource for AutomaticRepliesSetting {
     const ODATA_TYPE: &'static str = "#microsoft.graph.automaticRepliesSetting";
     type Field = AutomaticRepliesSettingField;

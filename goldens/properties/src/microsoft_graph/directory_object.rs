@@ -45,7 +45,7 @@ impl PartialEq for DirectoryObject {
     }
 }
 /// Properties of [`DirectoryObject`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum DirectoryObjectField {
     /// `id`
     Id,
@@ -61,6 +61,7 @@ impl std::fmt::Debug for DirectoryObjectField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(DirectoryObjectField);
 impl graph_runtime::Resource for DirectoryObject {
     const ODATA_TYPE: &'static str = "#microsoft.graph.directoryObject";
     type Field = DirectoryObjectField;

@@ -49,7 +49,7 @@ impl PartialEq for Group {
     }
 }
 /// Properties of [`Group`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum GroupField {
     /// `id`
     Id,
@@ -67,6 +67,7 @@ impl std::fmt::Debug for GroupField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(GroupField);
 impl graph_runtime::Resource for Group {
     const ODATA_TYPE: &'static str = "#microsoft.graph.group";
     type Field = GroupField;

@@ -52,7 +52,7 @@ impl PartialEq for MailboxSettings {
     }
 }
 /// Properties of [`MailboxSettings`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum MailboxSettingsField {
     /// `timeZone`
     TimeZone,
@@ -70,6 +70,7 @@ impl std::fmt::Debug for MailboxSettingsField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(MailboxSettingsField);
 impl graph_runtime::Resource for MailboxSettings {
     const ODATA_TYPE: &'static str = "#microsoft.graph.mailboxSettings";
     type Field = MailboxSettingsField;

@@ -46,7 +46,7 @@ impl PartialEq for PrintPreferences {
     }
 }
 /// Properties of [`PrintPreferences`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum PrintPreferencesField {
     /// `duplex`
     Duplex,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for PrintPreferencesField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(PrintPreferencesField);
 impl graph_runtime::Resource for PrintPreferences {
     const ODATA_TYPE: &'static str = "#microsoft.graph.printPreferences";
     type Field = PrintPreferencesField;

@@ -46,7 +46,7 @@ impl PartialEq for SignInActivity {
     }
 }
 /// Properties of [`SignInActivity`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum SignInActivityField {
     /// `lastSignInDateTime`
     LastSignInDateTime,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for SignInActivityField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(SignInActivityField);
 impl graph_runtime::Resource for SignInActivity {
     const ODATA_TYPE: &'static str = "#microsoft.graph.signInActivity";
     type Field = SignInActivityField;

@@ -56,7 +56,7 @@ impl PartialEq for Part {
     }
 }
 /// Properties of [`Part`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum PartField {
     /// `partId`
     PartId,
@@ -74,6 +74,7 @@ impl std::fmt::Debug for PartField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(PartField);
 impl graph_runtime::Resource for Part {
     const ODATA_TYPE: &'static str = "#microsoft.graph.tiny.part";
     type Field = PartField;

@@ -89,7 +89,7 @@ impl PartialEq for Widget {
     }
 }
 /// Properties of [`Widget`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum WidgetField {
     /// `id`
     Id,
@@ -131,6 +131,7 @@ impl std::fmt::Debug for WidgetField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(WidgetField);
 impl graph_runtime::Resource for Widget {
     const ODATA_TYPE: &'static str = "#microsoft.graph.tiny.widget";
     type Field = WidgetField;

@@ -50,7 +50,7 @@ impl PartialEq for DeviceHealth {
     }
 }
 /// Properties of [`DeviceHealth`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum DeviceHealthField {
     /// `state`
     State,
@@ -68,6 +68,7 @@ impl std::fmt::Debug for DeviceHealthField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(DeviceHealthField);
 impl graph_runtime::Resource for DeviceHealth {
     const ODATA_TYPE: &'static str = "#microsoft.graph.deviceHealth";
     type Field = DeviceHealthField;

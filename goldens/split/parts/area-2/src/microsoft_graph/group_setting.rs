@@ -46,7 +46,7 @@ impl PartialEq for GroupSetting {
     }
 }
 /// Properties of [`GroupSetting`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum GroupSettingField {
     /// `name`
     Name,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for GroupSettingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(GroupSettingField);
 impl graph_runtime::Resource for GroupSetting {
     const ODATA_TYPE: &'static str = "#microsoft.graph.groupSetting";
     type Field = GroupSettingField;

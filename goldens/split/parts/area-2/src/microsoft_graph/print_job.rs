@@ -49,7 +49,7 @@ impl PartialEq for PrintJob {
     }
 }
 /// Properties of [`PrintJob`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum PrintJobField {
     /// `id`
     Id,
@@ -67,6 +67,7 @@ impl std::fmt::Debug for PrintJobField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(PrintJobField);
 impl graph_runtime::Resource for PrintJob {
     const ODATA_TYPE: &'static str = "#microsoft.graph.printJob";
     type Field = PrintJobField;

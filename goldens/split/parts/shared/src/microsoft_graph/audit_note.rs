@@ -50,7 +50,7 @@ impl PartialEq for AuditNote {
     }
 }
 /// Properties of [`AuditNote`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum AuditNoteField {
     /// `text`
     Text,
@@ -68,6 +68,7 @@ impl std::fmt::Debug for AuditNoteField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(AuditNoteField);
 impl graph_runtime::Resource for AuditNote {
     const ODATA_TYPE: &'static str = "#microsoft.graph.auditNote";
     type Field = AuditNoteField;

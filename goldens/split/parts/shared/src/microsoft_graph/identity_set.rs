@@ -46,7 +46,7 @@ impl PartialEq for IdentitySet {
     }
 }
 /// Properties of [`IdentitySet`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum IdentitySetField {
     /// `displayName`
     DisplayName,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for IdentitySetField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(IdentitySetField);
 impl graph_runtime::Resource for IdentitySet {
     const ODATA_TYPE: &'static str = "#microsoft.graph.identitySet";
     type Field = IdentitySetField;

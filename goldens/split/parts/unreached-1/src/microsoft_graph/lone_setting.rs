@@ -46,7 +46,7 @@ impl PartialEq for LoneSetting {
     }
 }
 /// Properties of [`LoneSetting`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum LoneSettingField {
     /// `value`
     Value,
@@ -62,6 +62,7 @@ impl std::fmt::Debug for LoneSettingField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(LoneSettingField);
 impl graph_runtime::Resource for LoneSetting {
     const ODATA_TYPE: &'static str = "#microsoft.graph.loneSetting";
     type Field = LoneSettingField;

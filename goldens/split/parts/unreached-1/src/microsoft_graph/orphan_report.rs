@@ -50,7 +50,7 @@ impl PartialEq for OrphanReport {
     }
 }
 /// Properties of [`OrphanReport`] for `$select`; its consts are the typed `$filter` and `$orderby` operands.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub enum OrphanReportField {
     /// `kind`
     Kind,
@@ -68,6 +68,7 @@ impl std::fmt::Debug for OrphanReportField {
         f.write_str(graph_runtime::Field::wire_name(*self))
     }
 }
+graph_runtime::field_enum!(OrphanReportField);
 impl graph_runtime::Resource for OrphanReport {
     const ODATA_TYPE: &'static str = "#microsoft.graph.orphanReport";
     type Field = OrphanReportField;
