@@ -3,7 +3,7 @@
 //!
 //! Models live in one module per namespace; request builders start at the functions below and mirror the URL. Every request is a value (`graph_runtime::Request`) that turns into an `http::Request` before any I/O.
 //!
-//! The code is in 7 crates that `cargo` checks in parallel, all re-exported here under these paths: `golden-split-operations` (operation data: paths, permissions, headers; and the index), `golden-split-shared` (models that areas of several crates need), `golden-split-area-1` (models only these areas need: devices), `golden-split-area-2` (models only these areas need: groups, users), `golden-split-requests` (request builders and their entry points), `golden-split-unreached-1` (models no area needs, compiled only with `full`), `golden-split-unreached-2` (models no area needs, compiled only with `full`).
+//! The code is in 6 crates that `cargo` checks in parallel, all re-exported here under these paths: `golden-split-operations` (operation data: paths, permissions, headers; and the index), `golden-split-shared` (models that areas of several crates need), `golden-split-area-1` (models only these areas need: devices), `golden-split-area-2` (models only these areas need: groups, users), `golden-split-requests` (request builders and their entry points), `golden-split-unreached` (models no area needs, compiled only with `full`).
 #![deny(warnings)]
 #[allow(unused_imports)]
 pub use golden_split_requests::*;
@@ -19,7 +19,5 @@ pub mod microsoft_graph {
     pub use golden_split_area_2::microsoft_graph::*;
     pub use golden_split_requests::microsoft_graph::*;
     #[cfg(feature = "full")]
-    pub use golden_split_unreached_1::microsoft_graph::*;
-    #[cfg(feature = "full")]
-    pub use golden_split_unreached_2::microsoft_graph::*;
+    pub use golden_split_unreached::microsoft_graph::*;
 }

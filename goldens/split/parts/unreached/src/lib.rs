@@ -6,5 +6,5 @@
     clippy::too_many_arguments,
     clippy::module_inception
 )]
-extern crate self as golden_split_unreached_2;
+extern crate self as golden_split_unreached;
 pub mod microsoft_graph;

@@ -5,7 +5,7 @@ pub struct OrphanReport {
     /// `@odata.type`: the concrete type on the wire (`#microsoft.graph…`).
     pub odata_type: Option<String>,
     /// Wire name `kind`; nullable: `Some(None)` is an explicit `null`.
-    pub kind: Option<Option<golden_split_unreached_1::microsoft_graph::OrphanKind>>,
+    pub kind: Option<Option<golden_split_unreached::microsoft_graph::OrphanKind>>,
     /// Wire name `by`; nullable: `Some(None)` is an explicit `null`.
     pub by: Option<Option<Box<golden_split_shared::microsoft_graph::IdentitySet>>>,
     /// Properties and instance annotations the schema does not name (`x@odata.count`,
@@ -85,7 +85,7 @@ type OrphanReportHandle<L, O = ft::Ops, S = ft::Sortable> = ft::Prop<
 #[allow(clippy::type_complexity)]
 impl OrphanReportField {
     pub const KIND: OrphanReportHandle<
-        ft::lit::Enum<golden_split_unreached_1::microsoft_graph::OrphanKind>,
+        ft::lit::Enum<golden_split_unreached::microsoft_graph::OrphanKind>,
     > = ft::Prop::new("kind");
     pub const BY: OrphanReportHandle<
         ft::lit::Complex<golden_split_shared::microsoft_graph::IdentitySet>,
