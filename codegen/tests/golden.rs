@@ -40,7 +40,37 @@ fn settings(package: &str, split: codegen::ir::Split) -> CrateSettings {
     }
 }
 
-/// Compares `files` with the directory; rewrites it when UPDATE_GOLDENS is set.
+/// Every file below `dir`, as a path relative to it with `/` separators.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Removes the directories below `dir` left empty (deepest first).
+fn remove_empty_dirs(dir: &Path) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            remove_empty_dirs(&p);
+            let _ = std::fs::remove_dir(&p);
+        }
+    }
+}
+
+/// Compares `files` with the directory (a file it does not list is stale); rewrites it when
+/// UPDATE_GOLDENS is set.
 fn check_dir(dir: &Path, files: &BTreeMap<String, String>) {
     let update = std::env::var_os("UPDATE_GOLDENS").is_some();
     let mut failures = Vec::new();
@@ -56,6 +86,19 @@ fn check_dir(dir: &Path, files: &BTreeMap<String, String>) {
                 failures.push(format!("{rel}:\n{}", diff.lines().take(40).collect::<Vec<_>>().join("\n")));
             }
         }
+    }
+    // A file the generator no longer writes (a renamed crate, a removed model) is stale.
+    for rel in files_under(dir) {
+        if !files.contains_key(&rel) {
+            if update {
+                std::fs::remove_file(dir.join(&rel)).unwrap();
+            } else {
+                failures.push(format!("{rel}: in the golden directory, not generated"));
+            }
+        }
+    }
+    if update {
+        remove_empty_dirs(dir);
     }
     assert!(
         failures.is_empty(),
