@@ -12,6 +12,8 @@
 //! each build (`xtask bench-peak`, `getrusage(RUSAGE_CHILDREN)`).
 
 mod checks;
+mod rustc_times;
+pub(crate) use rustc_times::{wrap as rustc_wrapper, LOG_ENV as RUSTC_TIMES_ENV};
 
 use checks::{crate_alone_checks, side_by_side};
 use codegen::csdl::{xml, EntityContainer, Schema};

@@ -100,6 +100,10 @@ pub fn print_diagnostics(diags: &[Diagnostic]) {
 }
 
 fn main() -> ExitCode {
+    // Run as `RUSTC_WRAPPER` by `bench` (its timed checks): not a command line of ours.
+    if let Some(log) = std::env::var_os(bench::RUSTC_TIMES_ENV) {
+        return bench::rustc_wrapper(&log);
+    }
     let cli = Cli::parse();
     match cli.cmd {
         Cmd::Regen(a) => regen(a),

@@ -2,6 +2,7 @@
 //! touched, dependencies prebuilt) and the side-by-side cold checks against another crate
 //! (`--against`), each in a fresh target dir with its peak RSS.
 
+use super::rustc_times;
 use super::{field, timed, BenchArgs};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,9 +14,15 @@ pub(super) fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), 
     // with it, the second check reuses the first one's query results and measures almost
     // nothing (a user's first build of the crate has no such cache).
     let check_target = a.dir.join("target");
-    let cargo_check = |features: &[&str]| {
+    // The timed check runs with this xtask as `RUSTC_WRAPPER`, which logs each crate's rustc.
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let times_log = a.dir.join("rustc-times.log");
+    let cargo_check = |features: &[&str], log: Option<&Path>| {
         let mut cmd = Command::new(env!("CARGO"));
         cmd.arg("check").args(features).current_dir(crate_dir).env("CARGO_TARGET_DIR", &check_target).env("CARGO_INCREMENTAL", "0");
+        if let Some(log) = log {
+            cmd.env("RUSTC_WRAPPER", &exe).env(rustc_times::LOG_ENV, log);
+        }
         timed(&mut cmd)
     };
     // Every crate of the output: the root one and, when split, each part.
@@ -25,12 +32,15 @@ pub(super) fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), 
         more.sort();
         libs.extend(more);
     }
-    let check = |features: &[&str]| -> Result<Duration, String> {
-        cargo_check(features)?;
+    let check = |features: &[&str]| -> Result<(Duration, Vec<rustc_times::CrateRun>), String> {
+        cargo_check(features, None)?;
         for lib in &libs {
             std::fs::write(lib, std::fs::read(lib).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         }
-        cargo_check(features)
+        let _ = std::fs::remove_file(&times_log);
+        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        let d = cargo_check(features, Some(&times_log))?;
+        Ok((d, rustc_times::read(&times_log, since)))
     };
     println!(
         "cargo check of the generated crate alone ({} crate{}; dependencies prebuilt, target {}):",
@@ -44,8 +54,11 @@ pub(super) fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), 
         ("--features users".to_string(), vec!["--features", "users"]),
         ("--all-features".to_string(), vec!["--all-features"]),
     ] {
-        let d = check(&args).map_err(|e| format!("cargo check {label} failed:\n{e}"))?;
+        let (d, rows) = check(&args).map_err(|e| format!("cargo check {label} failed:\n{e}"))?;
         println!("  {label:<24} {:>7.2} s", d.as_secs_f64());
+        if rows.len() > 1 {
+            println!("      {}", rustc_times::summary(&rows, d.as_secs_f64(), "graph_generated_"));
+        }
     }
     Ok(())
 }
