@@ -65,6 +65,12 @@ fn graph_v1_generates_completely_and_deterministically() {
     assert!(layout.parts.len() >= 6, "{} parts", layout.parts.len());
     // `shared` (the user/group/drive/site cycle and what it names) splits below its top.
     assert!(layout.parts.iter().any(|p| p.suffix == "shared-base-2"), "no base crates under `shared`");
+    // The models no area needs: those naming no area crate's model wait for no area crate
+    // (`unreached-1`, checked beside them); the others (`unreached-2`) do.
+    let part = |s: &str| layout.parts.iter().position(|p| p.suffix == s).unwrap_or_else(|| panic!("no part `{s}`"));
+    let is_area = |i: &usize| layout.parts[*i].suffix.starts_with("area-");
+    assert!(!layout.parts[part("unreached-1")].deps.iter().any(is_area), "unreached-1 waits for an area crate");
+    assert!(layout.parts[part("unreached-2")].deps.iter().any(is_area), "unreached-2 names no area crate");
     let errors = codegen::ir::lower::parts::layout_errors(&out.ir);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     let total_bytes: usize = out.files.values().map(String::len).sum();

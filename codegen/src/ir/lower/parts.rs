@@ -200,13 +200,26 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
             None => unreached.push(q),
         }
     }
-    // Models no area needs are named by no other crate: one crate, checked beside `requests`
-    // once the area crates are done. (Split in two, Cargo started both before `requests`,
-    // which then ran alone at the end: 28.9 s for a check of every area against 27.1 s.)
+    // Models no area needs are named by no other crate. Those that name no model of an area
+    // crate (nor such a model) wait only for the shared crates: their crate is checked beside
+    // the area crates. The rest wait for the area crates, and are checked beside `requests`.
     if !unreached.is_empty() {
-        let k = parts.len();
-        add("unreached".into(), "models no area needs, compiled only with `full`".into(), vec![], &mut parts);
-        model_part.extend(unreached.into_iter().map(|q| (q.clone(), k)));
+        let (early, late) = unreached_by_wait(ir, &unreached, &model_part, &index);
+        let weigh = |g: &[&String]| g.iter().map(|q| weight(&ir.models[*q])).sum::<usize>();
+        let groups: Vec<(Vec<&String>, &str)> = if early.is_empty() || late.is_empty() || weigh(&early).min(weigh(&late)) * MIN_SHARE < total {
+            vec![(unreached, "models no area needs, compiled only with `full`")]
+        } else {
+            vec![
+                (early, "models no area needs that name no model of an area crate (checked beside them), compiled only with `full`"),
+                (late, "models no area needs that name models of area crates, compiled only with `full`"),
+            ]
+        };
+        let n = groups.len();
+        for (k, (group, about)) in groups.into_iter().enumerate() {
+            let suffix = if n == 1 { "unreached".to_string() } else { format!("unreached-{}", k + 1) };
+            let i = add(suffix, about.into(), vec![], &mut parts);
+            model_part.extend(group.into_iter().map(|q| (q.clone(), i)));
+        }
     }
     // Each crate depends on the crates it names; a name of a later crate would be a cycle
     // (never, by the rule above): then the output stays one crate.
@@ -245,6 +258,35 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
         }
     }
     ir.layout = Layout { parts, model_part, requests, operations };
+}
+
+/// The models of `unreached` that wait only for the shared crates, and those that wait for an
+/// area crate: they name a model of one (`index` maps a set of one bin to its area crate), or
+/// name such a model of `unreached`.
+fn unreached_by_wait<'a>(
+    ir: &Ir,
+    unreached: &[&'a String],
+    model_part: &BTreeMap<String, usize>,
+    index: &BTreeMap<BTreeSet<usize>, usize>,
+) -> (Vec<&'a String>, Vec<&'a String>) {
+    let areas: BTreeSet<usize> = index.iter().filter(|(set, _)| set.len() == 1).map(|(_, &i)| i).collect();
+    let deps: BTreeMap<&str, Vec<String>> = unreached.iter().map(|q| (q.as_str(), model_deps(ir, q))).collect();
+    let mut late: BTreeSet<&str> = BTreeSet::new();
+    for (q, ds) in &deps {
+        if ds.iter().any(|d| model_part.get(d).is_some_and(|p| areas.contains(p))) {
+            late.insert(q);
+        }
+    }
+    // Waiting is inherited through the models of `unreached` that name each other.
+    loop {
+        let more: Vec<&str> =
+            deps.iter().filter(|(q, ds)| !late.contains(*q) && ds.iter().any(|d| late.contains(d.as_str()))).map(|(q, _)| *q).collect();
+        if more.is_empty() {
+            break;
+        }
+        late.extend(more);
+    }
+    unreached.iter().partition(|q| !late.contains(q.as_str()))
 }
 
 /// Base crates for `shared` (whose `models` weigh a share of the `total`): the heaviest cycle
