@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 mod common;
-use common::{load, root};
+use common::{check_golden_dir, load, root};
 
 fn tiny_input() -> Input {
     let fixtures = root().join("codegen/tests/fixtures");
@@ -40,71 +40,9 @@ fn settings(package: &str, split: codegen::ir::Split) -> CrateSettings {
     }
 }
 
-/// Every file below `dir`, as a path relative to it with `/` separators.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if let Ok(rel) = p.strip_prefix(dir) {
-                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Removes the directories below `dir` left empty (deepest first).
-fn remove_empty_dirs(dir: &Path) {
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            remove_empty_dirs(&p);
-            let _ = std::fs::remove_dir(&p);
-        }
-    }
-}
-
-/// Compares `files` with the directory (a file it does not list is stale); rewrites it when
-/// UPDATE_GOLDENS is set.
+/// `common::check_golden_dir` with this file's accept command.
 fn check_dir(dir: &Path, files: &BTreeMap<String, String>) {
-    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
-    let mut failures = Vec::new();
-    for (rel, want) in files {
-        let p = dir.join(rel);
-        let have = std::fs::read_to_string(&p).unwrap_or_default();
-        if have != *want {
-            if update {
-                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-                std::fs::write(&p, want).unwrap();
-            } else {
-                let diff = similar::TextDiff::from_lines(&have, want).unified_diff().context_radius(2).to_string();
-                failures.push(format!("{rel}:\n{}", diff.lines().take(40).collect::<Vec<_>>().join("\n")));
-            }
-        }
-    }
-    // A file the generator no longer writes (a renamed crate, a removed model) is stale.
-    for rel in files_under(dir) {
-        if !files.contains_key(&rel) {
-            if update {
-                std::fs::remove_file(dir.join(&rel)).unwrap();
-            } else {
-                failures.push(format!("{rel}: in the golden directory, not generated"));
-            }
-        }
-    }
-    if update {
-        remove_empty_dirs(dir);
-    }
-    assert!(
-        failures.is_empty(),
-        "goldens differ (UPDATE_GOLDENS=1 cargo test -p codegen --test golden accepts):\n{}",
-        failures.join("\n")
-    );
+    check_golden_dir(dir, files, "UPDATE_GOLDENS=1 cargo test -p codegen --test golden");
 }
 
 #[test]

@@ -53,42 +53,7 @@ fn names_fixture_matches_the_golden_crate() {
     let errors: Vec<String> = out.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.to_string()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let files = names_files(&out);
-    let dir = root().join("goldens/names");
-    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
-    let mut failures = Vec::new();
-    for (rel, want) in &files {
-        let p = dir.join(rel);
-        let have = fs::read_to_string(&p).unwrap_or_default();
-        if have != *want {
-            if update {
-                fs::create_dir_all(p.parent().unwrap()).unwrap();
-                fs::write(&p, want).unwrap();
-            } else {
-                failures.push(rel.clone());
-            }
-        }
-    }
-    // Files the golden has that are no longer generated.
-    let mut stack = vec![dir.clone()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = fs::read_dir(&d) else { continue };
-        for e in rd {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
-            if !files.contains_key(&rel) {
-                if update {
-                    fs::remove_file(&p).unwrap();
-                } else {
-                    failures.push(format!("{rel} (no longer generated)"));
-                }
-            }
-        }
-    }
-    assert!(failures.is_empty(), "goldens/names differs (`{NAMES_COMMAND}` accepts): {failures:?}");
+    check_golden_dir(&root().join("goldens/names"), &files, NAMES_COMMAND);
 }
 
 #[test]

@@ -222,3 +222,71 @@ pub fn area_part_errors(ir: &codegen::ir::Ir, files: &std::collections::BTreeMap
     }
     errors
 }
+
+/// Every file below `dir`, as a path relative to it with `/` separators.
+pub fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(rel) = p.strip_prefix(dir) {
+                out.push(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Removes the directories below `dir` left empty (deepest first).
+pub fn remove_empty_dirs(dir: &Path) {
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            remove_empty_dirs(&p);
+            let _ = std::fs::remove_dir(&p);
+        }
+    }
+}
+
+/// Compares `files` (relative path → text) with the golden directory `dir`: a file that
+/// differs, or one there that is not generated (a renamed crate, a removed model), fails,
+/// naming `accept`, the command that rewrites it (`UPDATE_GOLDENS` set: written and removed).
+pub fn check_golden_dir(dir: &Path, files: &std::collections::BTreeMap<String, String>, accept: &str) {
+    let update = std::env::var_os("UPDATE_GOLDENS").is_some();
+    let mut failures = Vec::new();
+    for (rel, want) in files {
+        let p = dir.join(rel);
+        let have = std::fs::read_to_string(&p).unwrap_or_default();
+        if have != *want {
+            if update {
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(&p, want).unwrap();
+            } else {
+                let diff = similar::TextDiff::from_lines(&have, want).unified_diff().context_radius(2).to_string();
+                failures.push(format!("{rel}:\n{}", diff.lines().take(40).collect::<Vec<_>>().join("\n")));
+            }
+        }
+    }
+    for rel in files_under(dir) {
+        if !files.contains_key(&rel) {
+            if update {
+                std::fs::remove_file(dir.join(&rel)).unwrap();
+            } else {
+                failures.push(format!("{rel}: in the golden directory, not generated"));
+            }
+        }
+    }
+    if update {
+        remove_empty_dirs(dir);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} differs (`{accept}` accepts):\n{}",
+        dir.display(),
+        failures.join("\n")
+    );
+}
