@@ -38,7 +38,7 @@ pub(super) fn crate_alone_checks(a: &BenchArgs, crate_dir: &Path) -> Result<(), 
             std::fs::write(lib, std::fs::read(lib).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         }
         let _ = std::fs::remove_file(&times_log);
-        let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        let since = rustc_times::now();
         let d = cargo_check(features, Some(&times_log))?;
         Ok((d, rustc_times::read(&times_log, since)))
     };

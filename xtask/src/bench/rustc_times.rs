@@ -12,7 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 /// Set (to the log's path) when this executable runs as `RUSTC_WRAPPER`.
 pub(crate) const LOG_ENV: &str = "XTASK_RUSTC_TIMES_LOG";
 
-fn now() -> f64 {
+/// Seconds since the epoch: what the log's times are in.
+pub(crate) fn now() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
 }
 

@@ -206,7 +206,8 @@ pub fn assign_crates(ir: &mut Ir, package: &str, split: Split) {
     if !unreached.is_empty() {
         let (early, late) = unreached_by_wait(ir, &unreached, &model_part, &index);
         let weigh = |g: &[&String]| g.iter().map(|q| weight(&ir.models[*q])).sum::<usize>();
-        let groups: Vec<(Vec<&String>, &str)> = if early.is_empty() || late.is_empty() || weigh(&early).min(weigh(&late)) * MIN_SHARE < total {
+        // An empty or too small group (it weighs under 1/`MIN_SHARE`) does not pay for a crate.
+        let groups: Vec<(Vec<&String>, &str)> = if weigh(&early).min(weigh(&late)) * MIN_SHARE < total {
             vec![(unreached, "models no area needs, compiled only with `full`")]
         } else {
             vec![
